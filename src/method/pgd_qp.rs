@@ -1,0 +1,193 @@
+//! PGD-QP: perturbed gradient descent via a convex QP with a closed form
+//! (Abolfazli, Sharifi, Fazlyab, Yazdandoost Hamedani, arXiv 2504.17215).
+//!
+//! At z_k: `Δ_k = argmin ½‖Δ + ∇f‖²  s.t.  ∇hᵀΔ + αρ ≤ 0`, i.e.
+//! `λ_k = max(0, αρ − ∇hᵀ∇f) / ‖∇h‖²`, `Δ_k = −∇f − λ_k∇h`,
+//! `z_{k+1} = z_k + γΔ_k`, with `h = ‖∇_y g‖²`.
+
+use super::record::{Record, State};
+use crate::problem::Problem;
+
+/// Below this value of ‖∇h‖² the half-space normal is rounding noise: the
+/// QP is not formed, λ = 0 and the step is plain gradient descent on f.
+pub const GUARD: f64 = 1e-24;
+
+/// The choice of ρ in the QP constraint; both vanish on {h = 0}.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rho {
+    /// ρ = ‖∇h‖² (rate O(ε^-1.5) under a PL-type condition).
+    Qp1,
+    /// ρ = ‖∇h‖·√h (rate O(ε^-3) without it).
+    Qp2,
+}
+
+impl Rho {
+    /// The name used in presets and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rho::Qp1 => "qp1",
+            Rho::Qp2 => "qp2",
+        }
+    }
+
+    /// Parses `qp1` or `qp2`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "qp1" => Some(Rho::Qp1),
+            "qp2" => Some(Rho::Qp2),
+            _ => None,
+        }
+    }
+}
+
+/// How α and γ are chosen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepRule {
+    /// α and γ given directly.
+    Fixed {
+        /// α, the rate at which the QP asks h to decrease.
+        alpha: f64,
+        /// γ, the step length.
+        step: f64,
+    },
+    /// The budget schedule of the paper's experiments for K iterations:
+    /// α = a·K^(−1/3); γ = b·K^(−1/3) (qp1) or b·K^(−2/3) (qp2).
+    Budget {
+        /// The constant a.
+        a: f64,
+        /// The constant b.
+        b: f64,
+    },
+}
+
+impl StepRule {
+    /// α and γ for a run of `iterations` iterations with this ρ.
+    pub fn resolve(self, rho: Rho, iterations: u64) -> (f64, f64) {
+        match self {
+            StepRule::Fixed { alpha, step } => (alpha, step),
+            StepRule::Budget { a, b } => {
+                let k = iterations.max(1) as f64;
+                let gamma_power = match rho {
+                    Rho::Qp1 => -1.0 / 3.0,
+                    Rho::Qp2 => -2.0 / 3.0,
+                };
+                (a * k.powf(-1.0 / 3.0), b * k.powf(gamma_power))
+            }
+        }
+    }
+}
+
+/// The solution of the QP in closed form.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QpSolution {
+    /// The multiplier λ ≥ 0.
+    pub lambda: f64,
+    /// Whether the constraint is active (λ > 0).
+    pub active: bool,
+    /// Whether ‖∇h‖² fell below [`GUARD`] (then λ = 0).
+    pub guarded: bool,
+}
+
+/// λ = max(0, αρ − ⟨∇h, ∇f⟩) / ‖∇h‖², guarded when ‖∇h‖² is ~0.
+pub fn solve_qp(grad_f: &[f64], grad_h: &[f64], alpha_rho: f64) -> QpSolution {
+    let norm2: f64 = grad_h.iter().map(|v| v * v).sum();
+    if norm2 <= GUARD {
+        return QpSolution {
+            lambda: 0.0,
+            active: false,
+            guarded: true,
+        };
+    }
+    let inner: f64 = grad_h.iter().zip(grad_f).map(|(a, b)| a * b).sum();
+    let lambda = (alpha_rho - inner).max(0.0) / norm2;
+    QpSolution {
+        lambda,
+        active: lambda > 0.0,
+        guarded: false,
+    }
+}
+
+/// PGD-QP with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PgdQp {
+    /// The choice of ρ.
+    pub rho: Rho,
+    /// α: the QP asks h to decrease at rate αρ.
+    pub alpha: f64,
+    /// γ: the step length.
+    pub step: f64,
+}
+
+impl PgdQp {
+    /// Forms and solves the QP at z without moving: what a step from z does.
+    pub fn inspect(&self, problem: &dyn Problem, k: u64, z: &[f64]) -> Record {
+        let dims = problem.dims();
+        let (n, len) = (dims.n, dims.total());
+        let mut grad_f = vec![0.0; len];
+        let mut grad_g = vec![0.0; len];
+        let mut grad_h = vec![0.0; len];
+        let f = problem.grad_f(z, &mut grad_f);
+        let g = problem.grad_g(z, &mut grad_g);
+        let v = grad_g.get(n..).unwrap_or_default();
+        let h: f64 = v.iter().map(|a| a * a).sum();
+        // ∇h = 2 Jᵀ∇_y g = 2 ∇²g (0, v) with v = ∇_y g.
+        problem.hvp_g(z, v, &mut grad_h);
+        grad_h.iter_mut().for_each(|a| *a *= 2.0);
+        let grad_h_norm2: f64 = grad_h.iter().map(|a| a * a).sum();
+        let grad_y_g_norm = h.sqrt();
+        let rho = match self.rho {
+            Rho::Qp1 => grad_h_norm2,
+            Rho::Qp2 => grad_h_norm2.sqrt() * grad_y_g_norm,
+        };
+        let qp = solve_qp(&grad_f, &grad_h, self.alpha * rho);
+        let delta: Vec<f64> = grad_f
+            .iter()
+            .zip(&grad_h)
+            .map(|(gf, gh)| -gf - qp.lambda * gh)
+            .collect();
+        let delta_norm2: f64 = delta.iter().map(|a| a * a).sum();
+        Record {
+            k,
+            n,
+            z: z.to_vec(),
+            f,
+            g,
+            h,
+            grad_y_g_norm,
+            grad_f,
+            grad_h,
+            rho,
+            lambda: qp.lambda,
+            active: qp.active,
+            guarded: qp.guarded,
+            delta,
+            delta_norm: delta_norm2.sqrt(),
+            kkt_residual: delta_norm2 + h,
+        }
+    }
+
+    /// One iteration: the record at z_k and the state z_{k+1} = z_k + γΔ_k
+    /// (x and y move together from z_k).
+    pub fn step(&self, problem: &dyn Problem, state: &State) -> (State, Record) {
+        let record = self.inspect(problem, state.k, &state.z);
+        let next = self.advance(state, &record);
+        (next, record)
+    }
+
+    /// The state after taking the step a record describes.
+    pub fn advance(&self, state: &State, record: &Record) -> State {
+        State {
+            k: state.k + 1,
+            z: state
+                .z
+                .iter()
+                .zip(&record.delta)
+                .map(|(z, d)| z + self.step * d)
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "pgd_qp/tests.rs"]
+mod tests;

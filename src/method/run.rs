@@ -1,0 +1,246 @@
+//! The driver of one run: iterate, watch for divergence and convergence,
+//! and say how it ended.
+
+use super::pgd_qp::PgdQp;
+use super::record::{Record, State};
+use crate::problem::Problem;
+use std::fmt;
+use std::sync::Arc;
+
+/// A run whose iterate grows beyond this norm has diverged.
+pub const DIVERGENCE_NORM: f64 = 1e12;
+
+/// How a quantity went bad.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadValue {
+    /// It became NaN.
+    NotANumber,
+    /// It became ±∞.
+    Infinite,
+    /// ‖z‖ exceeded [`DIVERGENCE_NORM`].
+    TooLarge,
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// Iterations remain.
+    Running,
+    /// The budget of K iterations is done.
+    Budget,
+    /// The KKT residual fell to the tolerance.
+    Converged,
+    /// A value stopped being a finite number, or the iterate ran away.
+    Diverged {
+        /// The iteration at which it happened.
+        iteration: u64,
+        /// What went bad: `f`, `h`, `∇h`, `the iterate z`, …
+        quantity: &'static str,
+        /// How it went bad.
+        how: BadValue,
+    },
+}
+
+impl Status {
+    /// `running`, `budget`, `converged` or `diverged`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Budget => "budget",
+            Status::Converged => "converged",
+            Status::Diverged { .. } => "diverged",
+        }
+    }
+
+    /// Whether the run has ended.
+    pub fn is_finished(&self) -> bool {
+        !matches!(self, Status::Running)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Diverged {
+                iteration,
+                quantity,
+                how,
+            } => {
+                let what = match how {
+                    BadValue::NotANumber => format!("{quantity} became NaN"),
+                    BadValue::Infinite => format!("{quantity} became infinite"),
+                    BadValue::TooLarge => {
+                        format!("{quantity} grew beyond ‖z‖ = {DIVERGENCE_NORM:e}")
+                    }
+                };
+                write!(
+                    f,
+                    "diverged at iteration {iteration}: {what} — try a smaller step γ"
+                )
+            }
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+/// How many oracle calls a run made.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OracleCounts {
+    /// Evaluations of f alone.
+    pub f: u64,
+    /// Gradients of f (each also gives f).
+    pub grad_f: u64,
+    /// Evaluations of g alone.
+    pub g: u64,
+    /// Gradients of g (each also gives g).
+    pub grad_g: u64,
+    /// Hessian-vector products of g with (0, v) (each gives both blocks).
+    pub hvp: u64,
+}
+
+/// What a run is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunConfig {
+    /// The method and its parameters.
+    pub method: PgdQp,
+    /// The budget K.
+    pub iterations: u64,
+    /// Stop once the KKT residual ‖Δ‖² + h is at most this.
+    pub tolerance: Option<f64>,
+}
+
+/// One run of a method on a problem from a start point.
+#[derive(Debug, Clone)]
+pub struct Run {
+    problem: Arc<dyn Problem>,
+    config: RunConfig,
+    state: State,
+    status: Status,
+    last: Option<Record>,
+    counts: OracleCounts,
+}
+
+impl Run {
+    /// A run at iteration 0 from `z0`.
+    pub fn new(problem: Arc<dyn Problem>, config: RunConfig, z0: Vec<f64>) -> Self {
+        Self {
+            problem,
+            config,
+            state: State { k: 0, z: z0 },
+            status: Status::Running,
+            last: None,
+            counts: OracleCounts::default(),
+        }
+    }
+
+    /// The problem.
+    pub fn problem(&self) -> &Arc<dyn Problem> {
+        &self.problem
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &RunConfig {
+        &self.config
+    }
+
+    /// Changes the method's parameters; they apply from the next iteration
+    /// and the trajectory so far is kept. A finished run whose budget grew
+    /// resumes.
+    pub fn reconfigure(&mut self, config: RunConfig) {
+        self.config = config;
+        if matches!(self.status, Status::Budget | Status::Converged) {
+            self.status = Status::Running;
+        }
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Where the run stands.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The record at the latest iterate (the final point once finished).
+    pub fn last_record(&self) -> Option<&Record> {
+        self.last.as_ref()
+    }
+
+    /// Oracle calls so far.
+    pub fn counts(&self) -> OracleCounts {
+        self.counts
+    }
+
+    /// Performs up to `max_records` more iterations, handing each record to
+    /// `sink` (the record at the final point included), and returns the
+    /// status. Records with a non-finite value are never handed out.
+    pub fn advance(&mut self, max_records: u64, mut sink: impl FnMut(&Record)) -> &Status {
+        for _ in 0..max_records {
+            if self.status.is_finished() {
+                break;
+            }
+            self.iterate(&mut sink);
+        }
+        &self.status
+    }
+
+    /// Runs to the end, handing every record to `sink`.
+    pub fn run_to_end(&mut self, mut sink: impl FnMut(&Record)) -> &Status {
+        while !self.status.is_finished() {
+            self.iterate(&mut sink);
+        }
+        &self.status
+    }
+
+    fn iterate(&mut self, sink: &mut impl FnMut(&Record)) {
+        let k = self.state.k;
+        let method = self.config.method;
+        let record = method.inspect(self.problem.as_ref(), k, &self.state.z);
+        self.counts.grad_f += 1;
+        self.counts.grad_g += 1;
+        self.counts.hvp += 1;
+        if let Some((quantity, value)) = record.first_non_finite() {
+            self.status = Status::Diverged {
+                iteration: k,
+                quantity,
+                how: if value.is_nan() {
+                    BadValue::NotANumber
+                } else {
+                    BadValue::Infinite
+                },
+            };
+            return;
+        }
+        sink(&record);
+        let converged = self
+            .config
+            .tolerance
+            .is_some_and(|tol| record.kkt_residual <= tol);
+        if converged {
+            self.status = Status::Converged;
+        } else if k >= self.config.iterations {
+            self.status = Status::Budget;
+        } else {
+            let next = method.advance(&self.state, &record);
+            let norm = next.z.iter().map(|a| a * a).sum::<f64>().sqrt();
+            if !norm.is_finite() || norm > DIVERGENCE_NORM {
+                self.status = Status::Diverged {
+                    iteration: k + 1,
+                    quantity: "the iterate z",
+                    how: if norm.is_nan() {
+                        BadValue::NotANumber
+                    } else if norm.is_infinite() {
+                        BadValue::Infinite
+                    } else {
+                        BadValue::TooLarge
+                    },
+                };
+            } else {
+                self.state = next;
+            }
+        }
+        self.last = Some(record);
+    }
+}

@@ -1,0 +1,67 @@
+//! Bilevel problems with exact derivatives.
+//!
+//! A problem is `min f(x, y)` subject to `y ∈ argmin g(x, ·)`, with
+//! `x ∈ Rⁿ` (upper level) and `y ∈ Rᵐ` (lower level). Points are passed as
+//! one slice `z = (x, y)` of length `n + m`, x first.
+
+mod expression;
+mod synthetic;
+pub mod synthetic_data;
+
+pub use expression::{ExprProblem, ProblemError};
+pub use synthetic::{LowerKind, SyntheticProblem};
+
+use nalgebra::DMatrix;
+
+/// The sizes of the two levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dims {
+    /// Number of upper-level variables (x).
+    pub n: usize,
+    /// Number of lower-level variables (y).
+    pub m: usize,
+}
+
+impl Dims {
+    /// `n + m`, the length of a point z.
+    pub fn total(&self) -> usize {
+        self.n + self.m
+    }
+}
+
+/// The oracle every method uses: values, gradients and Hessian products of
+/// f and g, all exact (hand-derived or automatic differentiation).
+///
+/// Gradients are written into `out` slices of length `n + m` (x block first);
+/// `v` in [`Problem::hvp_g`] has length `m`.
+pub trait Problem: Send + Sync + std::fmt::Debug {
+    /// The sizes of x and y.
+    fn dims(&self) -> Dims;
+    /// Names of the variables, x block then y block.
+    fn variable_names(&self) -> Vec<String>;
+    /// Upper-level objective f(z).
+    fn f(&self, z: &[f64]) -> f64;
+    /// Lower-level objective g(z).
+    fn g(&self, z: &[f64]) -> f64;
+    /// Writes ∇f(z) = (∇_x f, ∇_y f) into `out` and returns f(z).
+    fn grad_f(&self, z: &[f64], out: &mut [f64]) -> f64;
+    /// Writes ∇g(z) = (∇_x g, ∇_y g) into `out` and returns g(z).
+    fn grad_g(&self, z: &[f64], out: &mut [f64]) -> f64;
+    /// Writes `∇²g(z)·(0, v)` into `out`: the x block is `∇²_xy g · v`, the
+    /// y block is `∇²_yy g · v`.
+    fn hvp_g(&self, z: &[f64], v: &[f64], out: &mut [f64]);
+    /// The full Hessian of g, `(n+m) × (n+m)`, for diagnostics in low
+    /// dimension.
+    fn hess_g(&self, z: &[f64]) -> DMatrix<f64>;
+}
+
+/// The lower-level blocks of a full Hessian of g: (`∇²_xy g` as n × m,
+/// `∇²_yy g` as m × m).
+pub fn hessian_blocks(hess: &DMatrix<f64>, dims: Dims) -> (DMatrix<f64>, DMatrix<f64>) {
+    let xy = hess.view((0, dims.n), (dims.n, dims.m)).into_owned();
+    let yy = hess.view((dims.n, dims.n), (dims.m, dims.m)).into_owned();
+    (xy, yy)
+}
+
+#[cfg(test)]
+mod tests;
