@@ -4,6 +4,12 @@
 //! The core — expressions, problems, presets and methods — never depends on
 //! egui; it builds with `--no-default-features`.
 
+// Tests may unwrap: a failed unwrap there is a failed test.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod atomic_file;
+pub mod cli;
 pub mod expr;
 pub mod method;
+pub mod preset;
 pub mod problem;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `bilevel-lab` binary: the app and the command line.
+
+fn main() -> std::process::ExitCode {
+    bilevel_lab::cli::main()
+}

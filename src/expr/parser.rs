@@ -280,19 +280,17 @@ impl<'t> Parser<'t, '_> {
                 return;
             }
         }
-        if op == Op::Pow {
-            if let Some(Op::Const(p)) = self.ops.last().copied() {
-                self.ops.pop();
-                let int = p.round();
-                if p == int && int.abs() <= 1024.0 {
-                    // Exact for negative bases, unlike exp(p ln a).
-                    self.ops.push(Op::PowI(int as i32));
-                } else {
-                    self.ops.push(Op::PowF(p));
-                }
-                self.stack -= 1;
-                return;
+        if let (Op::Pow, Some(Op::Const(p))) = (op, self.ops.last().copied()) {
+            self.ops.pop();
+            let int = p.round();
+            if p == int && int.abs() <= 1024.0 {
+                // Exact for negative bases, unlike exp(p ln a).
+                self.ops.push(Op::PowI(int as i32));
+            } else {
+                self.ops.push(Op::PowF(p));
             }
+            self.stack -= 1;
+            return;
         }
         self.ops.push(op);
         self.stack -= 1;

@@ -126,10 +126,10 @@ fn binary<D: Copy>(stack: &mut [D], sp: usize, f: impl Fn(D, D) -> D) -> usize {
     let (Some(ia), Some(ib)) = (sp.checked_sub(2), sp.checked_sub(1)) else {
         return sp;
     };
-    if let (Some(&a), Some(&b)) = (stack.get(ia), stack.get(ib)) {
-        if let Some(slot) = stack.get_mut(ia) {
-            *slot = f(a, b);
-        }
+    if let (Some(&a), Some(&b)) = (stack.get(ia), stack.get(ib))
+        && let Some(slot) = stack.get_mut(ia)
+    {
+        *slot = f(a, b);
     }
     ib
 }

@@ -85,9 +85,9 @@ impl SyntheticProblem {
             };
         }
         Parts {
-            u: &x + &y,
+            u: x + y,
             s: self.c.dot(&x) + self.d.dot(&y),
-            r: &self.h * &y - &x,
+            r: &self.h * y - x,
         }
     }
 

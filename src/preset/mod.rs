@@ -1,0 +1,734 @@
+//! Preset files: a problem, a start point, a view, solver defaults and the
+//! known answer, in TOML. The app, the command line and the tests all read
+//! exactly this format; a key it does not know is an error.
+
+mod builtin;
+mod error;
+mod generate;
+mod schema;
+
+pub use builtin::{BUILTIN, DEFAULT_PRESET, builtin_text};
+pub use error::PresetError;
+pub use generate::synthetic_preset;
+
+use crate::expr::line_column;
+use crate::method::{PgdQp, Rho, RunConfig, StepRule};
+use crate::problem::{Dims, ExprProblem, LowerKind, Problem, ProblemError, SyntheticProblem};
+use nalgebra::{DMatrix, DVector};
+use schema::{RawPoint, RawPreset, RawSolver};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Preset files larger than this are refused before parsing.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// The method names the `method` key accepts.
+pub const METHODS: [&str; 1] = ["pgd-qp"];
+
+/// How the problem is given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProblemSpec {
+    /// f and g as text.
+    Expression {
+        /// Upper-level variable names.
+        upper: Vec<String>,
+        /// Lower-level variable names.
+        lower: Vec<String>,
+        /// Upper-level objective.
+        f: String,
+        /// Lower-level objective.
+        g: String,
+        /// Named constants, sorted by name.
+        constants: Vec<(String, f64)>,
+    },
+    /// The synthetic family with its data.
+    Synthetic {
+        /// Convex or nonconvex lower level.
+        lower_kind: LowerKind,
+        /// c
+        c: Vec<f64>,
+        /// d
+        d: Vec<f64>,
+        /// H, by rows.
+        h: Vec<Vec<f64>>,
+    },
+}
+
+/// A plot window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    /// Range of the first upper-level variable.
+    pub x: [f64; 2],
+    /// Range of the first lower-level variable.
+    pub y: [f64; 2],
+}
+
+/// Solver defaults of a preset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SolverDefaults {
+    /// ρ choice.
+    pub rho: Rho,
+    /// α and γ, fixed or by the budget schedule.
+    pub rule: StepRule,
+    /// The budget K.
+    pub iterations: u64,
+    /// Optional tolerance on the KKT residual.
+    pub tolerance: Option<f64>,
+}
+
+impl Default for SolverDefaults {
+    fn default() -> Self {
+        Self {
+            rho: Rho::Qp1,
+            rule: StepRule::Fixed {
+                alpha: 0.5,
+                step: 0.01,
+            },
+            iterations: 2000,
+            tolerance: None,
+        }
+    }
+}
+
+impl SolverDefaults {
+    /// The run configuration these defaults describe.
+    pub fn run_config(&self) -> RunConfig {
+        let (alpha, step) = self.rule.resolve(self.rho, self.iterations);
+        RunConfig {
+            method: PgdQp {
+                rho: self.rho,
+                alpha,
+                step,
+            },
+            iterations: self.iterations,
+            tolerance: self.tolerance,
+        }
+    }
+}
+
+/// The known answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reference {
+    /// An optimal point (x*, y*), where a single one is right.
+    pub point: Option<(Vec<f64>, Vec<f64>)>,
+    /// The optimal upper value F*.
+    pub f: Option<f64>,
+}
+
+/// A loaded and checked preset.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// Short title.
+    pub name: String,
+    /// Text for the learner.
+    pub description: String,
+    /// The problem as written.
+    pub spec: ProblemSpec,
+    /// The problem, compiled.
+    pub problem: Arc<dyn Problem>,
+    /// Start x.
+    pub start_x: Vec<f64>,
+    /// Start y.
+    pub start_y: Vec<f64>,
+    /// Plot window, if given.
+    pub view: Option<View>,
+    /// Solver defaults.
+    pub solver: SolverDefaults,
+    /// The known answer, if any.
+    pub reference: Option<Reference>,
+}
+
+impl Preset {
+    /// The start point z₀ = (x₀, y₀).
+    pub fn start(&self) -> Vec<f64> {
+        self.start_x.iter().chain(&self.start_y).copied().collect()
+    }
+
+    /// The sizes of x and y.
+    pub fn dims(&self) -> Dims {
+        self.problem.dims()
+    }
+}
+
+/// Loads a built-in preset by id.
+pub fn load_builtin(id: &str) -> Result<Preset, PresetError> {
+    let text = builtin_text(id).ok_or_else(|| {
+        let ids: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        PresetError::file(
+            id,
+            format!(
+                "no built-in preset has this name; they are {}",
+                ids.join(", ")
+            ),
+        )
+    })?;
+    load_str(text, id)
+}
+
+/// Loads a preset file from disk.
+pub fn load_path(path: &Path) -> Result<Preset, PresetError> {
+    let source = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| PresetError::file(&source, format!("cannot read the file: {e}")))?;
+    if meta.is_dir() {
+        return Err(PresetError::file(
+            &source,
+            "is a directory, not a preset file",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(PresetError::file(
+            &source,
+            format!(
+                "the file is {} bytes; a preset is at most {MAX_FILE_BYTES} bytes",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| PresetError::file(&source, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        PresetError {
+            source: source.clone(),
+            key: None,
+            position: Some(line_column(&text, at)),
+            message: format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+        }
+    })?;
+    load_str(&text, &source)
+}
+
+/// Parses and checks a preset from its text; `source` names it in errors.
+pub fn load_str(text: &str, source: &str) -> Result<Preset, PresetError> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(PresetError::file(
+            source,
+            format!(
+                "the text is {} bytes; a preset is at most {MAX_FILE_BYTES} bytes",
+                text.len()
+            ),
+        ));
+    }
+    if let Some(at) = text.find('\0') {
+        return Err(PresetError {
+            source: source.to_string(),
+            key: None,
+            position: Some(line_column(text, at)),
+            message: "the file contains a NUL byte; presets are plain text".into(),
+        });
+    }
+    let raw: RawPreset = toml::from_str(text).map_err(|e| PresetError {
+        source: source.to_string(),
+        key: None,
+        position: e.span().map(|s| line_column(text, s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    Checker { text, source }.preset(raw)
+}
+
+/// Validation with access to the text, to turn spans into positions.
+struct Checker<'a> {
+    text: &'a str,
+    source: &'a str,
+}
+
+impl Checker<'_> {
+    fn err(&self, key: &str, span: Range<usize>, message: impl Into<String>) -> PresetError {
+        PresetError {
+            source: self.source.to_string(),
+            key: Some(key.to_string()),
+            position: Some(line_column(self.text, span.start)),
+            message: message.into(),
+        }
+    }
+
+    fn preset(&self, raw: RawPreset) -> Result<Preset, PresetError> {
+        if raw.name.get_ref().trim().is_empty() {
+            return Err(self.err("name", raw.name.span(), "the name is empty"));
+        }
+        let (spec, problem) = match &raw.family {
+            Some(family) => self.synthetic(&raw, family)?,
+            None => self.expression(&raw)?,
+        };
+        let dims = problem.dims();
+        let (start_x, start_y) = self.point("start", raw.start.get_ref(), dims)?;
+        let view = raw
+            .view
+            .as_ref()
+            .map(|v| self.view(v.get_ref()))
+            .transpose()?;
+        let solver = match &raw.solver {
+            Some(s) => self.solver(s.get_ref())?,
+            None => SolverDefaults::default(),
+        };
+        let reference = raw
+            .reference
+            .as_ref()
+            .map(|r| self.reference(r, dims))
+            .transpose()?;
+        Ok(Preset {
+            name: raw.name.into_inner(),
+            description: raw.description.unwrap_or_default(),
+            spec,
+            problem,
+            start_x,
+            start_y,
+            view,
+            solver,
+            reference,
+        })
+    }
+
+    fn expression(&self, raw: &RawPreset) -> Result<(ProblemSpec, Arc<dyn Problem>), PresetError> {
+        for (key, present) in [
+            ("lower_kind", raw.lower_kind.is_some()),
+            ("data", raw.data.is_some()),
+        ] {
+            if present {
+                return Err(PresetError::file(
+                    self.source,
+                    format!(
+                        "`{key}` belongs to `family = \"synthetic\"` presets; this one has no `family`"
+                    ),
+                ));
+            }
+        }
+        let missing = |key: &str| {
+            PresetError::file(
+                self.source,
+                format!(
+                    "missing key `{key}` (a preset needs `upper`, `lower`, `f` and `g`, or `family`)"
+                ),
+            )
+        };
+        let upper = raw.upper.as_ref().ok_or_else(|| missing("upper"))?;
+        let lower = raw.lower.as_ref().ok_or_else(|| missing("lower"))?;
+        let f = raw.f.as_ref().ok_or_else(|| missing("f"))?;
+        let g = raw.g.as_ref().ok_or_else(|| missing("g"))?;
+        let mut constants = Vec::new();
+        if let Some(table) = &raw.constants {
+            for (name, value) in table.get_ref() {
+                self.finite(&format!("constants.{name}"), value)?;
+                constants.push((name.clone(), *value.get_ref()));
+            }
+        }
+        let problem = ExprProblem::new(
+            upper.get_ref(),
+            lower.get_ref(),
+            f.get_ref(),
+            g.get_ref(),
+            &constants,
+        )
+        .map_err(|e| match e {
+            ProblemError::Expr { which, error } => {
+                let spanned = if which == "f" { f } else { g };
+                let at = self.expression_offset(spanned, error.offset);
+                PresetError {
+                    source: self.source.to_string(),
+                    key: Some(which.to_string()),
+                    position: Some(line_column(self.text, at)),
+                    message: format!(
+                        "{} (line {}, column {} of the expression)",
+                        error.message, error.line, error.column
+                    ),
+                }
+            }
+            ProblemError::Name { ref name, .. } => {
+                let key_span = if upper.get_ref().contains(name) {
+                    ("upper", upper.span())
+                } else if lower.get_ref().contains(name) {
+                    ("lower", lower.span())
+                } else {
+                    (
+                        "constants",
+                        raw.constants.as_ref().map_or(0..0, Spanned::span),
+                    )
+                };
+                self.err(key_span.0, key_span.1, e.to_string())
+            }
+            ProblemError::NoVariables { level } => {
+                let span = if level == "upper" {
+                    upper.span()
+                } else {
+                    lower.span()
+                };
+                self.err(level, span, e.to_string())
+            }
+        })?;
+        let spec = ProblemSpec::Expression {
+            upper: upper.get_ref().clone(),
+            lower: lower.get_ref().clone(),
+            f: f.get_ref().clone(),
+            g: g.get_ref().clone(),
+            constants,
+        };
+        Ok((spec, Arc::new(problem)))
+    }
+
+    /// The offset in the file of byte `offset` of a string value, exact when
+    /// the string has no escapes, else the start of the string.
+    fn expression_offset(&self, value: &Spanned<String>, offset: usize) -> usize {
+        let span = value.span();
+        let raw = self.text.get(span.clone()).unwrap_or_default();
+        let (open, close) = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            (3, 3)
+        } else {
+            (1, 1)
+        };
+        let inner_start = span.start + open;
+        let inner = self
+            .text
+            .get(inner_start..span.end.saturating_sub(close))
+            .unwrap_or_default();
+        // A newline right after an opening triple quote is not part of the value.
+        let (inner_start, inner) = match inner
+            .strip_prefix("\r\n")
+            .or_else(|| inner.strip_prefix('\n'))
+        {
+            Some(rest) if open == 3 => (inner_start + (inner.len() - rest.len()), rest),
+            _ => (inner_start, inner),
+        };
+        if inner == value.get_ref() {
+            inner_start + offset
+        } else {
+            span.start
+        }
+    }
+
+    fn synthetic(
+        &self,
+        raw: &RawPreset,
+        family: &Spanned<String>,
+    ) -> Result<(ProblemSpec, Arc<dyn Problem>), PresetError> {
+        if family.get_ref() != "synthetic" {
+            return Err(self.err(
+                "family",
+                family.span(),
+                format!(
+                    "unknown family '{}'; the only family is \"synthetic\"",
+                    family.get_ref()
+                ),
+            ));
+        }
+        for (key, present) in [
+            ("upper", raw.upper.is_some()),
+            ("lower", raw.lower.is_some()),
+            ("f", raw.f.is_some()),
+            ("g", raw.g.is_some()),
+            ("constants", raw.constants.is_some()),
+        ] {
+            if present {
+                return Err(self.err(
+                    key,
+                    family.span(),
+                    format!("a `family` preset defines f and g itself; remove `{key}`"),
+                ));
+            }
+        }
+        let kind_value = raw.lower_kind.as_ref().ok_or_else(|| {
+            PresetError::file(
+                self.source,
+                "missing key `lower_kind` (\"convex\" or \"nonconvex\")",
+            )
+        })?;
+        let lower_kind = match kind_value.get_ref().as_str() {
+            "convex" => LowerKind::Convex,
+            "nonconvex" => LowerKind::Nonconvex,
+            other => {
+                return Err(self.err(
+                    "lower_kind",
+                    kind_value.span(),
+                    format!("unknown lower_kind '{other}'; use \"convex\" or \"nonconvex\""),
+                ));
+            }
+        };
+        let data = raw
+            .data
+            .as_ref()
+            .ok_or_else(|| {
+                PresetError::file(self.source, "missing table `[data]` with `c`, `d` and `H`")
+            })?
+            .get_ref();
+        let n = data.c.get_ref().len();
+        if n == 0 {
+            return Err(self.err("data.c", data.c.span(), "c is empty"));
+        }
+        self.finite_vec("data.c", &data.c, n)?;
+        self.finite_vec("data.d", &data.d, n)?;
+        let rows = data.h.get_ref();
+        if rows.len() != n {
+            return Err(self.err(
+                "data.H",
+                data.h.span(),
+                format!("H has {} rows; it must be {n} × {n} like c", rows.len()),
+            ));
+        }
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != n {
+                return Err(self.err(
+                    "data.H",
+                    data.h.span(),
+                    format!(
+                        "row {} of H has {} entries; it must have {n}",
+                        i + 1,
+                        row.len()
+                    ),
+                ));
+            }
+            if let Some(j) = row.iter().position(|v| !v.is_finite()) {
+                return Err(self.err(
+                    "data.H",
+                    data.h.span(),
+                    format!("H[{}][{}] is not a finite number", i + 1, j + 1),
+                ));
+            }
+        }
+        let h = DMatrix::from_fn(n, n, |i, j| {
+            rows.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0)
+        });
+        let c = data.c.get_ref().clone();
+        let d = data.d.get_ref().clone();
+        let problem = SyntheticProblem::new(
+            lower_kind,
+            DVector::from_vec(c.clone()),
+            DVector::from_vec(d.clone()),
+            h,
+        )
+        .ok_or_else(|| {
+            self.err(
+                "data",
+                raw.data.as_ref().map_or(0..0, Spanned::span),
+                "inconsistent sizes",
+            )
+        })?;
+        let spec = ProblemSpec::Synthetic {
+            lower_kind,
+            c,
+            d,
+            h: rows.clone(),
+        };
+        Ok((spec, Arc::new(problem)))
+    }
+
+    fn finite(&self, key: &str, value: &Spanned<f64>) -> Result<f64, PresetError> {
+        let v = *value.get_ref();
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(self.err(key, value.span(), format!("{v} is not a finite number")))
+        }
+    }
+
+    fn finite_vec(
+        &self,
+        key: &str,
+        value: &Spanned<Vec<f64>>,
+        len: usize,
+    ) -> Result<Vec<f64>, PresetError> {
+        let v = value.get_ref();
+        if v.len() != len {
+            return Err(self.err(
+                key,
+                value.span(),
+                format!("has {} entries; it needs {len}", v.len()),
+            ));
+        }
+        if let Some(i) = v.iter().position(|a| !a.is_finite()) {
+            return Err(self.err(
+                key,
+                value.span(),
+                format!("entry {} is not a finite number", i + 1),
+            ));
+        }
+        Ok(v.clone())
+    }
+
+    fn point(
+        &self,
+        table: &str,
+        raw: &RawPoint,
+        dims: Dims,
+    ) -> Result<(Vec<f64>, Vec<f64>), PresetError> {
+        let x = self.finite_vec(&format!("{table}.x"), &raw.x, dims.n)?;
+        let y = self.finite_vec(&format!("{table}.y"), &raw.y, dims.m)?;
+        Ok((x, y))
+    }
+
+    fn view(&self, raw: &schema::RawView) -> Result<View, PresetError> {
+        let range = |key: &str, value: &Spanned<Vec<f64>>| -> Result<[f64; 2], PresetError> {
+            let v = self.finite_vec(key, value, 2)?;
+            match v.as_slice() {
+                [lo, hi] if lo < hi => Ok([*lo, *hi]),
+                _ => Err(self.err(key, value.span(), "needs [low, high] with low < high")),
+            }
+        };
+        Ok(View {
+            x: range("view.x", &raw.x)?,
+            y: range("view.y", &raw.y)?,
+        })
+    }
+
+    fn solver(&self, raw: &RawSolver) -> Result<SolverDefaults, PresetError> {
+        let defaults = SolverDefaults::default();
+        if let Some(method) = &raw.method
+            && !METHODS.contains(&method.get_ref().as_str())
+        {
+            return Err(self.err(
+                "solver.method",
+                method.span(),
+                format!(
+                    "unknown method '{}'; known: {}",
+                    method.get_ref(),
+                    METHODS.join(", ")
+                ),
+            ));
+        }
+        let rho = match &raw.rho {
+            Some(r) => Rho::parse(r.get_ref()).ok_or_else(|| {
+                self.err(
+                    "solver.rho",
+                    r.span(),
+                    format!("unknown rho '{}'; use \"qp1\" or \"qp2\"", r.get_ref()),
+                )
+            })?,
+            None => defaults.rho,
+        };
+        let iterations = match &raw.iterations {
+            Some(k) if *k.get_ref() >= 1 => *k.get_ref() as u64,
+            Some(k) => {
+                return Err(self.err(
+                    "solver.iterations",
+                    k.span(),
+                    format!("{} iterations: the budget must be at least 1", k.get_ref()),
+                ));
+            }
+            None => defaults.iterations,
+        };
+        let positive =
+            |key: &str, value: &Spanned<f64>, allow_zero: bool| -> Result<f64, PresetError> {
+                let v = self.finite(key, value)?;
+                if v > 0.0 || (allow_zero && v == 0.0) {
+                    Ok(v)
+                } else {
+                    let need = if allow_zero { "at least 0" } else { "positive" };
+                    Err(self.err(
+                        key,
+                        value.span(),
+                        format!("{v} is not allowed: it must be {need}"),
+                    ))
+                }
+            };
+        let schedule = raw
+            .schedule
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span()));
+        let rule = match schedule {
+            None | Some(("fixed", _)) => {
+                for (key, value) in [("solver.a", &raw.a), ("solver.b", &raw.b)] {
+                    if let Some(v) = value {
+                        return Err(self.err(
+                            key,
+                            v.span(),
+                            "`a` and `b` belong to schedule = \"budget\"",
+                        ));
+                    }
+                }
+                let StepRule::Fixed {
+                    alpha: da,
+                    step: ds,
+                } = defaults.rule
+                else {
+                    return Err(PresetError::file(
+                        self.source,
+                        "internal: default rule is fixed",
+                    ));
+                };
+                StepRule::Fixed {
+                    alpha: raw
+                        .alpha
+                        .as_ref()
+                        .map_or(Ok(da), |v| positive("solver.alpha", v, true))?,
+                    step: raw
+                        .step
+                        .as_ref()
+                        .map_or(Ok(ds), |v| positive("solver.step", v, false))?,
+                }
+            }
+            Some(("budget", span)) => {
+                for (key, value) in [("solver.alpha", &raw.alpha), ("solver.step", &raw.step)] {
+                    if let Some(v) = value {
+                        return Err(self.err(
+                            key,
+                            v.span(),
+                            "with schedule = \"budget\", α and γ come from `a` and `b`; remove this key",
+                        ));
+                    }
+                }
+                let need = |key: &str, v: &Option<Spanned<f64>>, allow_zero| match v {
+                    Some(v) => positive(key, v, allow_zero),
+                    None => Err(self.err(
+                        key,
+                        span.clone(),
+                        format!("schedule = \"budget\" needs `{}`", &key[7..]),
+                    )),
+                };
+                StepRule::Budget {
+                    a: need("solver.a", &raw.a, true)?,
+                    b: need("solver.b", &raw.b, false)?,
+                }
+            }
+            Some((other, span)) => {
+                return Err(self.err(
+                    "solver.schedule",
+                    span,
+                    format!("unknown schedule '{other}'; use \"fixed\" or \"budget\""),
+                ));
+            }
+        };
+        let tolerance = raw
+            .tolerance
+            .as_ref()
+            .map(|t| positive("solver.tolerance", t, false))
+            .transpose()?;
+        Ok(SolverDefaults {
+            rho,
+            rule,
+            iterations,
+            tolerance,
+        })
+    }
+
+    fn reference(
+        &self,
+        raw: &Spanned<schema::RawReference>,
+        dims: Dims,
+    ) -> Result<Reference, PresetError> {
+        let r = raw.get_ref();
+        let point = match (&r.x, &r.y) {
+            (Some(x), Some(y)) => Some((
+                self.finite_vec("reference.x", x, dims.n)?,
+                self.finite_vec("reference.y", y, dims.m)?,
+            )),
+            (None, None) => None,
+            _ => {
+                return Err(self.err(
+                    "reference",
+                    raw.span(),
+                    "give both `x` and `y` of the reference point, or neither",
+                ));
+            }
+        };
+        let f =
+            r.f.as_ref()
+                .map(|f| self.finite("reference.f", f))
+                .transpose()?;
+        Ok(Reference { point, f })
+    }
+}
+
+#[cfg(test)]
+mod tests;

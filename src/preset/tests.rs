@@ -1,0 +1,135 @@
+use super::*;
+
+const GOOD: &str = r#"name = "B8"
+upper = ["x"]
+lower = ["y"]
+f = "(x + 0.5)^2 + 0.5*y^2"
+g = "0.5*x*y^2 + 0.25*y^4"
+
+[start]
+x = [0.5]
+y = [0.3]
+"#;
+
+fn error(text: &str) -> PresetError {
+    match load_str(text, "t.toml") {
+        Ok(_) => panic!("should fail:\n{text}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_minimal_preset_loads_with_defaults() {
+    let p = load_str(GOOD, "t.toml").expect("valid");
+    assert_eq!(p.start(), vec![0.5, 0.3]);
+    assert_eq!(p.solver, SolverDefaults::default());
+    assert!(p.view.is_none() && p.reference.is_none());
+    assert_eq!(p.problem.f(&[-0.25, 0.5]), 0.1875);
+}
+
+#[test]
+fn expression_errors_point_into_the_file() {
+    let e = error(&GOOD.replace("0.25*y^4", "0.25*z^4"));
+    assert_eq!(e.key.as_deref(), Some("g"));
+    // Line 5: g = "0.5*x*y^2 + 0.25*z^4" — the z is at column 23.
+    assert_eq!(e.position, Some((5, 23)), "{e}");
+    assert!(e.message.contains("unknown name 'z'"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("t.toml:5:23: key `g`: unknown name 'z'"),
+        "{e}"
+    );
+
+    let multi = GOOD.replace(
+        "f = \"(x + 0.5)^2 + 0.5*y^2\"",
+        "f = \"\"\"\n(x + 0.5)^2\n  + 0.5*y^^2\"\"\"",
+    );
+    let e = error(&multi);
+    assert_eq!(e.position, Some((6, 11)), "{e}");
+    assert!(
+        e.message.contains("line 2, column 11 of the expression"),
+        "{e}"
+    );
+}
+
+#[test]
+fn structural_errors_name_the_key_and_place() {
+    let e = error(&format!("{GOOD}\n[solver]\nstep = -0.1\n"));
+    assert_eq!(e.key.as_deref(), Some("solver.step"));
+    assert_eq!(e.position.map(|p| p.0), Some(12));
+    assert!(e.message.contains("must be positive"), "{e}");
+
+    let e = error(&format!("{GOOD}\n[solver]\niterations = 0\n"));
+    assert!(e.message.contains("at least 1"), "{e}");
+
+    let e = error(&format!("{GOOD}\n[solver]\nalpha = nan\n"));
+    assert!(e.message.contains("not a finite number"), "{e}");
+
+    let e = error(&format!("{GOOD}\n[solver]\nrho = \"qp3\"\n"));
+    assert!(e.message.contains("unknown rho 'qp3'"), "{e}");
+
+    let e = error(&format!("{GOOD}\n[solver]\nmethod = \"newton\"\n"));
+    assert!(e.message.contains("unknown method 'newton'"), "{e}");
+
+    let e = error(&format!(
+        "{GOOD}\n[solver]\nschedule = \"budget\"\na = 1.5\n"
+    ));
+    assert!(e.message.contains("needs `b`"), "{e}");
+
+    let e = error(&format!(
+        "{GOOD}\n[solver]\nschedule = \"budget\"\na = 1\nb = 1\nalpha = 0.1\n"
+    ));
+    assert_eq!(e.key.as_deref(), Some("solver.alpha"));
+
+    let e = error(&GOOD.replace("y = [0.3]", "y = [0.3, 1.0]"));
+    assert_eq!(e.key.as_deref(), Some("start.y"));
+    assert_eq!(e.position, Some((9, 5)));
+    assert!(e.message.contains("has 2 entries; it needs 1"), "{e}");
+
+    let e = error(&format!("{GOOD}\ncolour = \"red\"\n"));
+    assert!(e.message.contains("unknown field `colour`"), "{e}");
+    assert_eq!(e.position.map(|p| p.0), Some(11));
+
+    let e = error(&format!("{GOOD}\n[view]\nx = [1.0, -1.0]\ny = [0, 1]\n"));
+    assert!(e.message.contains("low < high"), "{e}");
+
+    let e = error(&format!("{GOOD}\n[reference]\nx = [1.0]\n"));
+    assert!(e.message.contains("both"), "{e}");
+
+    let e = error(&GOOD.replace("lower = [\"y\"]", "lower = [\"x\"]"));
+    assert_eq!(e.key.as_deref(), Some("upper"));
+    assert!(e.message.contains("declared twice"), "{e}");
+
+    let e = error(&GOOD.replace("g = \"0.5*x*y^2 + 0.25*y^4\"\n", ""));
+    assert!(e.message.contains("missing key `g`"), "{e}");
+
+    let e = error("name = \"x\"\nupper = [\"x\"\n");
+    assert!(e.position.is_some(), "{e}");
+
+    let e = error(&GOOD.replace("name = \"B8\"", "name = \"B8\0\""));
+    assert!(e.message.contains("NUL"), "{e}");
+}
+
+#[test]
+fn synthetic_family_checks_its_data() {
+    let text = r#"name = "s"
+family = "synthetic"
+lower_kind = "convex"
+[data]
+c = [1.0, 2.0]
+d = [0.5, 0.5]
+H = [[1.0, 0.0], [0.0]]
+[start]
+x = [0.0, 0.0]
+y = [0.0, 0.0]
+"#;
+    let e = error(text);
+    assert!(e.message.contains("row 2 of H has 1 entries"), "{e}");
+    let ok = text.replace("[0.0]]", "[0.0, 1.0]]");
+    let p = load_str(&ok, "s").expect("valid");
+    assert_eq!(p.dims(), Dims { n: 2, m: 2 });
+    let e = error(&ok.replace("\"convex\"", "\"concave\""));
+    assert!(e.message.contains("unknown lower_kind"), "{e}");
+    let e = error(&ok.replace("lower_kind", "f = \"x\"\nlower_kind"));
+    assert!(e.message.contains("remove `f`"), "{e}");
+}

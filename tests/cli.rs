@@ -1,0 +1,281 @@
+//! The command line as a user meets it: exit codes, messages and JSON.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bilevel-lab"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn summary(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().expect("output");
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("last line is not JSON ({e}): {last}"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bilevel-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn preset_path(id: &str) -> String {
+    format!("{}/presets/{id}.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A bad-input exit: code 2, one message naming `what`, no panic, no stdout.
+fn assert_bad_input(out: &Output, what: &[&str]) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout for bad input");
+    assert!(!err.contains("panicked"), "{err}");
+    for w in what {
+        assert!(err.contains(w), "stderr should mention {w:?}: {err}");
+    }
+}
+
+#[test]
+fn run_prints_a_json_summary_with_every_field() {
+    let out = run(&["run", &preset_path("b08-mitsos-barton-3-17")]);
+    let json = summary(&out);
+    for key in [
+        "method",
+        "rho",
+        "iterations",
+        "status",
+        "x",
+        "y",
+        "f",
+        "g",
+        "h",
+        "grad_y_g_norm",
+        "lambda",
+        "kkt_residual",
+        "seconds",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}: {json}");
+    }
+    assert_eq!(json["method"], "pgd-qp");
+    assert_eq!(json["rho"], "qp1");
+    assert_eq!(json["status"], "budget");
+    assert_eq!(json["iterations"], 3000);
+    assert!((json["x"][0].as_f64().expect("x") + 0.25).abs() < 1e-3);
+    assert!((json["y"][0].as_f64().expect("y") - 0.5).abs() < 1e-3);
+    assert!(json["reference"]["distance"].as_f64().expect("distance") < 1e-3);
+    assert!(json["seconds"].as_f64().expect("seconds") >= 0.0);
+}
+
+#[test]
+fn built_in_names_work_and_options_override_the_preset() {
+    let json = summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--rho",
+        "qp2",
+        "--alpha",
+        "0.3",
+        "--step",
+        "0.02",
+        "--iterations",
+        "10",
+        "--x0",
+        "0.5",
+        "--y0",
+        "-1",
+    ]));
+    assert_eq!(json["rho"], "qp2");
+    assert_eq!(json["alpha"], 0.3);
+    assert_eq!(json["step"], 0.02);
+    assert_eq!(json["iterations"], 10);
+    // With a tolerance the run stops early and says so.
+    let json = summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--tolerance",
+        "1e-10",
+        "--iterations",
+        "100000",
+    ]));
+    assert_eq!(json["status"], "converged");
+    assert!(json["iterations"].as_u64().expect("k") < 100_000);
+    assert!(json["kkt_residual"].as_f64().expect("kkt") <= 1e-10);
+    // The budget schedule from the command line.
+    let json = summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--budget-a",
+        "1.5",
+        "--budget-b",
+        "1.5",
+        "--iterations",
+        "1000",
+    ]));
+    assert!((json["alpha"].as_f64().expect("alpha") - 0.15).abs() < 1e-12);
+}
+
+#[test]
+fn a_diverged_run_is_a_result_not_an_error() {
+    let json = summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--step",
+        "40",
+        "--iterations",
+        "500",
+    ]));
+    assert_eq!(json["status"], "diverged");
+    let msg = json["message"].as_str().expect("message");
+    assert!(msg.starts_with("diverged at iteration"), "{msg}");
+    assert!(json["diverged"]["iteration"].as_u64().is_some());
+}
+
+#[test]
+fn csv_has_a_header_and_every_nth_row_plus_the_last() {
+    let dir = temp_dir("csv");
+    let path = dir.join("trace.csv");
+    let path_str = path.to_string_lossy().into_owned();
+    summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--iterations",
+        "25",
+        "--csv",
+        &path_str,
+        "--every",
+        "10",
+    ]));
+    let text = std::fs::read_to_string(&path).expect("csv written");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with(
+        "iteration,x,y,f,g,h,grad_y_g_norm,rho,lambda,active,delta_norm,kkt_residual"
+    ));
+    let iterations: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap_or(""))
+        .collect();
+    assert_eq!(iterations, ["0", "10", "20", "25"]);
+    let columns = lines[0].split(',').count();
+    assert!(lines.iter().all(|l| l.split(',').count() == columns));
+    // An unwritable place is bad input; nothing half-written is left.
+    let out = run(&["run", "b01-quadratic", "--csv", "/nonexistent-dir/x.csv"]);
+    assert_bad_input(&out, &["/nonexistent-dir/x.csv", "cannot write"]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_options_exit_with_code_2_and_say_what() {
+    let p = preset_path("b01-quadratic");
+    assert_bad_input(&run(&["run", &p, "--step", "-0.1"]), &["--step", "> 0"]);
+    assert_bad_input(&run(&["run", &p, "--step", "NaN"]), &["--step", "finite"]);
+    assert_bad_input(&run(&["run", &p, "--alpha", "inf"]), &["--alpha"]);
+    assert_bad_input(
+        &run(&["run", &p, "--iterations", "0"]),
+        &["--iterations", "at least 1"],
+    );
+    assert_bad_input(&run(&["run", &p, "--iterations", "-3"]), &["--iterations"]);
+    assert_bad_input(
+        &run(&["run", &p, "--x0", "1,2"]),
+        &["--x0", "2 values given, the preset has 1"],
+    );
+    assert_bad_input(&run(&["run", &p, "--rho", "qp3"]), &["--rho", "qp1 or qp2"]);
+    assert_bad_input(
+        &run(&["run", &p, "--method", "newton"]),
+        &["--method", "unknown method"],
+    );
+    assert_bad_input(&run(&["run", &p, "--every", "0"]), &["--every"]);
+    assert_bad_input(&run(&["run", &p, "--step", "abc"]), &["--step"]);
+    assert_bad_input(
+        &run(&["run", "no-such-preset"]),
+        &["no-such-preset", "no such file", "b01-quadratic"],
+    );
+    assert_bad_input(&run(&["run", "/tmp"]), &["/tmp", "directory"]);
+    assert_bad_input(&run(&["run"]), &["PRESET"]);
+    assert_bad_input(&run(&["frobnicate", "--now"]), &[]);
+}
+
+#[test]
+fn every_broken_preset_gets_its_message() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken-presets");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("broken-presets/") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("readable");
+        let first =
+            String::from_utf8_lossy(bytes.split(|b| *b == b'\n').next().unwrap_or_default())
+                .into_owned();
+        let expect = first
+            .strip_prefix("# expect: ")
+            .unwrap_or_else(|| panic!("{}: no expectation", path.display()));
+        let path_str = path.to_string_lossy().into_owned();
+        let out = run(&["run", &path_str]);
+        assert_bad_input(&out, &[&path_str, expect]);
+        assert_eq!(
+            stderr(&out).lines().count(),
+            1,
+            "one line: {}",
+            stderr(&out)
+        );
+        count += 1;
+    }
+    assert!(count >= 25, "{count} broken presets");
+}
+
+#[test]
+fn presets_lists_the_library_and_synthetic_regenerates_it() {
+    let out = run(&["presets"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(listing.lines().count(), 18);
+    assert!(
+        listing.lines().all(|l| !l.contains("does not load")),
+        "{listing}"
+    );
+    let out = run(&[
+        "synthetic",
+        "--n",
+        "20",
+        "--seed",
+        "2025",
+        "--lower-kind",
+        "convex",
+    ]);
+    let stored = std::fs::read_to_string(preset_path("synthetic20-convex")).expect("preset");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), stored);
+}
+
+#[test]
+fn help_and_the_default_command_work() {
+    let out = run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for word in ["run", "presets", "synthetic"] {
+        assert!(help.contains(word), "{help}");
+    }
+    let out = run(&["run", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "--alpha",
+        "--step",
+        "--iterations",
+        "--tolerance",
+        "--x0",
+        "--y0",
+        "--csv",
+        "--every",
+        "--rho",
+    ] {
+        assert!(help.contains(word), "{help}");
+    }
+}
