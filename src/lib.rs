@@ -7,9 +7,15 @@
 // Tests may unwrap: a failed unwrap there is a failed test.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod atomic_file;
 pub mod cli;
+pub mod diagnostics;
 pub mod expr;
+pub mod landscape;
 pub mod method;
 pub mod preset;
 pub mod problem;
+pub mod runner;
+pub mod session;

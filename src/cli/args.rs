@@ -14,6 +14,12 @@ pub struct Cli {
     pub command: Option<Command>,
     /// The preset to open: a TOML file or a built-in name (see `presets`).
     pub preset: Option<String>,
+    /// With --screenshot: iterations to run before the picture is taken.
+    #[arg(long, value_name = "N", requires = "screenshot")]
+    pub iterations: Option<i64>,
+    /// Open the app, run --iterations N, save a PNG of the window here, exit.
+    #[arg(long, value_name = "FILE.png")]
+    pub screenshot: Option<std::path::PathBuf>,
 }
 
 /// The subcommands.

@@ -39,7 +39,7 @@ pub fn main() -> ExitCode {
             );
             Ok(())
         }
-        None => open_app(cli.preset.as_deref()),
+        None => open_app(&cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,16 +79,55 @@ fn list_presets() {
     }
 }
 
-fn open_app(preset_name: Option<&str>) -> Result<(), CliError> {
-    // Check the preset even before the app exists, so a typo is reported.
-    let name = preset_name.unwrap_or(preset::DEFAULT_PRESET);
-    let preset = load_preset(name)?;
-    println!(
-        "bilevel-lab {}: the desktop app is not part of this build yet.\n\
-         Preset '{}' loads. Solve it headlessly with:\n  bilevel-lab run {name}\n\
-         List the built-in presets with `bilevel-lab presets`; see `bilevel-lab --help`.",
-        env!("CARGO_PKG_VERSION"),
-        preset.name
-    );
-    Ok(())
+/// Opens the app (feature `gui`).
+#[cfg(feature = "gui")]
+fn open_app(cli: &Cli) -> Result<(), CliError> {
+    use crate::app::{Launch, PresetSource, ScreenshotJob};
+    let preset = match cli.preset.as_deref() {
+        Some(name) => {
+            let p = load_preset(name)?;
+            let path = Path::new(name);
+            let source = if path.exists() {
+                let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+                PresetSource::File(full.display().to_string())
+            } else {
+                PresetSource::Builtin(name.strip_suffix(".toml").unwrap_or(name).to_string())
+            };
+            Some((source, p))
+        }
+        None if cli.screenshot.is_some() => {
+            let id = preset::DEFAULT_PRESET;
+            Some((PresetSource::Builtin(id.into()), preset::load_builtin(id)?))
+        }
+        None => None,
+    };
+    let screenshot = match &cli.screenshot {
+        Some(path) => {
+            let iterations = cli.iterations.unwrap_or(0);
+            if iterations < 0 {
+                return Err(CliError(format!(
+                    "--iterations {iterations}: must be at least 0"
+                )));
+            }
+            Some(ScreenshotJob {
+                path: path.clone(),
+                iterations: iterations as u64,
+                outcome: Default::default(),
+            })
+        }
+        None => None,
+    };
+    crate::app::launch(Launch { preset, screenshot }).map_err(CliError)
+}
+
+/// Without the `gui` feature there is no window to open.
+#[cfg(not(feature = "gui"))]
+fn open_app(cli: &Cli) -> Result<(), CliError> {
+    if let Some(name) = cli.preset.as_deref() {
+        load_preset(name)?;
+    }
+    Err(CliError(
+        "this build has no app (built without the `gui` feature); use `bilevel-lab run PRESET`"
+            .into(),
+    ))
 }

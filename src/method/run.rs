@@ -144,8 +144,9 @@ impl Run {
     }
 
     /// Changes the method's parameters; they apply from the next iteration
-    /// and the trajectory so far is kept. A finished run whose budget grew
-    /// resumes.
+    /// and the trajectory so far is kept. A finished run resumes if the new
+    /// budget allows; its final record is then issued again, computed with
+    /// the new parameters.
     pub fn reconfigure(&mut self, config: RunConfig) {
         self.config = config;
         if matches!(self.status, Status::Budget | Status::Converged) {
@@ -166,6 +167,20 @@ impl Run {
     /// The record at the latest iterate (the final point once finished).
     pub fn last_record(&self) -> Option<&Record> {
         self.last.as_ref()
+    }
+
+    /// The record of the QP at the current iterate, without moving: the
+    /// step the next iteration will take. For a finished run, its final
+    /// record. Not counted as oracle calls (it is for display).
+    pub fn peek(&self) -> Option<Record> {
+        if self.status.is_finished() {
+            return self.last.clone();
+        }
+        let record = self
+            .config
+            .method
+            .inspect(self.problem.as_ref(), self.state.k, &self.state.z);
+        record.first_non_finite().is_none().then_some(record)
     }
 
     /// Oracle calls so far.

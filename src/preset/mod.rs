@@ -6,10 +6,12 @@ mod builtin;
 mod error;
 mod generate;
 mod schema;
+mod write;
 
 pub use builtin::{BUILTIN, DEFAULT_PRESET, builtin_text};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
+pub use write::to_toml;
 
 use crate::expr::line_column;
 use crate::method::{PgdQp, Rho, RunConfig, StepRule};

@@ -1,0 +1,290 @@
+//! What panels ask for: they return commands, and `run_command` carries
+//! them out after the frame's panels are drawn.
+
+use super::settings::PresetSource;
+use super::{BilevelApp, Notice, export};
+use crate::runner::{Command, Speed};
+use eframe::egui;
+use std::path::PathBuf;
+
+/// A user action.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum AppCommand {
+    /// Iterate continuously.
+    Play,
+    /// Stop iterating.
+    Pause,
+    /// Do n iterations of every run.
+    Step(u64),
+    /// Restart every run from its start.
+    Reset,
+    /// Open a built-in preset.
+    OpenBuiltin(String),
+    /// Ask for a preset file to open.
+    OpenDialog,
+    /// Open a preset file.
+    OpenFile(PathBuf),
+    /// Use the edited f and g (restarts the runs).
+    ApplyEdit,
+    /// Throw the edits away.
+    RevertEdit,
+    /// The parameters of run `slot` changed.
+    Reconfigure(usize),
+    /// Set the start of the selected run (it restarts there).
+    SetStart([f64; 2]),
+    /// Change the pace; `None` for as fast as possible.
+    SetSpeed(Option<f64>),
+    /// Add a run with the selected run's parameters.
+    AddRun,
+    /// Remove run `slot`.
+    RemoveRun(usize),
+    /// Export the selected run's trajectory as CSV.
+    ExportCsv,
+    /// Export the problem and parameters as a preset.
+    ExportPreset,
+    /// Save a PNG of the window.
+    ExportPng,
+}
+
+/// The answer of a file dialog run off the UI thread.
+#[derive(Debug)]
+pub enum DialogResult {
+    /// Open this preset.
+    Open(PathBuf),
+    /// Write the CSV here.
+    Csv(PathBuf),
+    /// Write the preset here.
+    Preset(PathBuf),
+    /// Write the PNG here.
+    Png(PathBuf),
+}
+
+impl BilevelApp {
+    /// Keyboard shortcuts, unless a text field has the keyboard.
+    pub(super) fn keyboard(&self, ui: &egui::Ui) -> Vec<AppCommand> {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        ui.input(|i| {
+            if i.key_pressed(egui::Key::Space) {
+                out.push(if self.playing {
+                    AppCommand::Pause
+                } else {
+                    AppCommand::Play
+                });
+            }
+            if i.key_pressed(egui::Key::ArrowRight) {
+                out.push(AppCommand::Step(1));
+            }
+            if i.key_pressed(egui::Key::R) {
+                out.push(AppCommand::Reset);
+            }
+        });
+        out
+    }
+
+    /// Carries out a command.
+    pub fn run_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::Play => {
+                self.playing = true;
+                self.runner.send(Command::Play);
+            }
+            AppCommand::Pause => {
+                self.playing = false;
+                self.runner.send(Command::Pause);
+            }
+            AppCommand::Step(n) => {
+                self.playing = false;
+                self.runner.send(Command::Step(n.max(1)));
+            }
+            AppCommand::Reset => self.restart_all(),
+            AppCommand::OpenBuiltin(id) => match crate::preset::load_builtin(&id) {
+                Ok(p) => {
+                    self.settings.source = PresetSource::Builtin(id);
+                    self.preset = p;
+                    self.adopt_preset(false);
+                }
+                Err(e) => self.notify(e.to_string(), true),
+            },
+            AppCommand::OpenFile(path) => match crate::preset::load_path(&path) {
+                Ok(p) => {
+                    self.settings.source = PresetSource::File(path.display().to_string());
+                    self.preset = p;
+                    self.adopt_preset(false);
+                    self.notify(format!("opened {}", path.display()), false);
+                }
+                // The current preset and runs stay as they are.
+                Err(e) => self.notify(e.to_string(), true),
+            },
+            AppCommand::OpenDialog => self.dialog(|| {
+                rfd::FileDialog::new()
+                    .add_filter("bilevel-lab preset", &["toml"])
+                    .pick_file()
+                    .map(DialogResult::Open)
+            }),
+            AppCommand::ApplyEdit => {
+                if self.apply_edit_problem() {
+                    self.restart_all();
+                    self.notify(
+                        "applied the edited f and g; the runs restarted".into(),
+                        false,
+                    );
+                }
+            }
+            AppCommand::RevertEdit => {
+                if let crate::preset::ProblemSpec::Expression { f, g, .. } = &self.preset.spec {
+                    self.editor.f = f.clone();
+                    self.editor.g = g.clone();
+                }
+                self.check_edit();
+                self.problem = self.preset.problem.clone();
+                self.landscape = None;
+                self.requested = None;
+                self.restart_all();
+            }
+            AppCommand::Reconfigure(slot) => {
+                let Some(spec) = self.settings.runs.get(slot) else {
+                    return;
+                };
+                if !spec.problems().is_empty() {
+                    return;
+                }
+                let config = spec.config();
+                if let Some(trace) = self.session.runs.iter_mut().find(|r| r.slot == slot) {
+                    trace.reconfigure(config);
+                    self.runner.send(Command::Reconfigure {
+                        id: trace.id,
+                        config,
+                    });
+                }
+            }
+            AppCommand::SetStart(point) => {
+                let (ix, iy) = (self.settings.axis_x, self.settings.axis_y);
+                let slot = self.selected;
+                if let Some(spec) = self.settings.runs.get_mut(slot) {
+                    if let Some(v) = spec.start.get_mut(ix) {
+                        *v = point[0];
+                    }
+                    if let Some(v) = spec.start.get_mut(iy) {
+                        *v = point[1];
+                    }
+                }
+                self.reset_run(slot);
+                if self.playing {
+                    self.runner.send(Command::Play);
+                }
+            }
+            AppCommand::SetSpeed(speed) => {
+                self.settings.speed = speed;
+                self.runner.send(Command::SetSpeed(
+                    speed.map_or(Speed::Max, Speed::PerSecond),
+                ));
+            }
+            AppCommand::AddRun => {
+                if self.settings.runs.len() >= super::theme::RUNS.len() {
+                    self.notify(
+                        format!("at most {} runs at once", super::theme::RUNS.len()),
+                        true,
+                    );
+                    return;
+                }
+                let spec = self.settings.runs.get(self.selected).cloned();
+                if let Some(spec) = spec {
+                    self.settings.runs.push(spec);
+                    let slot = self.settings.runs.len() - 1;
+                    self.start_run(slot);
+                    self.selected = slot;
+                }
+            }
+            AppCommand::RemoveRun(slot) => {
+                if self.settings.runs.len() <= 1 {
+                    return;
+                }
+                self.settings.runs.remove(slot);
+                self.selected = 0;
+                self.restart_all();
+            }
+            AppCommand::ExportCsv => self.dialog(|| {
+                rfd::FileDialog::new()
+                    .add_filter("CSV", &["csv"])
+                    .set_file_name("trajectory.csv")
+                    .save_file()
+                    .map(DialogResult::Csv)
+            }),
+            AppCommand::ExportPreset => self.dialog(|| {
+                rfd::FileDialog::new()
+                    .add_filter("bilevel-lab preset", &["toml"])
+                    .set_file_name("my-preset.toml")
+                    .save_file()
+                    .map(DialogResult::Preset)
+            }),
+            AppCommand::ExportPng => self.dialog(|| {
+                rfd::FileDialog::new()
+                    .add_filter("PNG image", &["png"])
+                    .set_file_name("bilevel-lab.png")
+                    .save_file()
+                    .map(DialogResult::Png)
+            }),
+        }
+    }
+
+    /// Runs a file dialog on its own thread, so the UI never blocks.
+    fn dialog(&mut self, ask: impl FnOnce() -> Option<DialogResult> + Send + 'static) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let ctx = self.ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".into())
+            .spawn(move || {
+                if let Some(result) = ask() {
+                    tx.send(result).ok();
+                }
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.dialogs.push(rx),
+            Err(e) => self.notify(format!("could not open a file dialog: {e}"), true),
+        }
+    }
+
+    /// Acts on dialogs that have answered.
+    pub(super) fn poll_dialogs(&mut self) {
+        let mut answers = Vec::new();
+        self.dialogs.retain(|rx| match rx.try_recv() {
+            Ok(answer) => {
+                answers.push(answer);
+                false
+            }
+            Err(crossbeam_channel::TryRecvError::Empty) => true,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => false,
+        });
+        for answer in answers {
+            match answer {
+                DialogResult::Open(path) => self.run_command(AppCommand::OpenFile(path)),
+                DialogResult::Csv(path) => {
+                    let result = export::write_csv(self, &path);
+                    self.report_write(&path, result);
+                }
+                DialogResult::Preset(path) => {
+                    let result = export::write_preset(self, &path);
+                    self.report_write(&path, result);
+                }
+                DialogResult::Png(path) => self.start_png(path),
+            }
+        }
+    }
+
+    pub(super) fn report_write(&mut self, path: &std::path::Path, result: std::io::Result<()>) {
+        match result {
+            Ok(()) => self.notify(format!("saved {}", path.display()), false),
+            // The data stays in memory; the user can try another place.
+            Err(e) => self.notify(format!("could not save {}: {e}", path.display()), true),
+        }
+    }
+
+    pub(super) fn notify(&mut self, text: String, error: bool) {
+        self.notice = Some(Notice { text, error });
+    }
+}

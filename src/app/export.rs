@@ -1,0 +1,168 @@
+//! Saving the trajectory, the preset and a picture of the window — every
+//! file written whole or not at all.
+
+use super::BilevelApp;
+use crate::atomic_file::{AtomicFile, write_atomic};
+use crate::preset::{Preset, ProblemSpec, View};
+use eframe::egui;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Where the `--screenshot` job stands.
+#[derive(Debug, Default)]
+pub enum ShotState {
+    /// Waiting for the runs and the landscape.
+    #[default]
+    Waiting,
+    /// Settled since this instant: a few frames for the plot to lay out.
+    Settling(Instant),
+    /// The screenshot was requested.
+    Requested,
+    /// Written; closing.
+    Done,
+}
+
+/// Writes the selected run's kept history as CSV.
+pub fn write_csv(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
+    let Some(run) = app.session.runs.get(app.selected) else {
+        return Err(std::io::Error::other("there is no run to export"));
+    };
+    let names = app.problem.variable_names();
+    let mut file = AtomicFile::create(path)?;
+    let vars: Vec<String> = names.iter().map(|n| format!("z_{n}")).collect();
+    writeln!(
+        file,
+        "iteration,{},f,h,lambda,delta_norm,kkt_residual,hypergradient_norm,active",
+        vars.join(",")
+    )?;
+    let h = &run.history;
+    for s in 0..h.len() {
+        let z: Vec<String> = h.point(s).iter().map(|v| format!("{v:?}")).collect();
+        let at = |v: &Vec<f64>| v.get(s).copied().unwrap_or(f64::NAN);
+        writeln!(
+            file,
+            "{},{},{:?},{:?},{:?},{:?},{:?},{:?},{}",
+            h.k.get(s).copied().unwrap_or(0),
+            z.join(","),
+            at(&h.f),
+            at(&h.h),
+            at(&h.lambda),
+            at(&h.delta_norm),
+            at(&h.kkt),
+            at(&h.hypergradient),
+            u8::from(h.active.get(s).copied().unwrap_or(false)),
+        )?;
+    }
+    file.commit()
+}
+
+/// The current problem, the selected run's start and parameters, and the
+/// current view, as a preset.
+pub fn current_preset(app: &BilevelApp) -> Preset {
+    let mut p = app.preset.clone();
+    if let ProblemSpec::Expression { f, g, .. } = &mut p.spec
+        && app.editor.error.is_none()
+        && app.editor.other_error.is_none()
+    {
+        f.clone_from(&app.editor.f);
+        g.clone_from(&app.editor.g);
+    }
+    p.problem = app.problem.clone();
+    if let Some(spec) = app.settings.runs.get(app.selected) {
+        let n = p.dims().n;
+        p.start_x = spec.start.get(..n).unwrap_or_default().to_vec();
+        p.start_y = spec.start.get(n..).unwrap_or_default().to_vec();
+        p.solver = spec.defaults();
+    }
+    if let Some(b) = app.view_bounds
+        && app.settings.axis_x == 0
+        && app.settings.axis_y == p.dims().n
+    {
+        p.view = Some(View { x: b[0], y: b[1] });
+    }
+    p
+}
+
+/// Writes the current preset.
+pub fn write_preset(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
+    write_atomic(
+        path,
+        crate::preset::to_toml(&current_preset(app)).as_bytes(),
+    )
+}
+
+/// Encodes a screenshot as PNG and writes it atomically.
+pub fn write_png(path: &Path, image: &egui::ColorImage) -> std::io::Result<()> {
+    let [w, h] = image.size;
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, w as u32, h as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
+        // Opaque: the window is covered by panels.
+        let rgba: Vec<u8> = image
+            .pixels
+            .iter()
+            .flat_map(|c| [c.r(), c.g(), c.b(), 255])
+            .collect();
+        writer
+            .write_image_data(&rgba)
+            .map_err(std::io::Error::other)?;
+    }
+    write_atomic(path, &bytes)
+}
+
+impl BilevelApp {
+    /// Asks egui for a screenshot to be written to `path`.
+    pub(super) fn start_png(&mut self, path: PathBuf) {
+        let slot = self.pending_png.clone();
+        let ctx = self.ctx.clone();
+        self.ctx
+            .request_screenshot(move |image: Arc<egui::ColorImage>| {
+                if let Ok(mut guard) = slot.lock() {
+                    *guard = Some((path, image));
+                }
+                ctx.request_repaint();
+            });
+        self.ctx.request_repaint();
+    }
+
+    /// Writes a finished screenshot, and drives the `--screenshot` job.
+    pub(super) fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let ready = self.pending_png.lock().ok().and_then(|mut g| g.take());
+        if let Some((path, image)) = ready {
+            let result = write_png(&path, &image);
+            if let Some(job) = &self.screenshot
+                && job.path == path
+            {
+                if let Ok(mut outcome) = job.outcome.lock() {
+                    *outcome = Some(result.as_ref().map_err(|e| e.to_string()).copied());
+                }
+                self.screenshot_state = ShotState::Done;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            self.report_write(&path, result);
+        }
+        let Some(job) = &self.screenshot else { return };
+        let (iterations, path) = (job.iterations, job.path.clone());
+        match self.screenshot_state {
+            ShotState::Waiting => {
+                if self.runs_reached(iterations) && self.landscape.is_some() {
+                    self.screenshot_state = ShotState::Settling(Instant::now());
+                }
+                ctx.request_repaint();
+            }
+            ShotState::Settling(since) => {
+                if since.elapsed().as_millis() > 400 {
+                    self.screenshot_state = ShotState::Requested;
+                    self.start_png(path);
+                }
+                ctx.request_repaint();
+            }
+            ShotState::Requested | ShotState::Done => {}
+        }
+    }
+}

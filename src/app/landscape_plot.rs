@@ -1,0 +1,400 @@
+//! The landscape: contours, the lower-level set, the region {h ≤ ε}, the
+//! trajectories, and the QP geometry at the current iterate.
+
+use super::status_bar::num;
+use super::{AppCommand, BilevelApp, theme};
+use crate::landscape::Landscape;
+use crate::method::Record;
+use crate::problem::Problem;
+use crate::session::RunTrace;
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{
+    Arrows, Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotUi,
+    Points,
+};
+
+/// Most points drawn per trajectory; older parts are thinned, the newest
+/// `RECENT` points always drawn in full.
+const MAX_PATH_POINTS: usize = 20_000;
+const RECENT: usize = 4_000;
+
+/// Arrows shorter than this (in the shown coordinates) are not drawn.
+pub const NEGLIGIBLE: f64 = 1e-10;
+
+/// The texture of the region {h ≤ ε} (rows flipped: images start at the top).
+pub fn region_texture(ctx: &egui::Context, l: &Landscape) -> egui::TextureHandle {
+    let grid = &l.grids.h;
+    let [r, g, b, a] = theme::REGION;
+    let mut rgba = Vec::with_capacity(grid.nx * grid.ny * 4);
+    for row in (0..grid.ny).rev() {
+        for col in 0..grid.nx {
+            let inside = grid.at(col, row) <= l.eps;
+            rgba.extend(if inside { [r, g, b, a] } else { [0, 0, 0, 0] });
+        }
+    }
+    let image = egui::ColorImage::from_rgba_unmultiplied([grid.nx, grid.ny], &rgba);
+    ctx.load_texture("region", image, egui::TextureOptions::NEAREST)
+}
+
+fn norm2(v: [f64; 2]) -> f64 {
+    (v[0] * v[0] + v[1] * v[1]).sqrt()
+}
+
+/// The plotted components of a vector.
+fn project(v: &[f64], ix: usize, iy: usize) -> [f64; 2] {
+    [
+        v.get(ix).copied().unwrap_or(0.0),
+        v.get(iy).copied().unwrap_or(0.0),
+    ]
+}
+
+/// Draws −∇f from the iterate, −λ∇h from its tip, and Δ = −∇f − λ∇h, all
+/// with one scale so the triangle is true; optionally the half-space edge.
+fn geometry(
+    plot: &mut PlotUi<'_>,
+    r: &Record,
+    ix: usize,
+    iy: usize,
+    length: f64,
+    labels: bool,
+    alpha_rho: f64,
+) {
+    let origin = project(&r.z, ix, iy);
+    let gf = project(&r.grad_f, ix, iy);
+    let gh = project(&r.grad_h, ix, iy);
+    let minus_gf = [-gf[0], -gf[1]];
+    let pert = [-r.lambda * gh[0], -r.lambda * gh[1]];
+    let delta = project(&r.delta, ix, iy);
+    let longest = norm2(minus_gf).max(norm2(pert)).max(norm2(delta));
+    // Below this the directions are rounding noise; drawing them scaled up
+    // would show a direction that is not there. The status says why.
+    if !(longest.is_finite() && longest > NEGLIGIBLE) {
+        return;
+    }
+    let s = length / longest;
+    let at = |base: [f64; 2], v: [f64; 2]| [base[0] + s * v[0], base[1] + s * v[1]];
+    let tip_gf = at(origin, minus_gf);
+    let name = |n: &str| {
+        if labels {
+            n.to_string()
+        } else {
+            format!("{n} (along the path)")
+        }
+    };
+    plot.arrows(
+        Arrows::new(
+            name("−∇f: plain gradient descent"),
+            vec![origin],
+            vec![tip_gf],
+        )
+        .color(theme::GRAD_F)
+        .tip_length(10.0),
+    );
+    if r.lambda > 0.0 {
+        plot.arrows(
+            Arrows::new(
+                name("−λ∇h: the perturbation the QP adds"),
+                vec![tip_gf],
+                vec![at(tip_gf, pert)],
+            )
+            .color(theme::PERTURBATION)
+            .tip_length(10.0),
+        );
+    }
+    plot.arrows(
+        Arrows::new(
+            name("Δ: the step taken (×γ)"),
+            vec![origin],
+            vec![at(origin, delta)],
+        )
+        .color(theme::STEP)
+        .tip_length(12.0),
+    );
+    let gh_norm2 = gh[0] * gh[0] + gh[1] * gh[1];
+    if labels && gh_norm2 > 0.0 && !r.guarded {
+        // {d : ∇hᵀd = −αρ}: the point closest to 0, then along the edge.
+        let c = -alpha_rho / gh_norm2;
+        let foot = [c * gh[0], c * gh[1]];
+        let along = [-gh[1] / gh_norm2.sqrt(), gh[0] / gh_norm2.sqrt()];
+        let reach = 1.3 * longest;
+        let a = at(
+            origin,
+            [foot[0] - reach * along[0], foot[1] - reach * along[1]],
+        );
+        let b = at(
+            origin,
+            [foot[0] + reach * along[0], foot[1] + reach * along[1]],
+        );
+        plot.line(
+            Line::new("QP half-space edge ∇hᵀΔ = −αρ", vec![a, b])
+                .color(theme::HALF_SPACE)
+                .style(LineStyle::dashed_dense())
+                .width(1.5),
+        );
+    }
+}
+
+/// The trajectory of a run in the shown coordinates, thinned when long.
+fn path(run: &RunTrace, ix: usize, iy: usize) -> Vec<[f64; 2]> {
+    let h = &run.history;
+    let len = h.len();
+    let old = len.saturating_sub(RECENT);
+    let stride = (old / (MAX_PATH_POINTS - RECENT).max(1)).max(1);
+    let mut pts: Vec<[f64; 2]> = (0..old)
+        .step_by(stride)
+        .chain(old..len)
+        .map(|s| [h.coordinate(s, ix), h.coordinate(s, iy)])
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .collect();
+    if let Some(last) = &run.last {
+        pts.push(project(&last.z, ix, iy));
+    }
+    pts
+}
+
+/// Draws the landscape plot; returns a command when the user clicked.
+pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let (ix, iy) = (app.settings.axis_x, app.settings.axis_y);
+    let names = app.problem.variable_names();
+    let dims = app.problem.dims();
+    let name_x = names.get(ix).cloned().unwrap_or_else(|| "x".into());
+    let name_y = names.get(iy).cloned().unwrap_or_else(|| "y".into());
+    if dims.total() > 2 {
+        ui.label(
+            RichText::new(format!(
+                "Slice ({name_x}, {name_y}); the other coordinates are held at the selected run's current iterate."
+            ))
+            .small(),
+        );
+    }
+    let reset = std::mem::take(&mut app.reset_view);
+    let view = app.preset.view.map(|v| (v.x, v.y)).unwrap_or_else(|| {
+        let s = app
+            .settings
+            .runs
+            .first()
+            .map(|r| r.start.clone())
+            .unwrap_or_default();
+        let (x, y) = (
+            s.get(ix).copied().unwrap_or(0.0),
+            s.get(iy).copied().unwrap_or(0.0),
+        );
+        ([x - 2.0, x + 2.0], [y - 2.0, y + 2.0])
+    });
+    let layers = app.settings.layers.clone();
+    let ll_label = if dims.m == 1 {
+        (
+            "∇_y g = 0: LL minima (∇²_yy g > 0)".to_string(),
+            "∇_y g = 0: LL maxima (∇²_yy g < 0)".to_string(),
+        )
+    } else {
+        (
+            format!("∂g/∂{name_y} = 0: minima in {name_y}"),
+            format!("∂g/∂{name_y} = 0: maxima in {name_y}"),
+        )
+    };
+    let landscape = app.landscape.as_ref();
+    let texture = app.region_texture.as_ref();
+    let eps = app.settings.eps;
+    let reference = app.preset.reference.clone();
+    let selected = app.selected;
+    let runs = &app.session.runs;
+    let problem = app.problem.clone();
+    let response = Plot::new("landscape")
+        .height(height)
+        .legend(
+            Legend::default()
+                .position(Corner::RightTop)
+                .background_alpha(0.75)
+                .text_style(egui::TextStyle::Small)
+                .follow_insertion_order(true),
+        )
+        .x_axis_label(name_x.clone())
+        .y_axis_label(name_y.clone())
+        .allow_double_click_reset(false)
+        .show(ui, |plot| {
+            if reset {
+                plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
+                    [view.0[0], view.1[0]],
+                    [view.0[1], view.1[1]],
+                ));
+            }
+            if let Some(l) = landscape {
+                if layers.region
+                    && let Some(tex) = texture
+                {
+                    let s = &l.slice;
+                    let center = PlotPoint::new(0.5 * (s.x[0] + s.x[1]), 0.5 * (s.y[0] + s.y[1]));
+                    let size = egui::vec2((s.x[1] - s.x[0]) as f32, (s.y[1] - s.y[0]) as f32);
+                    plot.image(PlotImage::new(
+                        format!("region h ≤ ε = {}", num(eps)),
+                        tex.id(),
+                        center,
+                        size,
+                    ));
+                    for line in &l.boundary {
+                        plot.line(
+                            Line::new(format!("region h ≤ ε = {}", num(eps)), line.clone())
+                                .color(theme::REGION_EDGE)
+                                .width(1.0),
+                        );
+                    }
+                }
+                if layers.f_contours {
+                    for (_, lines) in &l.f_contours {
+                        for line in lines {
+                            plot.line(
+                                Line::new("contours of f", line.clone())
+                                    .color(theme::F_CONTOUR)
+                                    .width(1.0),
+                            );
+                        }
+                    }
+                }
+                if layers.g_contours {
+                    for (_, lines) in &l.g_contours {
+                        for line in lines {
+                            plot.line(
+                                Line::new("contours of g", line.clone())
+                                    .color(theme::G_CONTOUR)
+                                    .width(1.0)
+                                    .style(LineStyle::dotted_dense()),
+                            );
+                        }
+                    }
+                }
+                if layers.stationary {
+                    for piece in &l.stationary {
+                        let line = if piece.minimum {
+                            Line::new(ll_label.0.clone(), piece.points.clone())
+                                .color(theme::LL_MIN)
+                                .width(2.5)
+                        } else {
+                            Line::new(ll_label.1.clone(), piece.points.clone())
+                                .color(theme::LL_MAX)
+                                .width(2.0)
+                                .style(LineStyle::Dashed { length: 8.0 })
+                        };
+                        plot.line(line);
+                    }
+                }
+            }
+            if layers.reference
+                && let Some(r) = &reference
+                && let Some((x, y)) = &r.point
+            {
+                let z: Vec<f64> = x.iter().chain(y).copied().collect();
+                let label = r.f.map_or("reference optimum".to_string(), |f| {
+                    format!("reference optimum, F* = {}", num(f))
+                });
+                plot.points(
+                    Points::new(label, vec![project(&z, ix, iy)])
+                        .shape(MarkerShape::Diamond)
+                        .radius(8.0)
+                        .color(theme::REFERENCE)
+                        .filled(true),
+                );
+            }
+            let bounds = plot.plot_bounds();
+            let length = 0.14 * bounds.width().min(bounds.height()).max(1e-12);
+            for (i, run) in runs.iter().enumerate() {
+                let color = theme::run_color(run.slot);
+                let config = run.config();
+                let label = format!(
+                    "run {}: {} α={} γ={}",
+                    run.slot + 1,
+                    config.method.rho.as_str(),
+                    num(config.method.alpha),
+                    num(config.method.step)
+                );
+                plot.line(
+                    Line::new(label.clone(), path(run, ix, iy))
+                        .color(color)
+                        .width(if i == selected { 2.0 } else { 1.5 }),
+                );
+                plot.points(
+                    Points::new(label.clone(), vec![project(&run.start, ix, iy)])
+                        .shape(MarkerShape::Circle)
+                        .radius(5.0)
+                        .filled(false)
+                        .color(color),
+                );
+                if let Some(last) = &run.last {
+                    plot.points(
+                        Points::new(label, vec![project(&last.z, ix, iy)])
+                            .radius(5.0)
+                            .filled(true)
+                            .color(color),
+                    );
+                }
+                if i != selected {
+                    continue;
+                }
+                if layers.path_arrows {
+                    path_arrows(
+                        plot,
+                        run,
+                        problem.as_ref(),
+                        ix,
+                        iy,
+                        layers.path_arrow_every,
+                        0.4 * length,
+                    );
+                }
+                if layers.geometry
+                    && let Some(r) = &run.last
+                {
+                    let m = run.config_at(r.k).method;
+                    geometry(plot, r, ix, iy, length, true, m.alpha * r.rho);
+                }
+            }
+            plot.pointer_coordinate()
+        });
+    let b = response.transform.bounds();
+    app.view_bounds = Some([[b.min()[0], b.max()[0]], [b.min()[1], b.max()[1]]]);
+    if response.response.clicked()
+        && let Some(p) = response.inner
+    {
+        out.push(AppCommand::SetStart([p.x, p.y]));
+    }
+    if app.landscape.is_none() {
+        ui.label(
+            RichText::new("computing the landscape…")
+                .small()
+                .color(Color32::GRAY),
+        );
+    }
+    out
+}
+
+/// Most QP arrow sets drawn along a path.
+const MAX_PATH_ARROWS: usize = 60;
+
+/// The QP arrows at past iterates every `every` iterations, recomputed from
+/// the kept points with the parameters in force at the time.
+fn path_arrows(
+    plot: &mut PlotUi<'_>,
+    run: &RunTrace,
+    problem: &dyn Problem,
+    ix: usize,
+    iy: usize,
+    every: u64,
+    length: f64,
+) {
+    let h = &run.history;
+    let last_k = h.k.last().copied().unwrap_or(0);
+    // Widen the spacing when the path is long, so at most MAX_PATH_ARROWS sets.
+    let every = every.max(1).max(last_k / MAX_PATH_ARROWS as u64 + 1);
+    let mut bucket = None;
+    for s in 0..h.len() {
+        let Some(&k) = h.k.get(s) else { break };
+        if bucket == Some(k / every) {
+            continue;
+        }
+        bucket = Some(k / every);
+        let method = run.config_at(k).method;
+        let r = method.inspect(problem, k, h.point(s));
+        geometry(plot, &r, ix, iy, length, false, method.alpha * r.rho);
+    }
+}

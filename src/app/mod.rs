@@ -1,0 +1,557 @@
+//! The desktop app (feature `gui`): panels around a live landscape plot and
+//! residual curves, fed by the solver thread.
+
+mod commands;
+mod export;
+mod landscape_plot;
+mod method_panel;
+mod problem_panel;
+mod residual_plot;
+mod settings;
+mod status_bar;
+pub mod theme;
+mod toolbar;
+
+pub use commands::AppCommand;
+pub use settings::{PresetSource, RunSpec, Settings};
+
+use crate::landscape::{Landscape, LandscapeRequest, LandscapeWorker, Slice};
+use crate::preset::{self, Preset};
+use crate::problem::{ExprProblem, Problem};
+use crate::runner::{Command, Runner, Speed};
+use crate::session::{RunTrace, Session};
+use crossbeam_channel::Receiver;
+use eframe::egui;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long one frame may spend applying solver events.
+const DRAIN_BUDGET: Duration = Duration::from_millis(6);
+/// Grid nodes per side of the interactive landscape.
+const RESOLUTION: usize = 160;
+
+/// A screenshot that arrived, waiting to be written: (target, image).
+type PendingPng = Arc<Mutex<Option<(PathBuf, Arc<egui::ColorImage>)>>>;
+
+/// The text in the f and g editors and whether it compiles.
+#[derive(Debug, Clone, Default)]
+pub struct Editor {
+    /// Text of f.
+    pub f: String,
+    /// Text of g.
+    pub g: String,
+    /// The parse error, if the text does not compile: ("f" or "g", error).
+    pub error: Option<(&'static str, crate::expr::ExprError)>,
+    /// Another problem with the edit (e.g. an unusable name).
+    pub other_error: Option<String>,
+    /// Whether the text differs from the problem the runs use.
+    pub dirty: bool,
+}
+
+/// A message shown in the status bar until replaced.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+}
+
+/// What `--screenshot` asked for.
+#[derive(Debug, Clone)]
+pub struct ScreenshotJob {
+    /// Where to write the PNG.
+    pub path: PathBuf,
+    /// Iterations to run first.
+    pub iterations: u64,
+    /// Set once the PNG is written (or failed): the outcome for the CLI.
+    pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
+}
+
+/// Options from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// A preset to open instead of the remembered one.
+    pub preset: Option<(PresetSource, Preset)>,
+    /// Run, save a PNG of the window and exit.
+    pub screenshot: Option<ScreenshotJob>,
+}
+
+/// The app.
+pub struct BilevelApp {
+    settings: Settings,
+    preset: Preset,
+    problem: Arc<dyn Problem>,
+    editor: Editor,
+    session: Session,
+    runner: Runner,
+    playing: bool,
+    selected: usize,
+    worker: LandscapeWorker,
+    landscape: Option<Landscape>,
+    landscape_generation: u64,
+    requested: Option<(Slice, f64)>,
+    last_request: Instant,
+    region_texture: Option<egui::TextureHandle>,
+    view_bounds: Option<[[f64; 2]; 2]>,
+    reset_view: bool,
+    notice: Option<Notice>,
+    dialogs: Vec<Receiver<commands::DialogResult>>,
+    screenshot: Option<ScreenshotJob>,
+    screenshot_state: export::ShotState,
+    pending_png: PendingPng,
+    ctx: egui::Context,
+}
+
+impl BilevelApp {
+    /// Builds the app from eframe's creation context.
+    pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        let stored: Option<Settings> = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+        Self::with_settings(&cc.egui_ctx, stored, launch)
+    }
+
+    /// Builds the app from settings (restored or default); used by tests too.
+    pub fn with_settings(ctx: &egui::Context, stored: Option<Settings>, launch: Launch) -> Self {
+        theme::install_fonts(ctx);
+        let mut notice = None;
+        let mut settings = stored.unwrap_or_default();
+        let preset = match launch.preset {
+            Some((source, p)) => {
+                settings = Settings {
+                    source,
+                    f_text: None,
+                    g_text: None,
+                    runs: Vec::new(),
+                    ..settings
+                };
+                p
+            }
+            None => match load_source(&settings.source) {
+                Ok(p) => p,
+                Err(e) => {
+                    notice = Some(Notice {
+                        text: format!("could not reopen the last preset: {e}"),
+                        error: true,
+                    });
+                    settings = Settings::default();
+                    preset::load_builtin(preset::DEFAULT_PRESET)
+                        .unwrap_or_else(|_| fallback_preset())
+                }
+            },
+        };
+        let waker = ctx.clone();
+        let runner = Runner::spawn(Box::new(move || waker.request_repaint()));
+        let waker = ctx.clone();
+        let worker = LandscapeWorker::spawn(Box::new(move || waker.request_repaint()));
+        let problem = preset.problem.clone();
+        let mut app = Self {
+            editor: Editor::default(),
+            settings,
+            problem,
+            preset,
+            session: Session::default(),
+            runner,
+            playing: false,
+            selected: 0,
+            worker,
+            landscape: None,
+            landscape_generation: 0,
+            requested: None,
+            last_request: Instant::now(),
+            region_texture: None,
+            view_bounds: None,
+            reset_view: true,
+            notice,
+            dialogs: Vec::new(),
+            screenshot: launch.screenshot,
+            screenshot_state: export::ShotState::default(),
+            pending_png: Arc::new(Mutex::new(None)),
+            ctx: ctx.clone(),
+        };
+        app.adopt_preset(true);
+        if let Some(job) = &app.screenshot {
+            app.runner.send(Command::SetSpeed(Speed::Max));
+            app.runner.send(Command::Step(job.iterations));
+        }
+        app
+    }
+
+    /// Sets up editors, runs and the view for `self.preset`; with
+    /// `keep_settings` the remembered edits and run specs are reapplied.
+    fn adopt_preset(&mut self, keep_settings: bool) {
+        let dim = self.preset.dims().total();
+        let n = self.preset.dims().n;
+        let (f, g) = match &self.preset.spec {
+            preset::ProblemSpec::Expression { f, g, .. } => (f.clone(), g.clone()),
+            preset::ProblemSpec::Synthetic { .. } => (String::new(), String::new()),
+        };
+        self.editor = Editor {
+            f: f.clone(),
+            g: g.clone(),
+            ..Editor::default()
+        };
+        self.problem = self.preset.problem.clone();
+        if keep_settings {
+            if let (Some(ft), Some(gt)) =
+                (self.settings.f_text.clone(), self.settings.g_text.clone())
+            {
+                self.editor.f = ft;
+                self.editor.g = gt;
+                self.check_edit();
+                if self.editor.dirty
+                    && self.editor.error.is_none()
+                    && self.editor.other_error.is_none()
+                {
+                    self.apply_edit_problem();
+                }
+            }
+        } else {
+            self.settings.f_text = None;
+            self.settings.g_text = None;
+        }
+        let specs_fit = keep_settings
+            && !self.settings.runs.is_empty()
+            && self.settings.runs.iter().all(|r| r.start.len() == dim);
+        if !specs_fit {
+            self.settings.runs = vec![RunSpec::from_preset(&self.preset)];
+        }
+        if self.settings.axis_x >= n
+            || self.settings.axis_y < n
+            || self.settings.axis_y >= dim
+            || !specs_fit
+        {
+            self.settings.axis_x = 0;
+            self.settings.axis_y = n;
+        }
+        self.selected = 0;
+        self.reset_view = true;
+        self.landscape = None;
+        self.requested = None;
+        self.restart_all();
+    }
+
+    /// Replaces every run by a fresh one from its start.
+    fn restart_all(&mut self) {
+        for old in std::mem::take(&mut self.session.runs) {
+            self.runner.send(Command::Remove { id: old.id });
+        }
+        for slot in 0..self.settings.runs.len() {
+            self.start_run(slot);
+        }
+        if self.playing {
+            self.runner.send(Command::Play);
+        }
+    }
+
+    fn start_run(&mut self, slot: usize) {
+        let Some(spec) = self.settings.runs.get(slot) else {
+            return;
+        };
+        let id = self.session.fresh_id();
+        let config = spec.config();
+        let start = spec.start.clone();
+        self.runner.send(Command::Add {
+            id,
+            problem: self.problem.clone(),
+            config,
+            z0: start.clone(),
+        });
+        self.session
+            .runs
+            .push(RunTrace::new(id, slot, config, start));
+    }
+
+    /// Resets one run (new id: nothing it sent before is drawn).
+    fn reset_run(&mut self, slot: usize) {
+        let Some(spec) = self.settings.runs.get(slot) else {
+            return;
+        };
+        let config = spec.config();
+        let start = spec.start.clone();
+        let new = self.session.fresh_id();
+        if let Some(trace) = self.session.runs.iter_mut().find(|r| r.slot == slot) {
+            let old = trace.id;
+            *trace = RunTrace::new(new, slot, config, start.clone());
+            self.runner.send(Command::Reset {
+                old,
+                new,
+                problem: self.problem.clone(),
+                config,
+                z0: start,
+            });
+        }
+    }
+
+    /// Re-parses the editors.
+    fn check_edit(&mut self) {
+        let (upper, lower, constants) = match &self.preset.spec {
+            preset::ProblemSpec::Expression {
+                upper,
+                lower,
+                constants,
+                ..
+            } => (upper, lower, constants),
+            preset::ProblemSpec::Synthetic { .. } => return,
+        };
+        self.editor.error = None;
+        self.editor.other_error = None;
+        match ExprProblem::new(upper, lower, &self.editor.f, &self.editor.g, constants) {
+            Ok(_) => {}
+            Err(crate::problem::ProblemError::Expr { which, error }) => {
+                self.editor.error = Some((which, error))
+            }
+            Err(other) => self.editor.other_error = Some(other.to_string()),
+        }
+        let (f0, g0) = match &self.preset.spec {
+            preset::ProblemSpec::Expression { f, g, .. } => (f, g),
+            preset::ProblemSpec::Synthetic { .. } => return,
+        };
+        self.editor.dirty = self.editor.f != *f0 || self.editor.g != *g0;
+        self.settings.f_text = self.editor.dirty.then(|| self.editor.f.clone());
+        self.settings.g_text = self.editor.dirty.then(|| self.editor.g.clone());
+    }
+
+    /// Compiles the edited text into the problem the runs use.
+    fn apply_edit_problem(&mut self) -> bool {
+        let preset::ProblemSpec::Expression {
+            upper,
+            lower,
+            constants,
+            ..
+        } = &self.preset.spec
+        else {
+            return false;
+        };
+        match ExprProblem::new(upper, lower, &self.editor.f, &self.editor.g, constants) {
+            Ok(p) => {
+                self.problem = Arc::new(p);
+                self.landscape = None;
+                self.requested = None;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Applies solver events within the frame's time budget.
+    fn drain_events(&mut self) -> bool {
+        let session = &mut self.session;
+        let count = self.runner.drain(DRAIN_BUDGET, |event| {
+            session.apply(event);
+        });
+        if !self.runner.events().is_empty() {
+            // More is waiting: come back next frame.
+            self.ctx.request_repaint();
+        }
+        count > 0
+    }
+
+    /// The slice the landscape should show now.
+    fn wanted_slice(&self) -> Option<Slice> {
+        let bounds = self.view_bounds?;
+        let base = self
+            .session
+            .runs
+            .get(self.selected)
+            .and_then(|r| r.last.as_ref().map(|l| l.z.clone()))
+            .or_else(|| {
+                self.settings
+                    .runs
+                    .get(self.selected)
+                    .map(|s| s.start.clone())
+            })?;
+        // A margin around the view, so small pans need no new grid.
+        let (wx, wy) = (bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0]);
+        Some(Slice {
+            ix: self.settings.axis_x,
+            iy: self.settings.axis_y,
+            base,
+            x: [bounds[0][0] - 0.1 * wx, bounds[0][1] + 0.1 * wx],
+            y: [bounds[1][0] - 0.1 * wy, bounds[1][1] + 0.1 * wy],
+            resolution: RESOLUTION,
+        })
+    }
+
+    /// Asks the landscape thread for a new grid when the view, the problem,
+    /// ε or (beyond 2-D) the held coordinates changed.
+    fn request_landscape(&mut self) {
+        let Some(wanted) = self.wanted_slice() else {
+            return;
+        };
+        let eps = self.settings.eps;
+        let needed = match &self.requested {
+            None => true,
+            Some((slice, e)) => {
+                let covered = slice.x[0] <= wanted.x[0] + 0.09 * (wanted.x[1] - wanted.x[0])
+                    && slice.x[1] >= wanted.x[1] - 0.09 * (wanted.x[1] - wanted.x[0])
+                    && slice.y[0] <= wanted.y[0] + 0.09 * (wanted.y[1] - wanted.y[0])
+                    && slice.y[1] >= wanted.y[1] - 0.09 * (wanted.y[1] - wanted.y[0]);
+                let zoomed_in = (slice.x[1] - slice.x[0]) > 2.0 * (wanted.x[1] - wanted.x[0])
+                    || (slice.y[1] - slice.y[0]) > 2.0 * (wanted.y[1] - wanted.y[0]);
+                let axes = slice.ix != wanted.ix || slice.iy != wanted.iy;
+                let moved = self.preset.dims().total() > 2
+                    && slice.base != wanted.base
+                    && self.last_request.elapsed() > Duration::from_millis(400);
+                !covered || zoomed_in || axes || moved || *e != eps
+            }
+        };
+        if needed {
+            self.landscape_generation += 1;
+            self.worker.request(LandscapeRequest {
+                generation: self.landscape_generation,
+                problem: self.problem.clone(),
+                slice: wanted.clone(),
+                eps,
+            });
+            self.requested = Some((wanted, eps));
+            self.last_request = Instant::now();
+        }
+    }
+
+    fn receive_landscape(&mut self) {
+        if let Some((generation, landscape)) = self.worker.latest() {
+            // Only grids of the current problem are shown.
+            if generation <= self.landscape_generation {
+                self.region_texture = Some(landscape_plot::region_texture(&self.ctx, &landscape));
+                self.landscape = Some(landscape);
+            }
+        }
+    }
+
+    /// Whether every run has reached `iterations` or finished.
+    fn runs_reached(&self, iterations: u64) -> bool {
+        self.session
+            .runs
+            .iter()
+            .all(|r| r.state != crate::session::RunState::Live || r.iteration() >= iterations)
+    }
+}
+
+fn fallback_preset() -> Preset {
+    // The built-in default is tested to load; this text is the last resort.
+    let text = "name = \"x² + y²\"\nupper = [\"x\"]\nlower = [\"y\"]\nf = \"x^2 + y^2\"\ng = \"(y - x)^2\"\n[start]\nx = [1.0]\ny = [0.0]\n";
+    match preset::load_str(text, "fallback") {
+        Ok(p) => p,
+        Err(e) => unreachable_preset(&e),
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_preset(e: &preset::PresetError) -> Preset {
+    // Invariant: the fallback text above is a valid preset (tested).
+    panic!("the built-in fallback preset does not load: {e}")
+}
+
+/// Loads a preset from where the settings say it came from.
+pub fn load_source(source: &PresetSource) -> Result<Preset, preset::PresetError> {
+    match source {
+        PresetSource::Builtin(id) => preset::load_builtin(id),
+        PresetSource::File(path) => preset::load_path(std::path::Path::new(path)),
+    }
+}
+
+impl eframe::App for BilevelApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.drain_events();
+        self.receive_landscape();
+        self.poll_dialogs();
+        let mut commands = Vec::new();
+        commands.extend(self.keyboard(ui));
+        egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
+        egui::Panel::bottom("status").show(ui, |ui| status_bar::status_ui(ui, self));
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(330.0)
+            .min_size(250.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    commands.extend(problem_panel::problem_ui(ui, self));
+                    ui.separator();
+                    commands.extend(method_panel::method_ui(ui, self));
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let total = ui.available_height();
+            let residual_height = (total * 0.34).clamp(140.0, 360.0);
+            let landscape_height = (total - residual_height - 8.0).max(120.0);
+            commands.extend(landscape_plot::landscape_ui(ui, self, landscape_height));
+            residual_plot::residual_ui(ui, self);
+        });
+        for command in commands {
+            self.run_command(command);
+        }
+        self.request_landscape();
+        self.screenshot_step(ui.ctx());
+        if self.playing && self.session.any_live() {
+            // The solver wakes us when frames arrive; this is only a floor.
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.runner.shutdown();
+    }
+}
+
+/// Decodes the window icon shipped in `assets/icon.png`.
+fn icon() -> Option<egui::IconData> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(
+        include_bytes!("../../assets/icon.png").as_slice(),
+    ));
+    let mut reader = decoder.read_info().ok()?;
+    let mut rgba = vec![0; reader.output_buffer_size()?];
+    let info = reader.next_frame(&mut rgba).ok()?;
+    (info.color_type == png::ColorType::Rgba).then_some(egui::IconData {
+        rgba,
+        width: info.width,
+        height: info.height,
+    })
+}
+
+/// Opens the window and runs until it is closed.
+pub fn launch(launch: Launch) -> Result<(), String> {
+    let scripted = launch.screenshot.is_some();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("bilevel-lab")
+        .with_inner_size([1440.0, 900.0])
+        .with_min_inner_size([800.0, 560.0]);
+    if let Some(icon) = icon() {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        // A scripted screenshot neither reads nor overwrites the user's session.
+        persistence_path: scripted
+            .then(|| std::env::temp_dir().join(format!("bilevel-lab-shot-{}", std::process::id()))),
+        persist_window: !scripted,
+        ..Default::default()
+    };
+    let outcome = launch.screenshot.as_ref().map(|job| job.outcome.clone());
+    eframe::run_native(
+        "bilevel-lab",
+        options,
+        Box::new(move |cc| {
+            let app = if scripted {
+                BilevelApp::with_settings(&cc.egui_ctx, None, launch)
+            } else {
+                BilevelApp::new(cc, launch)
+            };
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| format!("could not open the window: {e}"))?;
+    match outcome {
+        Some(outcome) => match outcome.lock().ok().and_then(|mut o| o.take()) {
+            Some(result) => result,
+            None => Err("the window closed before the screenshot was taken".into()),
+        },
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,220 @@
+//! The problem: the preset's story, the editors for f and g with their
+//! errors shown where they are, and (beyond 2-D) which coordinates the
+//! landscape shows.
+
+use super::{AppCommand, BilevelApp};
+use super::{status_bar::num, theme};
+use crate::expr::ExprError;
+use crate::preset::ProblemSpec;
+use eframe::egui::{self, Color32, FontId, RichText, Stroke, TextFormat, text::LayoutJob};
+
+/// The text laid out in the code font, with the error position marked.
+fn highlighted(text: &str, error: Option<&ExprError>, wrap: f32, color: Color32) -> LayoutJob {
+    let normal = TextFormat::simple(FontId::monospace(13.0), color);
+    let mut job = LayoutJob::default();
+    match error {
+        Some(e) if e.offset <= text.len() && text.is_char_boundary(e.offset) => {
+            let end = text[e.offset..]
+                .chars()
+                .next()
+                .map_or(e.offset, |c| e.offset + c.len_utf8());
+            job.append(&text[..e.offset], 0.0, normal.clone());
+            let marked = TextFormat {
+                color: theme::LL_MAX,
+                background: Color32::from_rgba_unmultiplied(220, 40, 40, 50),
+                underline: Stroke::new(2.0, theme::LL_MAX),
+                ..normal.clone()
+            };
+            if end > e.offset {
+                job.append(&text[e.offset..end], 0.0, marked);
+            } else {
+                // The error is at the end: mark the place with a space.
+                job.append(" ", 0.0, marked);
+            }
+            job.append(&text[end..], 0.0, normal);
+        }
+        _ => job.append(text, 0.0, normal),
+    }
+    job.wrap.max_width = wrap;
+    job
+}
+
+fn editor_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    error: Option<&ExprError>,
+    hint: &str,
+) -> bool {
+    ui.label(RichText::new(label).strong()).on_hover_text(hint);
+    let color = ui.visuals().text_color();
+    let err = error.cloned();
+    let mut layouter = |ui: &egui::Ui, buf: &dyn egui::TextBuffer, wrap: f32| {
+        ui.fonts_mut(|f| f.layout_job(highlighted(buf.as_str(), err.as_ref(), wrap, color)))
+    };
+    let response = ui.add(
+        egui::TextEdit::multiline(text)
+            .code_editor()
+            .desired_rows(2)
+            .desired_width(f32::INFINITY)
+            .hint_text(label)
+            .layouter(&mut layouter),
+    );
+    if let Some(e) = error {
+        ui.label(
+            RichText::new(format!(
+                "line {}, column {}: {}",
+                e.line, e.column, e.message
+            ))
+            .color(theme::LL_MAX)
+            .small(),
+        );
+    }
+    response.changed()
+}
+
+/// Draws the problem panel.
+pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    ui.heading(&app.preset.name);
+    if !app.preset.description.is_empty() {
+        egui::CollapsingHeader::new("What to look at")
+            .default_open(true)
+            .show(ui, |ui| {
+                ui.label(theme::reflow(&app.preset.description));
+            });
+    }
+    if let Some(r) = &app.preset.reference {
+        let mut answer = String::from("Known answer: ");
+        if let Some((x, y)) = &r.point {
+            let fmt = |v: &[f64]| {
+                v.iter()
+                    .take(4)
+                    .map(|a| num(*a))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            answer.push_str(&format!("x* = ({}), y* = ({})", fmt(x), fmt(y)));
+        }
+        if let Some(f) = r.f {
+            answer.push_str(&format!("  F* = {}", num(f)));
+        }
+        ui.label(
+            RichText::new(answer)
+                .color(theme::REFERENCE.gamma_multiply(0.9))
+                .strong(),
+        )
+        .on_hover_text("The optimum from the preset, drawn as a diamond");
+    }
+    ui.separator();
+    match &app.preset.spec {
+        ProblemSpec::Expression { .. } => {
+            let error_f = app
+                .editor
+                .error
+                .as_ref()
+                .filter(|(w, _)| *w == "f")
+                .map(|(_, e)| e.clone());
+            let error_g = app
+                .editor
+                .error
+                .as_ref()
+                .filter(|(w, _)| *w == "g")
+                .map(|(_, e)| e.clone());
+            let mut changed = editor_ui(
+                ui,
+                "f(x, y): upper level",
+                &mut app.editor.f,
+                error_f.as_ref(),
+                "The upper-level objective: minimised over x and y together",
+            );
+            changed |= editor_ui(
+                ui,
+                "g(x, y): lower level",
+                &mut app.editor.g,
+                error_g.as_ref(),
+                "The lower-level objective: y must minimise g(x, ·)",
+            );
+            if changed {
+                app.check_edit();
+            }
+            if let Some(e) = &app.editor.other_error {
+                ui.label(RichText::new(e).color(theme::LL_MAX).small());
+            }
+            let valid = app.editor.error.is_none() && app.editor.other_error.is_none();
+            ui.horizontal(|ui| {
+                let apply = ui
+                    .add_enabled(valid && app.editor.dirty, egui::Button::new("Apply"))
+                    .on_hover_text("Use the edited f and g; the runs restart from their starts")
+                    .on_disabled_hover_text(if valid {
+                        "Nothing changed"
+                    } else {
+                        "Fix the error first; the runs go on with the last valid problem"
+                    });
+                if apply.clicked() {
+                    out.push(AppCommand::ApplyEdit);
+                }
+                if ui
+                    .add_enabled(app.editor.dirty, egui::Button::new("Revert"))
+                    .on_hover_text("Back to the preset's f and g")
+                    .clicked()
+                {
+                    out.push(AppCommand::RevertEdit);
+                }
+            });
+            ui.label(
+                RichText::new("Functions: sin cos tan asin acos atan sinh cosh tanh exp ln log sqrt abs sigmoid softplus; constants pi, e; ^ for powers.")
+                    .small()
+                    .weak(),
+            );
+        }
+        ProblemSpec::Synthetic { lower_kind, c, .. } => {
+            ui.label(format!(
+                "Synthetic family, n = m = {}: f = sin(cᵀx + dᵀy) + ln(‖x + y‖² + 1), g = {}",
+                c.len(),
+                match lower_kind {
+                    crate::problem::LowerKind::Convex => "½‖Hy − x‖²",
+                    crate::problem::LowerKind::Nonconvex => "cos(½‖Hy − x‖²)",
+                }
+            ));
+        }
+    }
+    axes_ui(ui, app);
+    out
+}
+
+/// Coordinate choice for problems with more than one x or y.
+fn axes_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
+    let dims = app.preset.dims();
+    if dims.total() <= 2 {
+        return;
+    }
+    let names = app.problem.variable_names();
+    ui.separator();
+    ui.label(RichText::new("Shown coordinates").strong());
+    ui.horizontal(|ui| {
+        egui::ComboBox::new("axis-x", "horizontal")
+            .selected_text(names.get(app.settings.axis_x).cloned().unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for i in 0..dims.n {
+                    let name = names.get(i).cloned().unwrap_or_default();
+                    ui.selectable_value(&mut app.settings.axis_x, i, name);
+                }
+            });
+        egui::ComboBox::new("axis-y", "vertical")
+            .selected_text(names.get(app.settings.axis_y).cloned().unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for i in dims.n..dims.total() {
+                    let name = names.get(i).cloned().unwrap_or_default();
+                    ui.selectable_value(&mut app.settings.axis_y, i, name);
+                }
+            });
+    });
+    ui.label(
+        RichText::new(format!(
+            "The other {} coordinates are held at the selected run's current iterate.",
+            dims.total() - 2
+        ))
+        .small(),
+    );
+}

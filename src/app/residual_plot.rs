@@ -1,0 +1,230 @@
+//! Residual curves against the iteration: f with F* (linear), and h, ‖Δ‖,
+//! λ, the KKT residual and the hypergradient norm (log scale).
+
+use super::{BilevelApp, theme};
+use crate::session::History;
+use eframe::egui;
+use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot};
+
+/// Most points per drawn series; longer ones are reduced to the minimum and
+/// maximum of each bucket, so spikes survive.
+const MAX_POINTS: usize = 3_000;
+
+/// (iteration, value) pairs of a series, log10 of it if `log`; points that
+/// cannot be drawn (non-finite, or ≤ 0 on a log axis) are left out.
+pub fn series_points(h: &History, values: &[f64], log: bool) -> Vec<[f64; 2]> {
+    let value = |s: usize| -> Option<[f64; 2]> {
+        let v = *values.get(s)?;
+        let k = *h.k.get(s)? as f64;
+        let y = if log {
+            (v > 0.0).then(|| v.log10())?
+        } else {
+            v
+        };
+        y.is_finite().then_some([k, y])
+    };
+    let len = values.len().min(h.len());
+    if len <= MAX_POINTS {
+        return (0..len).filter_map(value).collect();
+    }
+    let buckets = MAX_POINTS / 2;
+    let size = len.div_ceil(buckets);
+    let mut out = Vec::with_capacity(MAX_POINTS + 2);
+    for start in (0..len).step_by(size) {
+        let pts: Vec<[f64; 2]> = (start..(start + size).min(len)).filter_map(value).collect();
+        let lo = pts.iter().min_by(|a, b| a[1].total_cmp(&b[1]));
+        let hi = pts.iter().max_by(|a, b| a[1].total_cmp(&b[1]));
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            // In iteration order, so the line does not double back.
+            if lo[0] <= hi[0] {
+                out.extend([*lo, *hi]);
+            } else {
+                out.extend([*hi, *lo]);
+            }
+        }
+    }
+    out
+}
+
+/// Draws the two residual plots side by side.
+pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
+    let height = ui.available_height();
+    let link = egui::Id::unique("residual-iterations");
+    let f_star = app.preset.reference.as_ref().and_then(|r| r.f);
+    let traces = app.problem.dims().total() > 2;
+    ui.columns(if traces { 3 } else { 2 }, |cols| {
+        let (left, right, third) = match cols {
+            [a, b] => (a, b, None),
+            [a, b, c] => (a, b, Some(c)),
+            _ => return,
+        };
+        if let Some(ui) = third {
+            coordinate_traces(ui, app, height, link);
+        }
+        Plot::new("f-plot")
+            .height(height)
+            .legend(
+                Legend::default()
+                    .position(Corner::RightTop)
+                    .text_style(egui::TextStyle::Small),
+            )
+            .x_axis_label("iteration")
+            .y_axis_label("f")
+            .link_axis(link, [true, false])
+            .show(left, |plot| {
+                if let Some(f) = f_star {
+                    plot.hline(
+                        HLine::new("F* (reference)", f)
+                            .color(theme::REFERENCE)
+                            .style(LineStyle::dashed_loose()),
+                    );
+                }
+                for run in &app.session.runs {
+                    let h = &run.history;
+                    plot.line(
+                        Line::new(
+                            format!("f, run {}", run.slot + 1),
+                            series_points(h, &h.f, false),
+                        )
+                        .color(theme::run_color(run.slot)),
+                    );
+                }
+            });
+        let series = &app.settings.series;
+        Plot::new("residual-plot")
+            .height(height)
+            .legend(
+                Legend::default()
+                    .position(Corner::RightTop)
+                    .text_style(egui::TextStyle::Small),
+            )
+            .x_axis_label("iteration")
+            .y_axis_label("log₁₀")
+            .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
+            .link_axis(link, [true, false])
+            .show(right, |plot| {
+                for (i, run) in app.session.runs.iter().enumerate() {
+                    let h = &run.history;
+                    let selected = i == app.selected;
+                    let all: [(bool, &str, &Vec<f64>); 5] = [
+                        (series.h, "h = ‖∇_y g‖²", &h.h),
+                        (series.delta, "‖Δ‖", &h.delta_norm),
+                        (series.lambda, "λ", &h.lambda),
+                        (series.kkt, "KKT ‖Δ‖² + h", &h.kkt),
+                        (series.hypergradient, "hypergradient norm", &h.hypergradient),
+                    ];
+                    for (j, (on, name, values)) in all.into_iter().enumerate() {
+                        // Other runs: only their KKT residual, dashed, in their colour.
+                        if !on || (!selected && j != 3) {
+                            continue;
+                        }
+                        let color = if selected {
+                            theme::SERIES.get(j).copied().unwrap_or(egui::Color32::GRAY)
+                        } else {
+                            theme::run_color(run.slot)
+                        };
+                        let label = if selected {
+                            name.to_string()
+                        } else {
+                            format!("{name}, run {}", run.slot + 1)
+                        };
+                        let mut line =
+                            Line::new(label, series_points(h, values, true)).color(color);
+                        if !selected {
+                            line = line.style(LineStyle::dashed_loose());
+                        }
+                        plot.line(line);
+                    }
+                }
+            });
+    });
+}
+
+/// Every coordinate of the selected run against the iteration (problems
+/// with more than one x or y), the shown pair emphasised.
+fn coordinate_traces(ui: &mut egui::Ui, app: &BilevelApp, height: f32, link: egui::Id) {
+    let names = app.problem.variable_names();
+    let Some(run) = app.session.runs.get(app.selected) else {
+        return;
+    };
+    let h = &run.history;
+    let many = names.len() > 8;
+    Plot::new("coordinate-plot")
+        .height(height)
+        .legend(
+            Legend::default()
+                .position(Corner::RightTop)
+                .text_style(egui::TextStyle::Small),
+        )
+        .x_axis_label("iteration")
+        .y_axis_label("coordinates")
+        .link_axis(link, [true, false])
+        .show(ui, |plot| {
+            for (i, name) in names.iter().enumerate() {
+                let values: Vec<f64> = (0..h.len()).map(|s| h.coordinate(s, i)).collect();
+                let shown = i == app.settings.axis_x || i == app.settings.axis_y;
+                let upper = i < app.problem.dims().n;
+                let color = if upper {
+                    theme::run_color(0)
+                } else {
+                    theme::run_color(1)
+                };
+                // With many coordinates only the shown pair is named.
+                let label = if many && !shown {
+                    if upper {
+                        "x coordinates"
+                    } else {
+                        "y coordinates"
+                    }
+                    .to_string()
+                } else {
+                    name.clone()
+                };
+                plot.line(
+                    Line::new(label, series_points(h, &values, false))
+                        .color(if shown {
+                            color
+                        } else {
+                            color.gamma_multiply(0.45)
+                        })
+                        .width(if shown { 2.0 } else { 1.0 }),
+                );
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_series_keep_their_extremes_and_skip_what_a_log_axis_cannot_show() {
+        let n = 100_000;
+        let mut h = History {
+            dim: 1,
+            stride: 1,
+            ..History::default()
+        };
+        h.k = (0..n as u64).collect();
+        let mut values: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
+        values[54_321] = 1e9; // a spike
+        values[10] = -1.0; // not drawable on a log axis
+        values[11] = f64::NAN;
+        let pts = series_points(&h, &values, true);
+        assert!(pts.len() <= MAX_POINTS + 2);
+        assert!(pts.iter().any(|p| p[1] == 9.0), "the spike survives");
+        assert!(pts.iter().all(|p| p[1].is_finite()));
+        assert!(pts.windows(2).all(|w| w[0][0] <= w[1][0]), "in order");
+        let short = series_points(
+            &History {
+                k: vec![0, 1, 2],
+                dim: 1,
+                stride: 1,
+                ..History::default()
+            },
+            &[1.0, -2.0, 3.0],
+            false,
+        );
+        assert_eq!(short, vec![[0.0, 1.0], [1.0, -2.0], [2.0, 3.0]]);
+    }
+}

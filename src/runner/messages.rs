@@ -1,0 +1,157 @@
+//! What goes between the UI and the solver thread.
+
+use crate::method::{OracleCounts, Record, RunConfig, Status};
+use crate::problem::Problem;
+use std::sync::Arc;
+
+/// Identifies one run from its start to its reset or removal; a reset run
+/// gets a new id, so nothing it sent before is ever drawn.
+pub type RunId = u64;
+
+/// How fast the solver thread iterates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Speed {
+    /// This many iterations per second (per run).
+    PerSecond(f64),
+    /// As fast as possible.
+    Max,
+}
+
+/// Commands from the UI.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Start a run (paused or playing, as the thread is).
+    Add {
+        /// Its id.
+        id: RunId,
+        /// The problem.
+        problem: Arc<dyn Problem>,
+        /// Method, budget and tolerance.
+        config: RunConfig,
+        /// The start point.
+        z0: Vec<f64>,
+    },
+    /// Forget a run.
+    Remove {
+        /// Its id.
+        id: RunId,
+    },
+    /// Replace run `old` by a fresh run `new` from `z0`.
+    Reset {
+        /// The run to drop.
+        old: RunId,
+        /// The id of the fresh run.
+        new: RunId,
+        /// The problem (possibly edited).
+        problem: Arc<dyn Problem>,
+        /// Method, budget and tolerance.
+        config: RunConfig,
+        /// The start point.
+        z0: Vec<f64>,
+    },
+    /// New parameters from the next iteration on; the trajectory is kept.
+    Reconfigure {
+        /// The run.
+        id: RunId,
+        /// The new configuration.
+        config: RunConfig,
+    },
+    /// Iterate continuously.
+    Play,
+    /// Stop iterating (a pending step still completes).
+    Pause,
+    /// Do this many iterations of every run, then pause.
+    Step(u64),
+    /// Change the pace.
+    SetSpeed(Speed),
+    /// End the thread.
+    Shutdown,
+}
+
+/// A batch of iterations of one run, in columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Frames {
+    /// Iteration indices.
+    pub k: Vec<u64>,
+    /// The points, `dim` numbers each, one after the other.
+    pub z: Vec<f64>,
+    /// f at each point.
+    pub f: Vec<f64>,
+    /// h at each point.
+    pub h: Vec<f64>,
+    /// λ at each point.
+    pub lambda: Vec<f64>,
+    /// ‖Δ‖ at each point.
+    pub delta_norm: Vec<f64>,
+    /// The KKT residual at each point.
+    pub kkt: Vec<f64>,
+    /// The implicit hypergradient norm (NaN where undefined).
+    pub hypergradient: Vec<f64>,
+    /// Whether the QP constraint was active.
+    pub active: Vec<bool>,
+}
+
+impl Frames {
+    /// Number of iterations in the batch.
+    pub fn len(&self) -> usize {
+        self.k.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.k.is_empty()
+    }
+
+    /// Appends one record.
+    pub fn push(&mut self, r: &Record, hypergradient: Option<f64>) {
+        self.k.push(r.k);
+        self.z.extend_from_slice(&r.z);
+        self.f.push(r.f);
+        self.h.push(r.h);
+        self.lambda.push(r.lambda);
+        self.delta_norm.push(r.delta_norm);
+        self.kkt.push(r.kkt_residual);
+        self.hypergradient.push(hypergradient.unwrap_or(f64::NAN));
+        self.active.push(r.active);
+    }
+}
+
+/// Events from the solver thread, each tagged with its run.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// New iterations, and the full record of the latest one.
+    Frames {
+        /// The run.
+        id: RunId,
+        /// The iterations.
+        frames: Box<Frames>,
+        /// The QP at the current iterate, which is one past the last of
+        /// `frames` while the run goes on (for the QP geometry).
+        last: Box<Record>,
+        /// Oracle calls so far.
+        counts: OracleCounts,
+    },
+    /// The run ended (budget, converged or diverged).
+    Finished {
+        /// The run.
+        id: RunId,
+        /// How it ended.
+        status: Status,
+    },
+    /// The run failed inside a step (a panic); the thread goes on.
+    Failed {
+        /// The run.
+        id: RunId,
+        /// What happened.
+        message: String,
+    },
+}
+
+impl Event {
+    /// The run the event is about.
+    pub fn id(&self) -> RunId {
+        match self {
+            Event::Frames { id, .. } | Event::Finished { id, .. } | Event::Failed { id, .. } => *id,
+        }
+    }
+}

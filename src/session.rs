@@ -1,0 +1,410 @@
+//! The UI's data model, built only by applying solver events (no egui, so
+//! it is tested headless). Events of a run id that is no longer current are
+//! ignored, so nothing from a reset run is ever drawn.
+
+use crate::method::{OracleCounts, Record, RunConfig, Status};
+use crate::runner::{Event, Frames, RunId};
+
+/// Samples kept per run before the history is thinned; the latest record
+/// is always kept in full beside it.
+pub const DEFAULT_CAPACITY: usize = 1 << 20;
+
+/// Where a run stands, as the UI shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunState {
+    /// Iterations remain.
+    Live,
+    /// Ended with a status.
+    Finished(Status),
+    /// A step panicked.
+    Failed(String),
+}
+
+/// Per-iteration series of one run, thinned by `stride` when long.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    /// Point dimension n + m.
+    pub dim: usize,
+    /// Keep only iterations that are multiples of this (doubles on thinning).
+    pub stride: u64,
+    /// Iteration indices.
+    pub k: Vec<u64>,
+    /// The points, `dim` numbers each.
+    pub z: Vec<f64>,
+    /// f.
+    pub f: Vec<f64>,
+    /// h.
+    pub h: Vec<f64>,
+    /// λ.
+    pub lambda: Vec<f64>,
+    /// ‖Δ‖.
+    pub delta_norm: Vec<f64>,
+    /// KKT residual.
+    pub kkt: Vec<f64>,
+    /// Implicit hypergradient norm (NaN where undefined).
+    pub hypergradient: Vec<f64>,
+    /// Whether the QP constraint was active.
+    pub active: Vec<bool>,
+}
+
+impl History {
+    fn new(dim: usize) -> Self {
+        Self {
+            dim,
+            stride: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Number of kept samples.
+    pub fn len(&self) -> usize {
+        self.k.len()
+    }
+
+    /// Whether nothing is kept yet.
+    pub fn is_empty(&self) -> bool {
+        self.k.is_empty()
+    }
+
+    /// Coordinate `index` of sample `s`.
+    pub fn coordinate(&self, s: usize, index: usize) -> f64 {
+        self.z
+            .get(s * self.dim + index)
+            .copied()
+            .unwrap_or(f64::NAN)
+    }
+
+    /// The point of sample `s`.
+    pub fn point(&self, s: usize) -> &[f64] {
+        self.z
+            .get(s * self.dim..(s + 1) * self.dim)
+            .unwrap_or_default()
+    }
+
+    fn append(&mut self, frames: &Frames, capacity: usize) {
+        for i in 0..frames.len() {
+            let Some(&k) = frames.k.get(i) else { break };
+            if k % self.stride != 0 {
+                continue;
+            }
+            // A resumed run re-issues its final point with the new
+            // parameters: that record replaces the old one.
+            if self.k.last() == Some(&k) {
+                self.pop();
+            }
+            if self.k.len() >= capacity {
+                self.thin();
+                if k % self.stride != 0 {
+                    continue;
+                }
+            }
+            self.k.push(k);
+            self.z.extend_from_slice(
+                frames
+                    .z
+                    .get(i * self.dim..(i + 1) * self.dim)
+                    .unwrap_or_default(),
+            );
+            let at = |v: &Vec<f64>| v.get(i).copied().unwrap_or(f64::NAN);
+            self.f.push(at(&frames.f));
+            self.h.push(at(&frames.h));
+            self.lambda.push(at(&frames.lambda));
+            self.delta_norm.push(at(&frames.delta_norm));
+            self.kkt.push(at(&frames.kkt));
+            self.hypergradient.push(at(&frames.hypergradient));
+            self.active
+                .push(frames.active.get(i).copied().unwrap_or(false));
+        }
+    }
+
+    fn pop(&mut self) {
+        self.k.pop();
+        self.z.truncate(self.k.len() * self.dim);
+        for v in [
+            &mut self.f,
+            &mut self.h,
+            &mut self.lambda,
+            &mut self.delta_norm,
+            &mut self.kkt,
+            &mut self.hypergradient,
+        ] {
+            v.pop();
+        }
+        self.active.pop();
+    }
+
+    /// Keeps every other sample (those at multiples of the doubled stride).
+    fn thin(&mut self) {
+        self.stride *= 2;
+        let keep: Vec<bool> = self.k.iter().map(|k| k % self.stride == 0).collect();
+        let filter = |v: &mut Vec<f64>| {
+            let mut it = keep.iter();
+            v.retain(|_| it.next().copied().unwrap_or(false));
+        };
+        filter(&mut self.f);
+        filter(&mut self.h);
+        filter(&mut self.lambda);
+        filter(&mut self.delta_norm);
+        filter(&mut self.kkt);
+        filter(&mut self.hypergradient);
+        let mut it = keep.iter();
+        self.active.retain(|_| it.next().copied().unwrap_or(false));
+        let mut it = keep.iter();
+        self.k.retain(|_| it.next().copied().unwrap_or(false));
+        let dim = self.dim.max(1);
+        let old = std::mem::take(&mut self.z);
+        self.z = old
+            .chunks(dim)
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .flat_map(|(c, _)| c.iter().copied())
+            .collect();
+    }
+}
+
+/// One run as the UI knows it.
+#[derive(Debug, Clone)]
+pub struct RunTrace {
+    /// The current id of the run.
+    pub id: RunId,
+    /// Colour slot of the run (stable across resets).
+    pub slot: usize,
+    /// Configuration in force, and from which iteration each held.
+    pub configs: Vec<(u64, RunConfig)>,
+    /// The start point.
+    pub start: Vec<f64>,
+    /// The kept history.
+    pub history: History,
+    /// The full record of the newest iterate.
+    pub last: Option<Record>,
+    /// Oracle calls so far.
+    pub counts: OracleCounts,
+    /// Where it stands.
+    pub state: RunState,
+    capacity: usize,
+}
+
+impl RunTrace {
+    /// A run that has not produced anything yet.
+    pub fn new(id: RunId, slot: usize, config: RunConfig, start: Vec<f64>) -> Self {
+        Self::with_capacity(id, slot, config, start, DEFAULT_CAPACITY)
+    }
+
+    /// As [`RunTrace::new`], thinning the history beyond `capacity` samples.
+    pub fn with_capacity(
+        id: RunId,
+        slot: usize,
+        config: RunConfig,
+        start: Vec<f64>,
+        capacity: usize,
+    ) -> Self {
+        let dim = start.len();
+        Self {
+            id,
+            slot,
+            configs: vec![(0, config)],
+            start,
+            history: History::new(dim),
+            last: None,
+            counts: OracleCounts::default(),
+            state: RunState::Live,
+            capacity: capacity.max(2),
+        }
+    }
+
+    /// The configuration now in force.
+    pub fn config(&self) -> RunConfig {
+        self.configs
+            .last()
+            .map_or_else(unreachable_config, |(_, c)| *c)
+    }
+
+    /// The configuration that was in force at iteration `k`.
+    pub fn config_at(&self, k: u64) -> RunConfig {
+        self.configs
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= k)
+            .or(self.configs.first())
+            .map_or_else(unreachable_config, |(_, c)| *c)
+    }
+
+    /// Records that the configuration changes from the next iteration on.
+    pub fn reconfigure(&mut self, config: RunConfig) {
+        let from = self.last.as_ref().map_or(0, |r| r.k + 1);
+        self.configs.retain(|(k, _)| *k < from);
+        self.configs.push((from, config));
+        if matches!(
+            self.state,
+            RunState::Finished(Status::Budget | Status::Converged)
+        ) {
+            self.state = RunState::Live;
+        }
+    }
+
+    /// The iteration of the newest iterate.
+    pub fn iteration(&self) -> u64 {
+        self.last.as_ref().map_or(0, |r| r.k)
+    }
+
+    fn apply(&mut self, event: Event) {
+        match event {
+            Event::Frames {
+                frames,
+                last,
+                counts,
+                ..
+            } => {
+                self.history.append(&frames, self.capacity);
+                self.last = Some(*last);
+                self.counts = counts;
+            }
+            Event::Finished { status, .. } => self.state = RunState::Finished(status),
+            Event::Failed { message, .. } => self.state = RunState::Failed(message),
+        }
+    }
+}
+
+/// `configs` is never empty (it starts with one entry and `reconfigure`
+/// keeps at least the new one); this is only a typed fallback.
+fn unreachable_config() -> RunConfig {
+    crate::preset::SolverDefaults::default().run_config()
+}
+
+/// All runs of the session.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    /// The runs, in the order they were added.
+    pub runs: Vec<RunTrace>,
+    next_id: RunId,
+}
+
+impl Session {
+    /// A fresh id for a new or reset run.
+    pub fn fresh_id(&mut self) -> RunId {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Applies an event; returns false if it belongs to no current run.
+    pub fn apply(&mut self, event: Event) -> bool {
+        let id = event.id();
+        match self.runs.iter_mut().find(|r| r.id == id) {
+            Some(run) => {
+                run.apply(event);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The run with this id.
+    pub fn run(&self, id: RunId) -> Option<&RunTrace> {
+        self.runs.iter().find(|r| r.id == id)
+    }
+
+    /// Whether any run can still iterate.
+    pub fn any_live(&self) -> bool {
+        self.runs.iter().any(|r| r.state == RunState::Live)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::method::{PgdQp, Rho};
+
+    fn config() -> RunConfig {
+        RunConfig {
+            method: PgdQp {
+                rho: Rho::Qp1,
+                alpha: 0.1,
+                step: 0.1,
+            },
+            iterations: 100,
+            tolerance: None,
+        }
+    }
+
+    fn frames(ks: std::ops::Range<u64>) -> Frames {
+        let mut f = Frames::default();
+        for k in ks {
+            f.k.push(k);
+            f.z.extend([k as f64, -(k as f64)]);
+            for v in [
+                &mut f.f,
+                &mut f.h,
+                &mut f.lambda,
+                &mut f.delta_norm,
+                &mut f.kkt,
+                &mut f.hypergradient,
+            ] {
+                v.push(k as f64);
+            }
+            f.active.push(k % 2 == 0);
+        }
+        f
+    }
+
+    fn record(k: u64) -> Box<Record> {
+        Box::new(Record {
+            k,
+            n: 1,
+            z: vec![k as f64, -(k as f64)],
+            f: 0.0,
+            g: 0.0,
+            h: 0.0,
+            grad_y_g_norm: 0.0,
+            grad_f: vec![0.0; 2],
+            grad_h: vec![0.0; 2],
+            rho: 0.0,
+            lambda: 0.0,
+            active: false,
+            guarded: false,
+            delta: vec![0.0; 2],
+            delta_norm: 0.0,
+            kkt_residual: 0.0,
+        })
+    }
+
+    #[test]
+    fn stale_events_are_ignored_and_history_is_bounded() {
+        let mut s = Session::default();
+        let id = s.fresh_id();
+        s.runs
+            .push(RunTrace::with_capacity(id, 0, config(), vec![0.0, 0.0], 64));
+        let ev = |id, ks: std::ops::Range<u64>| Event::Frames {
+            id,
+            last: record(ks.end - 1),
+            frames: Box::new(frames(ks)),
+            counts: OracleCounts::default(),
+        };
+        assert!(s.apply(ev(id, 0..50)));
+        assert!(!s.apply(ev(id + 7, 0..10)), "unknown id ignored");
+        assert_eq!(s.runs[0].history.len(), 50);
+        assert!(s.apply(ev(id, 50..1000)));
+        let h = &s.runs[0].history;
+        assert!(h.len() <= 64 && h.len() >= 32, "{}", h.len());
+        assert!(h.k.iter().all(|k| k % h.stride == 0));
+        assert!(h.k.windows(2).all(|w| w[0] < w[1]));
+        // Columns stay aligned after thinning.
+        for s_i in 0..h.len() {
+            assert_eq!(h.coordinate(s_i, 0), h.k[s_i] as f64);
+            assert_eq!(h.f[s_i], h.k[s_i] as f64);
+            assert_eq!(h.active[s_i], h.k[s_i] % 2 == 0);
+        }
+        assert_eq!(s.runs[0].iteration(), 999);
+    }
+
+    #[test]
+    fn reconfiguring_keeps_the_past_configuration_for_past_iterations() {
+        let mut run = RunTrace::new(1, 0, config(), vec![0.0, 0.0]);
+        run.last = Some(*record(40));
+        let mut faster = config();
+        faster.method.step = 0.5;
+        run.reconfigure(faster);
+        assert_eq!(run.config_at(10).method.step, 0.1);
+        assert_eq!(run.config_at(41).method.step, 0.5);
+        assert_eq!(run.config().method.step, 0.5);
+    }
+}
