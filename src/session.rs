@@ -20,31 +20,24 @@ pub enum RunState {
     Failed(String),
 }
 
-/// Per-iteration series of one run, thinned by `stride` when long.
+/// Per-iteration series of one run: the solver's columns, thinned by
+/// `stride` when long.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     /// Point dimension n + m.
     pub dim: usize,
     /// Keep only iterations that are multiples of this (doubles on thinning).
     pub stride: u64,
-    /// Iteration indices.
-    pub k: Vec<u64>,
-    /// The points, `dim` numbers each.
-    pub z: Vec<f64>,
-    /// f.
-    pub f: Vec<f64>,
-    /// h.
-    pub h: Vec<f64>,
-    /// λ.
-    pub lambda: Vec<f64>,
-    /// ‖Δ‖.
-    pub delta_norm: Vec<f64>,
-    /// KKT residual.
-    pub kkt: Vec<f64>,
-    /// Implicit hypergradient norm (NaN where undefined).
-    pub hypergradient: Vec<f64>,
-    /// Whether the QP constraint was active.
-    pub active: Vec<bool>,
+    /// The kept iterations, in columns.
+    pub series: Frames,
+}
+
+impl std::ops::Deref for History {
+    type Target = Frames;
+
+    fn deref(&self) -> &Frames {
+        &self.series
+    }
 }
 
 impl History {
@@ -52,23 +45,14 @@ impl History {
         Self {
             dim,
             stride: 1,
-            ..Self::default()
+            series: Frames::default(),
         }
-    }
-
-    /// Number of kept samples.
-    pub fn len(&self) -> usize {
-        self.k.len()
-    }
-
-    /// Whether nothing is kept yet.
-    pub fn is_empty(&self) -> bool {
-        self.k.is_empty()
     }
 
     /// Coordinate `index` of sample `s`.
     pub fn coordinate(&self, s: usize, index: usize) -> f64 {
-        self.z
+        self.series
+            .z
             .get(s * self.dim + index)
             .copied()
             .unwrap_or(f64::NAN)
@@ -76,7 +60,8 @@ impl History {
 
     /// The point of sample `s`.
     pub fn point(&self, s: usize) -> &[f64] {
-        self.z
+        self.series
+            .z
             .get(s * self.dim..(s + 1) * self.dim)
             .unwrap_or_default()
     }
@@ -89,76 +74,24 @@ impl History {
             }
             // A resumed run re-issues its final point with the new
             // parameters: that record replaces the old one.
-            if self.k.last() == Some(&k) {
-                self.pop();
+            if self.series.k.last() == Some(&k) {
+                self.series.pop(self.dim);
             }
-            if self.k.len() >= capacity {
+            if self.series.len() >= capacity {
                 self.thin();
                 if k % self.stride != 0 {
                     continue;
                 }
             }
-            self.k.push(k);
-            self.z.extend_from_slice(
-                frames
-                    .z
-                    .get(i * self.dim..(i + 1) * self.dim)
-                    .unwrap_or_default(),
-            );
-            let at = |v: &Vec<f64>| v.get(i).copied().unwrap_or(f64::NAN);
-            self.f.push(at(&frames.f));
-            self.h.push(at(&frames.h));
-            self.lambda.push(at(&frames.lambda));
-            self.delta_norm.push(at(&frames.delta_norm));
-            self.kkt.push(at(&frames.kkt));
-            self.hypergradient.push(at(&frames.hypergradient));
-            self.active
-                .push(frames.active.get(i).copied().unwrap_or(false));
+            self.series.push_from(frames, i, self.dim);
         }
-    }
-
-    fn pop(&mut self) {
-        self.k.pop();
-        self.z.truncate(self.k.len() * self.dim);
-        for v in [
-            &mut self.f,
-            &mut self.h,
-            &mut self.lambda,
-            &mut self.delta_norm,
-            &mut self.kkt,
-            &mut self.hypergradient,
-        ] {
-            v.pop();
-        }
-        self.active.pop();
     }
 
     /// Keeps every other sample (those at multiples of the doubled stride).
     fn thin(&mut self) {
         self.stride *= 2;
-        let keep: Vec<bool> = self.k.iter().map(|k| k % self.stride == 0).collect();
-        let filter = |v: &mut Vec<f64>| {
-            let mut it = keep.iter();
-            v.retain(|_| it.next().copied().unwrap_or(false));
-        };
-        filter(&mut self.f);
-        filter(&mut self.h);
-        filter(&mut self.lambda);
-        filter(&mut self.delta_norm);
-        filter(&mut self.kkt);
-        filter(&mut self.hypergradient);
-        let mut it = keep.iter();
-        self.active.retain(|_| it.next().copied().unwrap_or(false));
-        let mut it = keep.iter();
-        self.k.retain(|_| it.next().copied().unwrap_or(false));
-        let dim = self.dim.max(1);
-        let old = std::mem::take(&mut self.z);
-        self.z = old
-            .chunks(dim)
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .flat_map(|(c, _)| c.iter().copied())
-            .collect();
+        let keep: Vec<bool> = self.series.k.iter().map(|k| k % self.stride == 0).collect();
+        self.series.retain(&keep, self.dim);
     }
 }
 

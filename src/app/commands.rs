@@ -15,6 +15,8 @@ pub enum AppCommand {
     Play,
     /// Stop iterating.
     Pause,
+    /// Play if paused, pause if playing (Space).
+    TogglePlay,
     /// Do n iterations of every run.
     Step(u64),
     /// Restart every run from its start.
@@ -61,25 +63,56 @@ pub enum DialogResult {
 }
 
 impl BilevelApp {
-    /// Keyboard shortcuts, unless a text field has the keyboard.
-    pub(super) fn keyboard(&self, ui: &egui::Ui) -> Vec<AppCommand> {
-        if ui.ctx().egui_wants_keyboard_input() {
-            return Vec::new();
+    /// The command a shortcut key stands for.
+    fn shortcut(key: egui::Key) -> Option<AppCommand> {
+        match key {
+            egui::Key::Space => Some(AppCommand::TogglePlay),
+            egui::Key::ArrowRight => Some(AppCommand::Step(1)),
+            egui::Key::R => Some(AppCommand::Reset),
+            _ => None,
         }
-        let mut out = Vec::new();
-        ui.input(|i| {
-            if i.key_pressed(egui::Key::Space) {
-                out.push(if self.playing {
-                    AppCommand::Pause
-                } else {
-                    AppCommand::Play
-                });
-            }
-            if i.key_pressed(egui::Key::ArrowRight) {
-                out.push(AppCommand::Step(1));
-            }
-            if i.key_pressed(egui::Key::R) {
-                out.push(AppCommand::Reset);
+    }
+
+    /// Takes the shortcut keys out of the raw input before egui sees them
+    /// (so a focused button or checkbox does not also act on Space, and the
+    /// arrow does not move the focus), unless a text field has the keyboard.
+    pub fn intercept_shortcuts(&mut self, ctx: &egui::Context, raw: &mut egui::RawInput) {
+        if ctx.text_edit_focused() {
+            return;
+        }
+        let pending = &mut self.pending_shortcuts;
+        raw.events.retain(|event| match event {
+            egui::Event::Key {
+                key,
+                pressed,
+                modifiers,
+                ..
+            } if modifiers.is_none() => match Self::shortcut(*key) {
+                Some(command) => {
+                    if *pressed {
+                        pending.push(command);
+                    }
+                    false
+                }
+                None => true,
+            },
+            _ => true,
+        });
+    }
+
+    /// Shortcuts taken from the raw input, then any shortcut key still in
+    /// the input (a host that skips the raw-input hook), unless a text field
+    /// has the keyboard.
+    pub(super) fn keyboard(&mut self, ctx: &egui::Context) -> Vec<AppCommand> {
+        let mut out = std::mem::take(&mut self.pending_shortcuts);
+        if ctx.text_edit_focused() {
+            return out;
+        }
+        ctx.input_mut(|i| {
+            for key in [egui::Key::Space, egui::Key::ArrowRight, egui::Key::R] {
+                if i.consume_key(egui::Modifiers::NONE, key) {
+                    out.extend(Self::shortcut(key));
+                }
             }
         });
         out
@@ -95,6 +128,14 @@ impl BilevelApp {
             AppCommand::Pause => {
                 self.playing = false;
                 self.runner.send(Command::Pause);
+            }
+            AppCommand::TogglePlay => {
+                let next = if self.playing {
+                    AppCommand::Pause
+                } else {
+                    AppCommand::Play
+                };
+                self.run_command(next);
             }
             AppCommand::Step(n) => {
                 self.playing = false;

@@ -98,6 +98,7 @@ pub struct BilevelApp {
     reset_view: bool,
     notice: Option<Notice>,
     dialogs: Vec<Receiver<commands::DialogResult>>,
+    pending_shortcuts: Vec<AppCommand>,
     screenshot: Option<ScreenshotJob>,
     screenshot_state: export::ShotState,
     pending_png: PendingPng,
@@ -166,6 +167,7 @@ impl BilevelApp {
             reset_view: true,
             notice,
             dialogs: Vec::new(),
+            pending_shortcuts: Vec::new(),
             screenshot: launch.screenshot,
             screenshot_state: export::ShotState::default(),
             pending_png: Arc::new(Mutex::new(None)),
@@ -175,6 +177,10 @@ impl BilevelApp {
         if let Some(job) = &app.screenshot {
             app.runner.send(Command::SetSpeed(Speed::Max));
             app.runner.send(Command::Step(job.iterations));
+        } else {
+            // The solver starts at full speed; the pace shown is the pace run.
+            let speed = app.settings.speed.map_or(Speed::Max, Speed::PerSecond);
+            app.runner.send(Command::SetSpeed(speed));
         }
         app
     }
@@ -454,12 +460,19 @@ pub fn load_source(source: &PresetSource) -> Result<Preset, preset::PresetError>
 }
 
 impl eframe::App for BilevelApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        // Before any widget exists, so a focused button or checkbox does not
+        // also take the shortcut's key.
+        for command in self.keyboard(ctx) {
+            self.run_command(command);
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.receive_landscape();
         self.poll_dialogs();
         let mut commands = Vec::new();
-        commands.extend(self.keyboard(ui));
         egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
         egui::Panel::bottom("status").show(ui, |ui| status_bar::status_ui(ui, self));
         egui::Panel::left("controls")
@@ -489,6 +502,10 @@ impl eframe::App for BilevelApp {
             // The solver wakes us when frames arrive; this is only a floor.
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
+    }
+
+    fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        self.intercept_shortcuts(ctx, raw_input);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -553,5 +570,67 @@ pub fn launch(launch: Launch) -> Result<(), String> {
             None => Err("the window closed before the screenshot was taken".into()),
         },
         None => Ok(()),
+    }
+}
+
+/// Read-only views of the app's state, for tests and the bench.
+impl BilevelApp {
+    /// The selected run's current iteration.
+    pub fn iteration(&self) -> u64 {
+        self.session
+            .runs
+            .get(self.selected)
+            .map_or(0, RunTrace::iteration)
+    }
+
+    /// How many iterations the selected run's history keeps.
+    pub fn history_len(&self) -> usize {
+        self.session
+            .runs
+            .get(self.selected)
+            .map_or(0, |r| r.history.len())
+    }
+
+    /// Whether the runs are playing.
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
+    /// The current parse error of the editors, as shown.
+    pub fn edit_error(&self) -> Option<String> {
+        self.editor
+            .error
+            .as_ref()
+            .map(|(which, e)| format!("{which}: {e}"))
+    }
+
+    /// The text in the f editor.
+    pub fn f_text(&self) -> &str {
+        &self.editor.f
+    }
+
+    /// The problem the runs use.
+    pub fn problem(&self) -> &Arc<dyn Problem> {
+        &self.problem
+    }
+
+    /// The settings as they would be saved.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Mutable settings (tests change parameters the way the panels do).
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    /// Whether a landscape has arrived from the worker.
+    pub fn has_landscape(&self) -> bool {
+        self.landscape.is_some()
+    }
+
+    /// The current problem, start and parameters as preset text.
+    pub fn preset_text(&self) -> String {
+        crate::preset::to_toml(&export::current_preset(self))
     }
 }

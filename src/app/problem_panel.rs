@@ -46,20 +46,22 @@ fn editor_ui(
     error: Option<&ExprError>,
     hint: &str,
 ) -> bool {
-    ui.label(RichText::new(label).strong()).on_hover_text(hint);
+    let heading = ui.label(RichText::new(label).strong()).on_hover_text(hint);
     let color = ui.visuals().text_color();
     let err = error.cloned();
     let mut layouter = |ui: &egui::Ui, buf: &dyn egui::TextBuffer, wrap: f32| {
         ui.fonts_mut(|f| f.layout_job(highlighted(buf.as_str(), err.as_ref(), wrap, color)))
     };
-    let response = ui.add(
-        egui::TextEdit::multiline(text)
-            .code_editor()
-            .desired_rows(2)
-            .desired_width(f32::INFINITY)
-            .hint_text(label)
-            .layouter(&mut layouter),
-    );
+    let response = ui
+        .add(
+            egui::TextEdit::multiline(text)
+                .code_editor()
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .layouter(&mut layouter),
+        )
+        // Screen readers (and the UI tests) find the editor by its heading.
+        .labelled_by(heading.id);
     if let Some(e) = error {
         ui.label(
             RichText::new(format!(

@@ -46,6 +46,20 @@ pub fn series_points(h: &History, values: &[f64], log: bool) -> Vec<[f64; 2]> {
     out
 }
 
+/// A plot against the iteration, x axis linked with the others.
+fn iteration_plot(id: &str, height: f32, link: egui::Id, y_label: &str) -> Plot<'static> {
+    Plot::new(id)
+        .height(height)
+        .legend(
+            Legend::default()
+                .position(Corner::RightTop)
+                .text_style(egui::TextStyle::Small),
+        )
+        .x_axis_label("iteration")
+        .y_axis_label(y_label.to_string())
+        .link_axis(link, [true, false])
+}
+
 /// Draws the two residual plots side by side.
 pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let height = ui.available_height();
@@ -61,47 +75,28 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         if let Some(ui) = third {
             coordinate_traces(ui, app, height, link);
         }
-        Plot::new("f-plot")
-            .height(height)
-            .legend(
-                Legend::default()
-                    .position(Corner::RightTop)
-                    .text_style(egui::TextStyle::Small),
-            )
-            .x_axis_label("iteration")
-            .y_axis_label("f")
-            .link_axis(link, [true, false])
-            .show(left, |plot| {
-                if let Some(f) = f_star {
-                    plot.hline(
-                        HLine::new("F* (reference)", f)
-                            .color(theme::REFERENCE)
-                            .style(LineStyle::dashed_loose()),
-                    );
-                }
-                for run in &app.session.runs {
-                    let h = &run.history;
-                    plot.line(
-                        Line::new(
-                            format!("f, run {}", run.slot + 1),
-                            series_points(h, &h.f, false),
-                        )
-                        .color(theme::run_color(run.slot)),
-                    );
-                }
-            });
+        iteration_plot("f-plot", height, link, "f").show(left, |plot| {
+            if let Some(f) = f_star {
+                plot.hline(
+                    HLine::new("F* (reference)", f)
+                        .color(theme::REFERENCE)
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
+            for run in &app.session.runs {
+                let h = &run.history;
+                plot.line(
+                    Line::new(
+                        format!("f, run {}", run.slot + 1),
+                        series_points(h, &h.f, false),
+                    )
+                    .color(theme::run_color(run.slot)),
+                );
+            }
+        });
         let series = &app.settings.series;
-        Plot::new("residual-plot")
-            .height(height)
-            .legend(
-                Legend::default()
-                    .position(Corner::RightTop)
-                    .text_style(egui::TextStyle::Small),
-            )
-            .x_axis_label("iteration")
-            .y_axis_label("log₁₀")
+        iteration_plot("residual-plot", height, link, "log₁₀")
             .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
-            .link_axis(link, [true, false])
             .show(right, |plot| {
                 for (i, run) in app.session.runs.iter().enumerate() {
                     let h = &run.history;
@@ -149,48 +144,38 @@ fn coordinate_traces(ui: &mut egui::Ui, app: &BilevelApp, height: f32, link: egu
     };
     let h = &run.history;
     let many = names.len() > 8;
-    Plot::new("coordinate-plot")
-        .height(height)
-        .legend(
-            Legend::default()
-                .position(Corner::RightTop)
-                .text_style(egui::TextStyle::Small),
-        )
-        .x_axis_label("iteration")
-        .y_axis_label("coordinates")
-        .link_axis(link, [true, false])
-        .show(ui, |plot| {
-            for (i, name) in names.iter().enumerate() {
-                let values: Vec<f64> = (0..h.len()).map(|s| h.coordinate(s, i)).collect();
-                let shown = i == app.settings.axis_x || i == app.settings.axis_y;
-                let upper = i < app.problem.dims().n;
-                let color = if upper {
-                    theme::run_color(0)
+    iteration_plot("coordinate-plot", height, link, "coordinates").show(ui, |plot| {
+        for (i, name) in names.iter().enumerate() {
+            let values: Vec<f64> = (0..h.len()).map(|s| h.coordinate(s, i)).collect();
+            let shown = i == app.settings.axis_x || i == app.settings.axis_y;
+            let upper = i < app.problem.dims().n;
+            let color = if upper {
+                theme::run_color(0)
+            } else {
+                theme::run_color(1)
+            };
+            // With many coordinates only the shown pair is named.
+            let label = if many && !shown {
+                if upper {
+                    "x coordinates"
                 } else {
-                    theme::run_color(1)
-                };
-                // With many coordinates only the shown pair is named.
-                let label = if many && !shown {
-                    if upper {
-                        "x coordinates"
+                    "y coordinates"
+                }
+                .to_string()
+            } else {
+                name.clone()
+            };
+            plot.line(
+                Line::new(label, series_points(h, &values, false))
+                    .color(if shown {
+                        color
                     } else {
-                        "y coordinates"
-                    }
-                    .to_string()
-                } else {
-                    name.clone()
-                };
-                plot.line(
-                    Line::new(label, series_points(h, &values, false))
-                        .color(if shown {
-                            color
-                        } else {
-                            color.gamma_multiply(0.45)
-                        })
-                        .width(if shown { 2.0 } else { 1.0 }),
-                );
-            }
-        });
+                        color.gamma_multiply(0.45)
+                    })
+                    .width(if shown { 2.0 } else { 1.0 }),
+            );
+        }
+    });
 }
 
 #[cfg(test)]
@@ -205,7 +190,7 @@ mod tests {
             stride: 1,
             ..History::default()
         };
-        h.k = (0..n as u64).collect();
+        h.series.k = (0..n as u64).collect();
         let mut values: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
         values[54_321] = 1e9; // a spike
         values[10] = -1.0; // not drawable on a log axis
@@ -215,16 +200,13 @@ mod tests {
         assert!(pts.iter().any(|p| p[1] == 9.0), "the spike survives");
         assert!(pts.iter().all(|p| p[1].is_finite()));
         assert!(pts.windows(2).all(|w| w[0][0] <= w[1][0]), "in order");
-        let short = series_points(
-            &History {
-                k: vec![0, 1, 2],
-                dim: 1,
-                stride: 1,
-                ..History::default()
-            },
-            &[1.0, -2.0, 3.0],
-            false,
-        );
+        let mut three = History {
+            dim: 1,
+            stride: 1,
+            ..History::default()
+        };
+        three.series.k = vec![0, 1, 2];
+        let short = series_points(&three, &[1.0, -2.0, 3.0], false);
         assert_eq!(short, vec![[0.0, 1.0], [1.0, -2.0], [2.0, 3.0]]);
     }
 }

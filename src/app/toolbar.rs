@@ -30,7 +30,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
             out.push(AppCommand::OpenDialog);
         }
         ui.separator();
-        let play_label = if app.playing { "⏸ Pause" } else { "▶ Play" };
+        let play_label = if app.playing { "❚❚ Pause" } else { "▶ Play" };
         if ui
             .button(play_label)
             .on_hover_text("Run every method continuously (Space)")

@@ -102,6 +102,63 @@ impl Frames {
         self.k.is_empty()
     }
 
+    /// Appends iteration `i` of `other`, whose points have `dim` numbers.
+    pub fn push_from(&mut self, other: &Frames, i: usize, dim: usize) {
+        let at = |v: &Vec<f64>| v.get(i).copied().unwrap_or(f64::NAN);
+        self.k.push(other.k.get(i).copied().unwrap_or(0));
+        self.z
+            .extend_from_slice(other.z.get(i * dim..(i + 1) * dim).unwrap_or_default());
+        self.f.push(at(&other.f));
+        self.h.push(at(&other.h));
+        self.lambda.push(at(&other.lambda));
+        self.delta_norm.push(at(&other.delta_norm));
+        self.kkt.push(at(&other.kkt));
+        self.hypergradient.push(at(&other.hypergradient));
+        self.active
+            .push(other.active.get(i).copied().unwrap_or(false));
+    }
+
+    /// Removes the newest iteration (points of `dim` numbers).
+    pub fn pop(&mut self, dim: usize) {
+        self.k.pop();
+        self.z.truncate(self.k.len() * dim);
+        self.scalars_mut().into_iter().for_each(|v| {
+            v.pop();
+        });
+        self.active.pop();
+    }
+
+    /// Keeps the iterations where `keep` is true (points of `dim` numbers).
+    pub fn retain(&mut self, keep: &[bool], dim: usize) {
+        let filter = |v: &mut Vec<f64>| {
+            let mut it = keep.iter();
+            v.retain(|_| it.next().copied().unwrap_or(false));
+        };
+        self.scalars_mut().into_iter().for_each(filter);
+        let mut it = keep.iter();
+        self.active.retain(|_| it.next().copied().unwrap_or(false));
+        let mut it = keep.iter();
+        self.k.retain(|_| it.next().copied().unwrap_or(false));
+        let old = std::mem::take(&mut self.z);
+        self.z = old
+            .chunks(dim.max(1))
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .flat_map(|(c, _)| c.iter().copied())
+            .collect();
+    }
+
+    fn scalars_mut(&mut self) -> [&mut Vec<f64>; 6] {
+        [
+            &mut self.f,
+            &mut self.h,
+            &mut self.lambda,
+            &mut self.delta_norm,
+            &mut self.kkt,
+            &mut self.hypergradient,
+        ]
+    }
+
     /// Appends one record.
     pub fn push(&mut self, r: &Record, hypergradient: Option<f64>) {
         self.k.push(r.k);

@@ -1,0 +1,269 @@
+//! The app through egui_kittest, without a GPU: it starts on every preset,
+//! plays, survives bad edits, resets, and remembers its settings.
+
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use bilevel_lab::app::{BilevelApp, Launch, PresetSource, Settings};
+use bilevel_lab::preset::{self, BUILTIN};
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+fn harness(id: &str) -> Harness<'static, BilevelApp> {
+    let p = preset::load_builtin(id).unwrap();
+    let launch = Launch {
+        preset: Some((PresetSource::Builtin(id.into()), p)),
+        screenshot: None,
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch))
+}
+
+/// Steps frames until `done` holds or a few seconds pass.
+fn step_until(
+    h: &mut Harness<'static, BilevelApp>,
+    mut done: impl FnMut(&BilevelApp) -> bool,
+) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        h.step();
+        if done(h.state()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
+#[test]
+fn the_app_starts_on_every_preset() {
+    for (id, _) in BUILTIN {
+        let mut h = harness(id);
+        h.run_steps(3);
+        assert!(
+            step_until(&mut h, BilevelApp::has_landscape),
+            "{id}: no landscape arrived"
+        );
+        h.run_steps(2);
+        assert_eq!(h.state().iteration(), 0, "{id}: paused at the start");
+    }
+}
+
+#[test]
+fn play_advances_and_space_pauses() {
+    let mut h = harness("b08-mitsos-barton-3-17");
+    h.run_steps(2);
+    h.get_by_label("▶ Play").click();
+    h.run_steps(1);
+    assert!(h.state().is_playing());
+    assert!(
+        step_until(&mut h, |a| a.iteration() > 5),
+        "iterations advance"
+    );
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(!h.state().is_playing());
+    // Batches already sent may still arrive; then the count stands still.
+    let mut last = h.state().iteration();
+    assert!(step_until(&mut h, |a| {
+        std::thread::sleep(Duration::from_millis(30));
+        let same = a.iteration() == last;
+        last = a.iteration();
+        same
+    }));
+    // The step button does exactly one iteration.
+    let before = h.state().iteration();
+    h.get_by_label("Step").click();
+    assert!(step_until(&mut h, |a| a.iteration() == before + 1));
+    h.run_steps(5);
+    assert_eq!(h.state().iteration(), before + 1);
+    // → steps once more, R resets, Space plays again, while a checkbox has
+    // the focus: the keys go to the app (through the raw-input hook, as
+    // eframe calls it), not to the checkbox or focus navigation.
+    let checkbox = egui::accesskit::Role::CheckBox;
+    h.get_by_role_and_label(checkbox, "reference optimum")
+        .scroll_to_me();
+    h.run_steps(2);
+    h.get_by_role_and_label(checkbox, "reference optimum")
+        .click_accesskit();
+    h.run_steps(1);
+    assert!(
+        !h.state().settings().layers.reference,
+        "the click toggled it"
+    );
+    h.get_by_role_and_label(checkbox, "reference optimum")
+        .focus();
+    h.run_steps(1);
+    let press = |h: &mut Harness<'static, BilevelApp>, key| {
+        let event = |pressed| egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: egui::Modifiers::NONE,
+        };
+        let ctx = h.ctx.clone();
+        let mut raw = egui::RawInput {
+            events: vec![event(true), event(false)],
+            ..Default::default()
+        };
+        h.state_mut().intercept_shortcuts(&ctx, &mut raw);
+        h.input_mut().events = raw.events;
+        h.run_steps(1);
+        assert!(
+            h.get_by_role_and_label(checkbox, "reference optimum")
+                .is_focused(),
+            "focus stays"
+        );
+    };
+    press(&mut h, egui::Key::ArrowRight);
+    assert!(step_until(&mut h, |a| a.iteration() == before + 2));
+    press(&mut h, egui::Key::R);
+    h.run_steps(1);
+    assert_eq!(h.state().iteration(), 0);
+    press(&mut h, egui::Key::Space);
+    assert!(h.state().is_playing());
+    assert!(
+        !h.state().settings().layers.reference,
+        "Space went to the app, not the checkbox"
+    );
+}
+
+/// Clicks into the editor named `label` and types `text` at its end.
+fn type_into(h: &mut Harness<'static, BilevelApp>, label: &str, text: &str) {
+    let role = egui::accesskit::Role::MultilineTextInput;
+    h.get_by_role_and_label(role, label).click();
+    h.run_steps(2);
+    assert!(
+        h.get_by_role_and_label(role, label).is_focused(),
+        "{label} has the keyboard"
+    );
+    h.key_press(egui::Key::End);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::End);
+    h.run_steps(1);
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run_steps(2);
+}
+
+#[test]
+fn an_invalid_edit_shows_the_error_and_the_run_goes_on() {
+    let mut h = harness("b08-mitsos-barton-3-17");
+    h.run_steps(2);
+    let problem = h.state().problem().clone();
+    h.get_by_label("▶ Play").click();
+    assert!(step_until(&mut h, |a| a.iteration() > 0));
+    type_into(&mut h, "f(x, y): upper level", " +* ");
+    let error = h.state().edit_error().expect("an error is shown");
+    assert!(error.contains("expected a number"), "{error}");
+    assert!(
+        h.query_by_label_contains("expected a number").is_some(),
+        "the error is on screen"
+    );
+    assert!(
+        h.state().f_text().ends_with(" +* "),
+        "the text is kept: {}",
+        h.state().f_text()
+    );
+    let at = h.state().iteration();
+    assert!(at < 3000, "still running at the default pace");
+    assert!(
+        step_until(&mut h, |a| a.iteration() > at + 5),
+        "the run goes on"
+    );
+    assert!(
+        std::sync::Arc::ptr_eq(h.state().problem(), &problem),
+        "with the last valid problem"
+    );
+}
+
+#[test]
+fn reset_clears_the_trajectory() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.get_by_label("Step N").click();
+    assert!(step_until(&mut h, |a| a.iteration() >= 100));
+    assert!(h.state().history_len() >= 100);
+    h.get_by_label("Reset").click();
+    h.run_steps(3);
+    assert_eq!(h.state().iteration(), 0);
+    assert_eq!(h.state().history_len(), 0);
+}
+
+/// An in-memory eframe storage, as eframe's file storage behaves.
+#[derive(Default)]
+struct Memory(HashMap<String, String>);
+
+impl eframe::Storage for Memory {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn edits_parameters_and_toggles_survive_a_restart() {
+    let mut h = harness("b08-mitsos-barton-3-17");
+    h.run_steps(2);
+    // An edit that is never applied, and one that does not even parse.
+    type_into(&mut h, "g(x, y): lower level", " + (");
+    {
+        let s = h.state_mut().settings_mut();
+        s.runs[0].step = 0.02;
+        s.layers.g_contours = false;
+        s.eps = 0.05;
+    }
+    let mut storage = Memory::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let restored: Settings = eframe::get_value(&storage, eframe::APP_KEY).expect("saved");
+    assert_eq!(&restored, h.state().settings());
+    // A new app from the stored settings comes back the same.
+    let mut again = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            BilevelApp::with_settings(&cc.egui_ctx, Some(restored), Launch::default())
+        });
+    again.run_steps(2);
+    let s = again.state().settings();
+    assert_eq!(s.runs[0].step, 0.02);
+    assert!(!s.layers.g_contours);
+    assert_eq!(s.eps, 0.05);
+    assert!(
+        s.g_text.as_deref().is_some_and(|g| g.ends_with(" + (")),
+        "{:?}",
+        s.g_text
+    );
+    assert!(
+        again.state().edit_error().is_some(),
+        "the unparsable edit is back, with its error"
+    );
+}
+
+#[test]
+fn the_exported_preset_runs_to_the_same_result() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.state_mut().settings_mut().runs[0].step = 0.03;
+    let text = h.state().preset_text();
+    let p = preset::load_str(&text, "exported").unwrap();
+    assert_eq!(p.solver, h.state().settings().runs[0].defaults());
+    assert_eq!(p.start(), h.state().settings().runs[0].start);
+    let mut a = bilevel_lab::method::Run::new(p.problem.clone(), p.solver.run_config(), p.start());
+    let mut b = bilevel_lab::method::Run::new(
+        h.state().problem().clone(),
+        h.state().settings().runs[0].config(),
+        h.state().settings().runs[0].start.clone(),
+    );
+    a.run_to_end(|_| {});
+    b.run_to_end(|_| {});
+    assert_eq!(a.last_record(), b.last_record());
+}
