@@ -267,3 +267,60 @@ fn the_exported_preset_runs_to_the_same_result() {
     b.run_to_end(|_| {});
     assert_eq!(a.last_record(), b.last_record());
 }
+
+#[test]
+fn the_trajectory_exports_as_csv_and_a_failed_save_keeps_the_run() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.get_by_label("Step N").click();
+    assert!(step_until(&mut h, |a| a.iteration() >= 100));
+    let dir = std::env::temp_dir().join(format!("bilevel-ui-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("trajectory.csv");
+    h.state().save_trajectory_csv(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "iteration,z_x,z_y,f,h,lambda,delta_norm,kkt_residual,hypergradient_norm,active"
+    );
+    assert_eq!(lines.len(), 1 + h.state().history_len());
+    assert!(lines[1].starts_with("0,-1.0,1.5,"), "{}", lines[1]);
+    // Writing into a missing directory fails cleanly; the run is untouched.
+    let before = (h.state().iteration(), h.state().history_len());
+    assert!(
+        h.state()
+            .save_trajectory_csv(&dir.join("no/such/dir.csv"))
+            .is_err()
+    );
+    assert_eq!((h.state().iteration(), h.state().history_len()), before);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn apply_uses_the_edit_once_and_old_landscapes_are_not_shown() {
+    let mut h = harness("b01-quadratic");
+    assert!(step_until(&mut h, BilevelApp::has_landscape));
+    type_into(&mut h, "g(x, y): lower level", " + 0.1*y^4");
+    assert!(h.state().edit_error().is_none());
+    let before = h.state().problem().clone();
+    h.get_by_label("Apply").click();
+    h.run_steps(1);
+    let applied = h.state().problem().clone();
+    assert!(
+        !std::sync::Arc::ptr_eq(&before, &applied),
+        "the edit is in use"
+    );
+    assert!(
+        !h.state().has_landscape(),
+        "the old problem's landscape is gone"
+    );
+    // Nothing more to apply: the button is disabled and clicking does nothing.
+    h.get_by_label("Apply").click();
+    h.run_steps(1);
+    assert!(std::sync::Arc::ptr_eq(h.state().problem(), &applied));
+    assert!(
+        step_until(&mut h, BilevelApp::has_landscape),
+        "a landscape of the new problem arrives"
+    );
+}

@@ -179,11 +179,11 @@ impl BilevelApp {
                 if let crate::preset::ProblemSpec::Expression { f, g, .. } = &self.preset.spec {
                     self.editor.f = f.clone();
                     self.editor.g = g.clone();
+                    self.editor.applied = (f.clone(), g.clone());
                 }
                 self.check_edit();
                 self.problem = self.preset.problem.clone();
-                self.landscape = None;
-                self.requested = None;
+                self.drop_landscape();
                 self.restart_all();
             }
             AppCommand::Reconfigure(slot) => {

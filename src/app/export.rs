@@ -166,3 +166,39 @@ impl BilevelApp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn png_round_trips_and_a_failed_write_leaves_nothing() {
+        let pixels = vec![
+            egui::Color32::RED,
+            egui::Color32::GREEN,
+            egui::Color32::BLUE,
+            egui::Color32::WHITE,
+            egui::Color32::BLACK,
+            egui::Color32::from_rgb(1, 2, 3),
+        ];
+        let image = egui::ColorImage::new([3, 2], pixels.clone());
+        let dir = std::env::temp_dir().join(format!("bilevel-png-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("shot.png");
+        write_png(&path, &image).unwrap();
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (3, 2));
+        let decoded: Vec<egui::Color32> = buf
+            .chunks(4)
+            .map(|p| egui::Color32::from_rgba_unmultiplied(p[0], p[1], p[2], p[3]))
+            .collect();
+        assert_eq!(decoded, pixels);
+        let err = write_png(&dir.join("missing-dir").join("x.png"), &image);
+        assert!(err.is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -156,8 +156,10 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         .on_hover_text("Lower-level objective");
     ui.checkbox(&mut layers.stationary, "lower-level set ∇_y g = 0")
         .on_hover_text("Solid where ∇²_yy g > 0 (lower-level minima), dashed where < 0 (maxima)");
-    ui.checkbox(&mut layers.region, "region {h ≤ ε}");
-    ui.checkbox(&mut layers.reference, "reference optimum");
+    ui.checkbox(&mut layers.region, "region {h ≤ ε}")
+        .on_hover_text("Shade where ‖∇_y g‖² ≤ ε: nearly stationary for the lower level (minima and maxima alike)");
+    ui.checkbox(&mut layers.reference, "reference optimum")
+        .on_hover_text("The preset's known optimum (x*, y*), a gold diamond");
     ui.checkbox(&mut layers.geometry, "QP geometry at the iterate")
         .on_hover_text(
             "−∇f, the perturbation −λ∇h, the step Δ, and the half-space boundary ∇hᵀΔ = −αρ",
@@ -174,10 +176,15 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     ui.label(RichText::new("Residuals (log scale)").strong());
     let series = &mut app.settings.series;
     ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut series.h, "h");
-        ui.checkbox(&mut series.delta, "‖Δ‖");
-        ui.checkbox(&mut series.lambda, "λ");
-        ui.checkbox(&mut series.kkt, "KKT ‖Δ‖²+h");
+        ui.checkbox(&mut series.h, "h")
+            .on_hover_text("h = ‖∇_y g‖²: how far y is from lower-level stationarity");
+        ui.checkbox(&mut series.delta, "‖Δ‖")
+            .on_hover_text("Length of the QP step Δ = −∇f − λ∇h");
+        ui.checkbox(&mut series.lambda, "λ").on_hover_text(
+            "The QP multiplier; with qp1 it grows as ‖∇h‖ → 0 near the lower-level set",
+        );
+        ui.checkbox(&mut series.kkt, "KKT ‖Δ‖²+h")
+            .on_hover_text("The KKT residual ‖Δ‖² + h: zero at an ε-KKT point of min f s.t. h = 0");
         ui.checkbox(&mut series.hypergradient, "hypergradient")
             .on_hover_text(
                 "‖∇_x f − ∇²_xy g (∇²_yy g)⁻¹ ∇_y f‖ where ∇²_yy g is invertible (n + m ≤ 8)",

@@ -47,6 +47,8 @@ pub struct Editor {
     pub other_error: Option<String>,
     /// Whether the text differs from the problem the runs use.
     pub dirty: bool,
+    /// The text of f and g of the problem the runs use.
+    pub applied: (String, String),
 }
 
 /// A message shown in the status bar until replaced.
@@ -91,6 +93,8 @@ pub struct BilevelApp {
     worker: LandscapeWorker,
     landscape: Option<Landscape>,
     landscape_generation: u64,
+    /// Landscapes of older generations belong to a replaced problem.
+    landscape_floor: u64,
     requested: Option<(Slice, f64)>,
     last_request: Instant,
     region_texture: Option<egui::TextureHandle>,
@@ -160,6 +164,7 @@ impl BilevelApp {
             worker,
             landscape: None,
             landscape_generation: 0,
+            landscape_floor: 0,
             requested: None,
             last_request: Instant::now(),
             region_texture: None,
@@ -197,6 +202,7 @@ impl BilevelApp {
         self.editor = Editor {
             f: f.clone(),
             g: g.clone(),
+            applied: (f, g),
             ..Editor::default()
         };
         self.problem = self.preset.problem.clone();
@@ -234,9 +240,17 @@ impl BilevelApp {
         }
         self.selected = 0;
         self.reset_view = true;
-        self.landscape = None;
-        self.requested = None;
+        self.drop_landscape();
         self.restart_all();
+    }
+
+    /// Forgets the landscape: the problem changed, so grids computed or in
+    /// flight for the old one must not be drawn.
+    fn drop_landscape(&mut self) {
+        self.landscape = None;
+        self.region_texture = None;
+        self.requested = None;
+        self.landscape_floor = self.landscape_generation + 1;
     }
 
     /// Replaces every run by a fresh one from its start.
@@ -315,9 +329,12 @@ impl BilevelApp {
             preset::ProblemSpec::Expression { f, g, .. } => (f, g),
             preset::ProblemSpec::Synthetic { .. } => return,
         };
-        self.editor.dirty = self.editor.f != *f0 || self.editor.g != *g0;
-        self.settings.f_text = self.editor.dirty.then(|| self.editor.f.clone());
-        self.settings.g_text = self.editor.dirty.then(|| self.editor.g.clone());
+        self.editor.dirty =
+            (&self.editor.f, &self.editor.g) != (&self.editor.applied.0, &self.editor.applied.1);
+        // Remember the text whenever it is not the preset's, applied or not.
+        let edited = self.editor.f != *f0 || self.editor.g != *g0;
+        self.settings.f_text = edited.then(|| self.editor.f.clone());
+        self.settings.g_text = edited.then(|| self.editor.g.clone());
     }
 
     /// Compiles the edited text into the problem the runs use.
@@ -334,8 +351,9 @@ impl BilevelApp {
         match ExprProblem::new(upper, lower, &self.editor.f, &self.editor.g, constants) {
             Ok(p) => {
                 self.problem = Arc::new(p);
-                self.landscape = None;
-                self.requested = None;
+                self.editor.applied = (self.editor.f.clone(), self.editor.g.clone());
+                self.editor.dirty = false;
+                self.drop_landscape();
                 true
             }
             Err(_) => false,
@@ -420,7 +438,7 @@ impl BilevelApp {
     fn receive_landscape(&mut self) {
         if let Some((generation, landscape)) = self.worker.latest() {
             // Only grids of the current problem are shown.
-            if generation <= self.landscape_generation {
+            if generation >= self.landscape_floor {
                 self.region_texture = Some(landscape_plot::region_texture(&self.ctx, &landscape));
                 self.landscape = Some(landscape);
             }
@@ -629,8 +647,22 @@ impl BilevelApp {
         self.landscape.is_some()
     }
 
+    /// Writes the selected run's trajectory as CSV (what Export does).
+    pub fn save_trajectory_csv(&self, path: &std::path::Path) -> std::io::Result<()> {
+        export::write_csv(self, path)
+    }
+
     /// The current problem, start and parameters as preset text.
     pub fn preset_text(&self) -> String {
         crate::preset::to_toml(&export::current_preset(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_fallback_preset_loads() {
+        // The invariant `unreachable_preset` relies on.
+        assert_eq!(super::fallback_preset().dims().total(), 2);
     }
 }

@@ -156,8 +156,14 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 if apply.clicked() {
                     out.push(AppCommand::ApplyEdit);
                 }
+                let edited = match &app.preset.spec {
+                    ProblemSpec::Expression { f, g, .. } => {
+                        app.editor.f != *f || app.editor.g != *g
+                    }
+                    ProblemSpec::Synthetic { .. } => false,
+                };
                 if ui
-                    .add_enabled(app.editor.dirty, egui::Button::new("Revert"))
+                    .add_enabled(edited || app.editor.dirty, egui::Button::new("Revert"))
                     .on_hover_text("Back to the preset's f and g")
                     .clicked()
                 {
