@@ -115,6 +115,9 @@ pub struct RunTrace {
     /// Where it stands.
     pub state: RunState,
     capacity: usize,
+    /// (tolerance, stride, samples scanned, first iteration found) of the
+    /// last [`RunTrace::first_below`] question.
+    reach: (f64, u64, usize, Option<u64>),
 }
 
 impl RunTrace {
@@ -142,6 +145,7 @@ impl RunTrace {
             counts: OracleCounts::default(),
             state: RunState::Live,
             capacity: capacity.max(2),
+            reach: (f64::NAN, 0, 0, None),
         }
     }
 
@@ -175,6 +179,28 @@ impl RunTrace {
         }
     }
 
+    /// The first kept iteration whose KKT residual is at most `tol` (exact
+    /// until the history is thinned, then to within its stride). Scans only
+    /// what arrived since the last call with the same tolerance.
+    pub fn first_below(&mut self, tol: f64) -> Option<u64> {
+        let h = &self.history;
+        let (t, stride, scanned, found) = self.reach;
+        let (mut scanned, mut found) = if t == tol && stride == h.stride {
+            (scanned, found)
+        } else {
+            (0, None)
+        };
+        if found.is_none() {
+            let len = h.kkt.len().min(h.k.len());
+            found = (scanned..len)
+                .find(|&s| h.kkt.get(s).is_some_and(|v| *v <= tol))
+                .and_then(|s| h.k.get(s).copied());
+            scanned = len;
+        }
+        self.reach = (tol, h.stride, scanned, found);
+        found
+    }
+
     /// The iteration of the newest iterate.
     pub fn iteration(&self) -> u64 {
         self.last.as_ref().map_or(0, |r| r.k)
@@ -201,7 +227,7 @@ impl RunTrace {
 /// `configs` is never empty (it starts with one entry and `reconfigure`
 /// keeps at least the new one); this is only a typed fallback.
 fn unreachable_config() -> RunConfig {
-    crate::preset::SolverDefaults::default().run_config()
+    crate::method::SolverSettings::default().run_config()
 }
 
 /// All runs of the session.
@@ -245,15 +271,15 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::method::{PgdQp, Rho};
+    use crate::method::{Method, PgdQp, Rho};
 
     fn config() -> RunConfig {
         RunConfig {
-            method: PgdQp {
+            method: Method::PgdQp(PgdQp {
                 rho: Rho::Qp1,
                 alpha: 0.1,
                 step: 0.1,
-            },
+            }),
             iterations: 100,
             tolerance: None,
         }
@@ -290,13 +316,19 @@ mod tests {
             grad_y_g_norm: 0.0,
             grad_f: vec![0.0; 2],
             grad_h: vec![0.0; 2],
-            rho: 0.0,
+            correction: vec![0.0; 2],
             lambda: 0.0,
             active: false,
-            guarded: false,
             delta: vec![0.0; 2],
             delta_norm: 0.0,
+            step: 0.1,
             kkt_residual: 0.0,
+            oracle_calls: 0,
+            detail: crate::method::Detail::PgdQp {
+                rho: 0.0,
+                rate: 0.0,
+                guarded: false,
+            },
         })
     }
 
@@ -330,14 +362,33 @@ mod tests {
     }
 
     #[test]
+    fn first_below_finds_the_first_iteration_and_follows_new_frames() {
+        let mut run = RunTrace::new(1, 0, config(), vec![0.0, 0.0]);
+        let mut f = frames(0..10);
+        f.kkt = (0..10).map(|k| 10.0 - k as f64).collect();
+        run.history.append(&f, 64);
+        assert_eq!(run.first_below(0.5), None);
+        assert_eq!(run.first_below(3.0), Some(7));
+        let mut more = frames(10..20);
+        more.kkt = vec![0.25; 10];
+        run.history.append(&more, 64);
+        assert_eq!(run.first_below(0.5), Some(10), "new frames are scanned");
+        assert_eq!(run.first_below(3.0), Some(7), "a changed tolerance rescans");
+    }
+
+    #[test]
     fn reconfiguring_keeps_the_past_configuration_for_past_iterations() {
         let mut run = RunTrace::new(1, 0, config(), vec![0.0, 0.0]);
         run.last = Some(*record(40));
         let mut faster = config();
-        faster.method.step = 0.5;
+        faster.method = Method::PgdQp(PgdQp {
+            rho: Rho::Qp1,
+            alpha: 0.1,
+            step: 0.5,
+        });
         run.reconfigure(faster);
-        assert_eq!(run.config_at(10).method.step, 0.1);
-        assert_eq!(run.config_at(41).method.step, 0.5);
-        assert_eq!(run.config().method.step, 0.5);
+        assert_eq!(run.config_at(10).method.step_length(), 0.1);
+        assert_eq!(run.config_at(41).method.step_length(), 0.5);
+        assert_eq!(run.config().method.step_length(), 0.5);
     }
 }

@@ -159,8 +159,8 @@ fn csv_has_a_header_and_every_nth_row_plus_the_last() {
     let text = std::fs::read_to_string(&path).expect("csv written");
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with(
-        "iteration,x,y,f,g,h,grad_y_g_norm,rho,lambda,active,delta_norm,kkt_residual"
-    ));
+        "iteration,x,y,f,g,h,grad_y_g_norm,lambda,active,step,delta_norm,kkt_residual,oracle_calls,rho,alpha_rho,guarded,grad_f_x,grad_f_y,grad_h_x,grad_h_y,correction_x,correction_y,delta_x,delta_y"
+    ), "{}", lines[0]);
     let iterations: Vec<&str> = lines[1..]
         .iter()
         .map(|l| l.split(',').next().unwrap_or(""))
@@ -189,12 +189,41 @@ fn bad_options_exit_with_code_2_and_say_what() {
         &run(&["run", &p, "--x0", "1,2"]),
         &["--x0", "2 values given, the preset has 1"],
     );
-    assert_bad_input(&run(&["run", &p, "--rho", "qp3"]), &["--rho", "qp1 or qp2"]);
+    assert_bad_input(&run(&["run", &p, "--rho", "qp3"]), &["--rho", "qp1, qp2"]);
     assert_bad_input(
         &run(&["run", &p, "--method", "newton"]),
         &["--method", "unknown method"],
     );
     assert_bad_input(&run(&["run", &p, "--every", "0"]), &["--every"]);
+    // A parameter the method does not have, or out of its range.
+    assert_bad_input(
+        &run(&["run", &p, "--epsilon", "0.1"]),
+        &["--epsilon", "pgd-qp has no parameter `epsilon`"],
+    );
+    assert_bad_input(
+        &run(&["run", &p, "--method", "rxgf", "--dt", "0"]),
+        &["--dt", "dt (dt) = 0", "> 0"],
+    );
+    assert_bad_input(
+        &run(&["run", &p, "--method", "aid", "--cg-iterations", "0"]),
+        &["--cg-iterations", "from 1 to 1000"],
+    );
+    assert_bad_input(
+        &run(&["run", &p, "--method", "bome", "--phi", "both"]),
+        &["--phi", "gradient, value"],
+    );
+    assert_bad_input(
+        &run(&["run", &p, "--method", "v-pbgd", "--inner-steps", "-2"]),
+        &["--inner-steps"],
+    );
+    assert_bad_input(
+        &run(&["compare", &p, "--methods", "pgd-qp,newton"]),
+        &["--method", "newton"],
+    );
+    assert_bad_input(
+        &run(&["compare", &p, "--methods", "aid,aid"]),
+        &["aid is listed twice"],
+    );
     assert_bad_input(&run(&["run", &p, "--step", "abc"]), &["--step"]);
     assert_bad_input(
         &run(&["run", "no-such-preset"]),
@@ -278,4 +307,99 @@ fn help_and_the_default_command_work() {
     ] {
         assert!(help.contains(word), "{help}");
     }
+}
+
+#[test]
+fn every_method_runs_from_the_command_line_with_its_scalars_and_oracle_counts() {
+    let own = [
+        ("pgd-qp", "alpha_rho"),
+        ("rxgf", "barrier"),
+        ("sqcqp", "radius"),
+        ("bome", "phi"),
+        ("v-pbgd", "gamma"),
+        ("aid", "cg_residual"),
+    ];
+    for (method, scalar) in own {
+        let json = summary(&run(&[
+            "run",
+            "b01-quadratic",
+            "--method",
+            method,
+            "--iterations",
+            "200",
+        ]));
+        assert_eq!(json["method"], method);
+        assert_eq!(json["iterations"], 200, "{method}");
+        assert!(json["scalars"].get(scalar).is_some(), "{method}: {json}");
+        let oracle = &json["oracle"];
+        for key in ["f", "grad_f", "g", "grad_g", "hvp", "total"] {
+            assert!(oracle[key].is_u64(), "{method}: oracle.{key} in {oracle}");
+        }
+        assert!(
+            oracle["grad_f"].as_u64().unwrap() >= 200,
+            "{method}: {oracle}"
+        );
+        assert!(json["params"].is_object(), "{method}");
+    }
+    // Method options reach the method.
+    let json = summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--method",
+        "bome",
+        "--inner-steps",
+        "3",
+        "--eta",
+        "0.25",
+        "--phi",
+        "value",
+        "--iterations",
+        "5",
+    ]));
+    assert_eq!(json["params"]["inner_steps"], 3);
+    assert_eq!(json["params"]["eta"], 0.25);
+    assert_eq!(json["params"]["phi"], "value");
+    // BOME: one ∇f and T + 2 gradients of g per step, 6 steps (k = 0..5).
+    assert_eq!(json["oracle"]["grad_f"], 6);
+}
+
+#[test]
+fn compare_writes_one_csv_per_method_and_a_summary() {
+    let dir = temp_dir("compare");
+    let out = run(&[
+        "compare",
+        "b01-quadratic",
+        "--methods",
+        "pgd-qp,sqcqp,bome,aid",
+        "--iterations",
+        "300",
+        "--csv",
+        dir.to_str().unwrap(),
+        "--every",
+        "50",
+    ]);
+    let json = summary(&out);
+    let runs = json["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 4);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("method") && stdout.contains("reached"),
+        "{stdout}"
+    );
+    for (run, method) in runs.iter().zip(["pgd-qp", "sqcqp", "bome", "aid"]) {
+        assert_eq!(run["method"], method);
+        let text = std::fs::read_to_string(dir.join(format!("{method}.csv"))).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("iteration,x,y,f,g,h"), "{method}");
+        assert_eq!(lines.len(), 1 + 7, "{method}: 0, 50, …, 300");
+    }
+    let table = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let rows: Vec<&str> = table.lines().collect();
+    assert!(rows[0].starts_with("method,status,iterations,f,h,kkt_residual,distance,reached"));
+    assert_eq!(rows.len(), 5);
+    // AID reaches B1's solution within 300 iterations; the row says when.
+    let aid = rows.iter().find(|r| r.starts_with("aid,")).unwrap();
+    let reached = aid.split(',').nth(7).unwrap();
+    assert!(reached.parse::<u64>().is_ok(), "{aid}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -107,7 +107,11 @@ fn convex_20d_toy_with_the_papers_constants() {
     for (rho, a, b) in [(Rho::Qp1, 1.5, 1.5), (Rho::Qp2, 10.0, 10.0)] {
         let (alpha, step) = StepRule::Budget { a, b }.resolve(rho, 80_000);
         let config = RunConfig {
-            method: bilevel_lab::method::PgdQp { rho, alpha, step },
+            method: bilevel_lab::method::Method::PgdQp(bilevel_lab::method::PgdQp {
+                rho,
+                alpha,
+                step,
+            }),
             iterations: 80_000,
             tolerance: None,
         };

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bilevel_lab::method::{PgdQp, Rho, RunConfig, Status};
+use bilevel_lab::method::{Method, PgdQp, Rho, RunConfig, Status};
 use bilevel_lab::preset::load_builtin;
 use bilevel_lab::problem::{Dims, Problem};
 use bilevel_lab::runner::{Command, Event, Runner, Speed};
@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 
 fn config(iterations: u64) -> RunConfig {
     RunConfig {
-        method: PgdQp {
+        method: Method::PgdQp(PgdQp {
             rho: Rho::Qp1,
             alpha: 0.1,
             step: 0.05,
-        },
+        }),
         iterations,
         tolerance: None,
     }
@@ -53,12 +53,15 @@ fn a_run_streams_frames_then_finishes() {
     runner.send(Command::Play);
     let events = collect(&runner, 20, |e| matches!(e, Event::Finished { .. }));
     let mut ks = Vec::new();
+    let (mut calls, mut seconds) = (Vec::new(), Vec::new());
     for e in &events {
         if let Event::Frames {
             id, frames, last, ..
         } = e
         {
             assert_eq!(*id, 1);
+            calls.extend(frames.calls.iter().copied());
+            seconds.extend(frames.seconds.iter().copied());
             // `last` is the QP at the current iterate: one past the batch,
             // or the final point itself once the budget is done.
             let end = *frames.k.last().unwrap();
@@ -75,6 +78,10 @@ fn a_run_streams_frames_then_finishes() {
         (0..=5000).collect::<Vec<_>>(),
         "every iteration exactly once, in order"
     );
+    // PGD-QP: one ∇f, one ∇g, one Hessian-vector product per iteration.
+    assert_eq!(calls, (1..=5001).map(|k| 3 * k).collect::<Vec<u64>>());
+    assert_eq!(seconds.len(), 5001);
+    assert!(seconds.windows(2).all(|w| w[0] <= w[1]) && seconds[0] >= 0.0);
     assert!(matches!(
         events.last(),
         Some(Event::Finished {

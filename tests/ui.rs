@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bilevel_lab::app::{BilevelApp, Launch, PresetSource, Settings};
+use bilevel_lab::method::{MethodKind, ParamValue};
 use bilevel_lab::preset::{self, BUILTIN};
 use eframe::egui;
 use egui_kittest::Harness;
@@ -218,7 +219,8 @@ fn edits_parameters_and_toggles_survive_a_restart() {
     type_into(&mut h, "g(x, y): lower level", " + (");
     {
         let s = h.state_mut().settings_mut();
-        s.runs[0].step = 0.02;
+        s.runs[0].solver.method = MethodKind::Bome;
+        s.runs[0].solver.bome.step = 0.02;
         s.layers.g_contours = false;
         s.eps = 0.05;
     }
@@ -234,7 +236,8 @@ fn edits_parameters_and_toggles_survive_a_restart() {
         });
     again.run_steps(2);
     let s = again.state().settings();
-    assert_eq!(s.runs[0].step, 0.02);
+    assert_eq!(s.runs[0].solver.method, MethodKind::Bome);
+    assert_eq!(s.runs[0].solver.bome.step, 0.02);
     assert!(!s.layers.g_contours);
     assert_eq!(s.eps, 0.05);
     assert!(
@@ -252,7 +255,10 @@ fn edits_parameters_and_toggles_survive_a_restart() {
 fn the_exported_preset_runs_to_the_same_result() {
     let mut h = harness("b01-quadratic");
     h.run_steps(2);
-    h.state_mut().settings_mut().runs[0].step = 0.03;
+    h.state_mut().settings_mut().runs[0]
+        .solver
+        .set(MethodKind::PgdQp, "step", ParamValue::Number(0.03))
+        .unwrap();
     let text = h.state().preset_text();
     let p = preset::load_str(&text, "exported").unwrap();
     assert_eq!(p.solver, h.state().settings().runs[0].defaults());
@@ -322,5 +328,51 @@ fn apply_uses_the_edit_once_and_old_landscapes_are_not_shown() {
     assert!(
         step_until(&mut h, BilevelApp::has_landscape),
         "a landscape of the new problem arrives"
+    );
+}
+
+#[test]
+fn the_method_picker_switches_a_run_and_the_comparison_lists_every_run() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.get_by_label("+ Run").click();
+    h.run_steps(2);
+    assert_eq!(h.state().settings().runs.len(), 2);
+    let selected = h.state().selected();
+    // Run 2 (selected) switches to AID through the picker.
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "method:")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("AID").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().settings().runs[selected].solver.method,
+        MethodKind::Aid
+    );
+    // AID's own parameters are on the panel, labelled with their symbols.
+    for symbol in ["β =", "D =", "η_in =", "CG ="] {
+        h.get_by_label(symbol);
+    }
+    h.get_by_label("Step N").click();
+    assert!(step_until(&mut h, |a| a.iteration() >= 100));
+    let record = h.state().selected_record().expect("a record");
+    assert!(
+        matches!(record.detail, bilevel_lab::method::Detail::Aid { .. }),
+        "{:?}",
+        record.detail
+    );
+    // The comparison: the axis switch, and one row per run.
+    // The comparison sits low in the scrolled left panel: activate it the
+    // way a screen reader does.
+    h.get_by_label("oracle calls").click_accesskit();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().settings().x_axis,
+        bilevel_lab::app::XAxis::OracleCalls
+    );
+    h.get_by_label("reached at");
+    assert!(
+        h.query_all_by_label("not yet").count() + h.query_all_by_label_contains("k = ").count()
+            >= 2
     );
 }

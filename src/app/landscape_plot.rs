@@ -4,7 +4,7 @@
 use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::landscape::Landscape;
-use crate::method::Record;
+use crate::method::{Detail, Method, Oracle, ParamValue, Record, State};
 use crate::problem::Problem;
 use crate::session::RunTrace;
 use eframe::egui::{self, Color32, RichText};
@@ -48,22 +48,29 @@ fn project(v: &[f64], ix: usize, iy: usize) -> [f64; 2] {
     ]
 }
 
-/// Draws −∇f from the iterate, −λ∇h from its tip, and Δ = −∇f − λ∇h, all
-/// with one scale so the triangle is true; optionally the half-space edge.
-fn geometry(
-    plot: &mut PlotUi<'_>,
-    r: &Record,
-    ix: usize,
-    iy: usize,
-    length: f64,
-    labels: bool,
-    alpha_rho: f64,
-) {
+/// The name of a method's correction, as the legend shows it.
+fn correction_name(detail: &Detail) -> &'static str {
+    match detail {
+        Detail::PgdQp { .. } => "−λ∇h: the perturbation the QP adds",
+        Detail::Rxgf { .. } => "−λ∇h: the perturbation the flow's QP adds",
+        Detail::Sqcqp { .. } => "d + ∇f: the QCQP's correction",
+        Detail::Bome { .. } => "−λ∇q: BOME's correction",
+        Detail::Vpbgd { .. } => "−γ∇q: the penalty's pull",
+        Detail::Aid { .. } => "AID's correction: ∇²_xy g·v and the inner steps",
+    }
+}
+
+/// Draws −∇f from the iterate, the method's correction from its tip, and
+/// the direction Δ = −∇f − c, all with one scale so the triangle is true;
+/// with `labels` (the current iterate) also the method's own geometry: the
+/// half-space edge (PGD-QP, RXGF), the ball (SQCQP), ŷ (BOME, V-PBGD) or
+/// the inner iterate (AID).
+fn geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, length: f64, labels: bool) {
     let origin = project(&r.z, ix, iy);
     let gf = project(&r.grad_f, ix, iy);
-    let gh = project(&r.grad_h, ix, iy);
     let minus_gf = [-gf[0], -gf[1]];
-    let pert = [-r.lambda * gh[0], -r.lambda * gh[1]];
+    let c = project(&r.correction, ix, iy);
+    let pert = [-c[0], -c[1]];
     let delta = project(&r.delta, ix, iy);
     let longest = norm2(minus_gf).max(norm2(pert)).max(norm2(delta));
     // Below this the directions are rounding noise; drawing them scaled up
@@ -90,10 +97,10 @@ fn geometry(
         .color(theme::GRAD_F)
         .tip_length(10.0),
     );
-    if r.lambda > 0.0 {
+    if norm2(pert) > NEGLIGIBLE * longest.max(1.0) {
         plot.arrows(
             Arrows::new(
-                name("−λ∇h: the perturbation the QP adds"),
+                name(correction_name(&r.detail)),
                 vec![tip_gf],
                 vec![at(tip_gf, pert)],
             )
@@ -103,35 +110,112 @@ fn geometry(
     }
     plot.arrows(
         Arrows::new(
-            name("Δ: the step taken (×γ)"),
+            name("Δ: the direction taken (z moves by step × Δ)"),
             vec![origin],
             vec![at(origin, delta)],
         )
         .color(theme::STEP)
         .tip_length(12.0),
     );
-    let gh_norm2 = gh[0] * gh[0] + gh[1] * gh[1];
-    if labels && gh_norm2 > 0.0 && !r.guarded {
-        // {d : ∇hᵀd = −αρ}: the point closest to 0, then along the edge.
-        let c = -alpha_rho / gh_norm2;
-        let foot = [c * gh[0], c * gh[1]];
-        let along = [-gh[1] / gh_norm2.sqrt(), gh[0] / gh_norm2.sqrt()];
-        let reach = 1.3 * longest;
-        let a = at(
-            origin,
-            [foot[0] - reach * along[0], foot[1] - reach * along[1]],
-        );
-        let b = at(
-            origin,
-            [foot[0] + reach * along[0], foot[1] + reach * along[1]],
-        );
-        plot.line(
-            Line::new("QP half-space edge ∇hᵀΔ = −αρ", vec![a, b])
-                .color(theme::HALF_SPACE)
-                .style(LineStyle::dashed_dense())
-                .width(1.5),
-        );
+    if labels {
+        method_geometry(plot, r, ix, iy, s, longest);
     }
+}
+
+/// The method's own object at the current iterate, in the arrows' scale `s`.
+fn method_geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, s: f64, longest: f64) {
+    let origin = project(&r.z, ix, iy);
+    let at = |v: [f64; 2]| [origin[0] + s * v[0], origin[1] + s * v[1]];
+    match &r.detail {
+        Detail::PgdQp { rate, guarded, .. } | Detail::Rxgf { rate, guarded, .. } => {
+            let gh = project(&r.grad_h, ix, iy);
+            let gh_norm2 = gh[0] * gh[0] + gh[1] * gh[1];
+            if *guarded || gh_norm2 <= 0.0 {
+                return;
+            }
+            // {d : ∇hᵀd = −rate}: the point closest to 0, then along the edge.
+            let c = -rate / gh_norm2;
+            let foot = [c * gh[0], c * gh[1]];
+            let along = [-gh[1] / gh_norm2.sqrt(), gh[0] / gh_norm2.sqrt()];
+            let reach = 1.3 * longest;
+            let a = at([foot[0] - reach * along[0], foot[1] - reach * along[1]]);
+            let b = at([foot[0] + reach * along[0], foot[1] + reach * along[1]]);
+            let label = if matches!(r.detail, Detail::PgdQp { .. }) {
+                "QP half-space edge ∇hᵀΔ = −αρ"
+            } else {
+                "half-space edge ∇hᵀu = −α(h − ε²)"
+            };
+            plot.line(
+                Line::new(label, vec![a, b])
+                    .color(theme::HALF_SPACE)
+                    .style(LineStyle::dashed_dense())
+                    .width(1.5),
+            );
+        }
+        Detail::Sqcqp {
+            centre,
+            radius: Some(radius),
+            ..
+        } => {
+            let c = project(centre, ix, iy);
+            let circle: Vec<[f64; 2]> = (0..=96)
+                .map(|i| {
+                    let t = std::f64::consts::TAU * f64::from(i) / 96.0;
+                    at([c[0] + radius * t.cos(), c[1] + radius * t.sin()])
+                })
+                .collect();
+            plot.line(
+                Line::new("QCQP ball ∇hᵀd + w‖d‖² ≤ c", circle)
+                    .color(theme::HALF_SPACE)
+                    .style(LineStyle::dashed_dense())
+                    .width(1.5),
+            );
+        }
+        Detail::Sqcqp { radius: None, .. } => {}
+        Detail::Bome { y_hat, .. } | Detail::Vpbgd { y_hat, .. } => {
+            inner_point(plot, r, y_hat, ix, iy, "ŷ: T lower-level steps from y");
+        }
+        Detail::Aid { y_inner, .. } => {
+            inner_point(plot, r, y_inner, ix, iy, "y after D lower-level steps");
+        }
+    }
+}
+
+/// Marks the point (x, ŷ) reached by a method's inner loop, joined to z.
+fn inner_point(plot: &mut PlotUi<'_>, r: &Record, y: &[f64], ix: usize, iy: usize, label: &str) {
+    let mut z = r.z.clone();
+    for (slot, v) in z.iter_mut().skip(r.n).zip(y) {
+        *slot = *v;
+    }
+    let (from, to) = (project(&r.z, ix, iy), project(&z, ix, iy));
+    plot.line(
+        Line::new(label, vec![from, to])
+            .color(theme::HALF_SPACE)
+            .style(LineStyle::dashed_dense())
+            .width(1.0),
+    );
+    plot.points(
+        Points::new(label, vec![to])
+            .shape(MarkerShape::Square)
+            .radius(4.0)
+            .color(theme::HALF_SPACE)
+            .filled(true),
+    );
+}
+
+/// A short legend label for a run's method: its name and main numbers.
+pub fn method_label(method: &Method) -> String {
+    let kind = method.kind();
+    let mut out = kind.title().to_string();
+    for (key, value) in method.params().into_iter().take(3) {
+        let symbol = kind.param(key).map_or(key, |p| p.symbol);
+        let text = match value {
+            ParamValue::Number(v) => num(v),
+            other => other.to_string(),
+        };
+        out.push_str(&format!(" {symbol}={text}"));
+    }
+    out
 }
 
 /// The trajectory of a run in the shown coordinates, thinned when long.
@@ -196,7 +280,11 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
     };
     let landscape = app.landscape.as_ref();
     let texture = app.region_texture.as_ref();
-    let eps = app.settings.eps;
+    let eps = app.region_eps();
+    let region_label = match app.squared_eps() {
+        Some(e) => format!("region h ≤ ε² = {} (ε = {})", num(eps), num(e)),
+        None => format!("region h ≤ ε = {}", num(eps)),
+    };
     let reference = app.preset.reference.clone();
     let selected = app.selected;
     let runs = &app.session.runs;
@@ -227,15 +315,10 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                     let s = &l.slice;
                     let center = PlotPoint::new(0.5 * (s.x[0] + s.x[1]), 0.5 * (s.y[0] + s.y[1]));
                     let size = egui::vec2((s.x[1] - s.x[0]) as f32, (s.y[1] - s.y[0]) as f32);
-                    plot.image(PlotImage::new(
-                        format!("region h ≤ ε = {}", num(eps)),
-                        tex.id(),
-                        center,
-                        size,
-                    ));
+                    plot.image(PlotImage::new(region_label.clone(), tex.id(), center, size));
                     for line in &l.boundary {
                         plot.line(
-                            Line::new(format!("region h ≤ ε = {}", num(eps)), line.clone())
+                            Line::new(region_label.clone(), line.clone())
                                 .color(theme::REGION_EDGE)
                                 .width(1.0),
                         );
@@ -301,13 +384,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
             for (i, run) in runs.iter().enumerate() {
                 let color = theme::run_color(run.slot);
                 let config = run.config();
-                let label = format!(
-                    "run {}: {} α={} γ={}",
-                    run.slot + 1,
-                    config.method.rho.as_str(),
-                    num(config.method.alpha),
-                    num(config.method.step)
-                );
+                let label = format!("run {}: {}", run.slot + 1, method_label(&config.method));
                 plot.line(
                     Line::new(label.clone(), path(run, ix, iy))
                         .color(color)
@@ -345,8 +422,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                 if layers.geometry
                     && let Some(r) = &run.last
                 {
-                    let m = run.config_at(r.k).method;
-                    geometry(plot, r, ix, iy, length, true, m.alpha * r.rho);
+                    geometry(plot, r, ix, iy, length, true);
                 }
             }
             plot.pointer_coordinate()
@@ -393,8 +469,15 @@ fn path_arrows(
             continue;
         }
         bucket = Some(k / every);
-        let method = run.config_at(k).method;
-        let r = method.inspect(problem, k, h.point(s));
-        geometry(plot, &r, ix, iy, length, false, method.alpha * r.rho);
+        let config = run.config_at(k);
+        let state = State {
+            k,
+            z: h.point(s).to_vec(),
+            warm: Vec::new(),
+        };
+        let (_, r) = config
+            .method
+            .step(&Oracle::new(problem), &state, config.iterations);
+        geometry(plot, &r, ix, iy, length, false);
     }
 }

@@ -1,8 +1,9 @@
-//! The method: which run is selected, its PGD-QP parameters (changed while
-//! it runs), ε, and what the plots show.
+//! The method: which run is selected, its method and parameters (changed
+//! while it runs), ε, and what the plots show.
 
 use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
+use crate::method::{Method, MethodKind, ParamKind, ParamSpec, ParamValue, SolverSettings};
 use eframe::egui::{self, RichText};
 
 fn drag(ui: &mut egui::Ui, value: &mut f64, prefix: &str, min: f64, hint: &str) -> bool {
@@ -19,15 +20,82 @@ fn drag(ui: &mut egui::Ui, value: &mut f64, prefix: &str, min: f64, hint: &str) 
     .changed()
 }
 
+/// The update rule of each method, one line, in the symbols the plot uses.
+pub fn formula(kind: MethodKind) -> &'static str {
+    match kind {
+        MethodKind::PgdQp => {
+            "Δ = argmin ½‖Δ + ∇f‖²  s.t.  ∇hᵀΔ ≤ −αρ,   z ← z + γΔ,   h = ‖∇_y g‖²"
+        }
+        MethodKind::Rxgf => {
+            "ż = argmin ½‖u + ∇f‖²  s.t.  ∇hᵀu ≤ −α(h − ε²),   integrated with step dt"
+        }
+        MethodKind::Sqcqp => {
+            "d = argmin ½‖d + ∇f‖²  s.t.  ∇hᵀd + w‖d‖² ≤ −α(h − ε²),   z ← z + t·d (line search)"
+        }
+        MethodKind::Bome => {
+            "ŷ = T steps on g(x,·);  q = g(x,y) − g(x,ŷ);  z ← z − ξ(∇f + λ∇q),  λ = max(0, φ − ∇qᵀ∇f)/‖∇q‖²"
+        }
+        MethodKind::Vpbgd => "ŷ = T steps on g(x,·);  z ← z − η(∇f + γ∇q),  q = g(x,y) − g(x,ŷ)",
+        MethodKind::Aid => {
+            "y ← D steps on g;  ∇²_yy g·v = ∇_y f (CG);  x ← x − β(∇_x f − ∇²_xy g·v)"
+        }
+    }
+}
+
+/// An editor for one parameter; true when the user changed it.
+fn param_editor(ui: &mut egui::Ui, solver: &mut SolverSettings, spec: &ParamSpec) -> bool {
+    let kind = solver.method;
+    let Some(value) = solver.get(kind, spec.key) else {
+        return false;
+    };
+    let prefix = format!("{} = ", spec.symbol);
+    let new = match (spec.kind, value) {
+        (ParamKind::Positive | ParamKind::NonNegative, ParamValue::Number(mut v)) => {
+            let min = if spec.kind == ParamKind::Positive {
+                1e-300
+            } else {
+                0.0
+            };
+            drag(ui, &mut v, &prefix, min, spec.help).then_some(ParamValue::Number(v))
+        }
+        (ParamKind::Count { min, max }, ParamValue::Count(c)) => {
+            let mut v = c as f64;
+            ui.add(
+                egui::DragValue::new(&mut v)
+                    .range(min as f64..=max as f64)
+                    .speed(0.2)
+                    .max_decimals(0)
+                    .prefix(prefix),
+            )
+            .on_hover_text(spec.help)
+            .changed()
+            .then(|| ParamValue::Count(v.round().max(0.0) as u64))
+        }
+        (ParamKind::Choice(names), ParamValue::Text(current)) => {
+            let mut chosen = current;
+            ui.label(format!("{}:", spec.symbol))
+                .on_hover_text(spec.help);
+            for name in names {
+                ui.radio_value(&mut chosen, *name, *name)
+                    .on_hover_text(spec.help);
+            }
+            (chosen != current).then_some(ParamValue::Text(chosen))
+        }
+        (ParamKind::Flag, ParamValue::Flag(mut b)) => ui
+            .checkbox(&mut b, spec.symbol)
+            .on_hover_text(spec.help)
+            .changed()
+            .then_some(ParamValue::Flag(b)),
+        _ => None,
+    };
+    // The editors keep values in range, so `set` only refuses what cannot
+    // be typed here; the panel lists `problems()` in any case.
+    new.is_some_and(|v| solver.set(kind, spec.key, v).is_ok())
+}
+
 /// Draws the method panel.
 pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     let mut out = Vec::new();
-    ui.heading("PGD-QP");
-    ui.label(
-        RichText::new("Δ = argmin ½‖Δ + ∇f‖²  s.t.  ∇hᵀΔ ≤ −αρ,   z ← z + γΔ,   h = ‖∇_y g‖²")
-            .small()
-            .monospace(),
-    );
     ui.horizontal_wrapped(|ui| {
         for (i, trace) in app.session.runs.iter().enumerate() {
             let label = RichText::new(format!("run {}", trace.slot + 1))
@@ -51,56 +119,56 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     };
     let mut changed = false;
     ui.horizontal(|ui| {
-        ui.label("ρ:");
-        changed |= ui
-            .radio_value(&mut spec.qp2, false, "qp1: ‖∇h‖²")
-            .on_hover_text("ρ = ‖∇h‖²: λ = max(0, α − ⟨∇f, ∇h⟩/‖∇h‖²); rate O(ε^-1.5) under a PL-type condition")
-            .changed();
-        changed |= ui
-            .radio_value(&mut spec.qp2, true, "qp2: ‖∇h‖·√h")
-            .on_hover_text("ρ = ‖∇h‖·‖∇_y g‖: rate O(ε^-3) without that condition")
-            .changed();
+        let label = ui.label("method:");
+        let current = spec.solver.method;
+        egui::ComboBox::from_id_salt("method")
+            .selected_text(current.title())
+            .show_ui(ui, |ui| {
+                for kind in MethodKind::ALL {
+                    changed |= ui
+                        .selectable_value(&mut spec.solver.method, kind, kind.title())
+                        .on_hover_text(formula(kind))
+                        .changed();
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(
+                "The method this run uses; switching continues the trajectory with the other method",
+            );
     });
-    changed |= ui
-        .checkbox(&mut spec.budget, "budget schedule")
-        .on_hover_text("α = a·K^(−1/3), γ = b·K^(−1/3) (qp1) or b·K^(−2/3) (qp2), as in the paper's experiments")
-        .changed();
+    ui.label(
+        RichText::new(formula(spec.solver.method))
+            .small()
+            .monospace(),
+    );
+    let kind = spec.solver.method;
     ui.horizontal_wrapped(|ui| {
-        if spec.budget {
-            changed |= drag(ui, &mut spec.a, "a = ", 0.0, "α = a·K^(−1/3)");
-            changed |= drag(ui, &mut spec.b, "b = ", 1e-12, "γ = b·K^(−1/3) or b·K^(−2/3)");
-        } else {
-            changed |= drag(
-                ui,
-                &mut spec.alpha,
-                "α = ",
-                0.0,
-                "How fast the QP asks h to fall: ∇hᵀΔ ≤ −αρ. Larger α pulls harder toward the lower-level set.",
-            );
-            changed |= drag(
-                ui,
-                &mut spec.step,
-                "γ = ",
-                1e-12,
-                "The step length: z ← z + γΔ. Too large for the curvature gives oscillation or a 2-cycle.",
-            );
+        for p in kind.params() {
+            if spec.solver.relevant(p.key) || matches!(p.kind, ParamKind::Choice(_)) {
+                changed |= param_editor(ui, &mut spec.solver, p);
+            }
         }
-        let mut k = spec.iterations as f64;
+        let mut k = spec.solver.iterations as f64;
         if ui
-            .add(egui::DragValue::new(&mut k).range(1.0..=1e12).speed(10.0).max_decimals(0).prefix("K = "))
+            .add(
+                egui::DragValue::new(&mut k)
+                    .range(1.0..=1e12)
+                    .speed(10.0)
+                    .max_decimals(0)
+                    .prefix("K = "),
+            )
             .on_hover_text("The budget: the run stops after K iterations")
             .changed()
         {
-            spec.iterations = k.round().max(1.0) as u64;
+            spec.solver.iterations = k.round().max(1.0) as u64;
             changed = true;
         }
     });
-    if spec.budget {
-        let (alpha, step) = spec
-            .defaults()
-            .rule
-            .resolve(spec.defaults().rho, spec.iterations);
-        ui.label(RichText::new(format!("→ α = {}, γ = {}", num(alpha), num(step))).small());
+    if let Method::PgdQp(m) = spec.solver.method()
+        && !spec.solver.relevant("alpha")
+    {
+        ui.label(RichText::new(format!("→ α = {}, γ = {}", num(m.alpha), num(m.step))).small());
     }
     ui.horizontal(|ui| {
         changed |= ui
@@ -141,12 +209,22 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         out.push(AppCommand::RemoveRun(slot));
     }
     ui.separator();
-    ui.add(
-        egui::Slider::new(&mut app.settings.eps, 1e-6..=10.0)
-            .logarithmic(true)
-            .text("ε of {h ≤ ε}"),
-    )
-    .on_hover_text("The shaded region {h ≤ ε}: points that are ε-stationary for the lower level");
+    match app.squared_eps() {
+        Some(eps) => {
+            ui.label(format!("region {{h ≤ ε²}}, ε = {} (the method's ε)", num(eps)))
+                .on_hover_text("RXGF and SQCQP keep h ≤ ε²: the shaded region is that set; change ε in the method's parameters");
+        }
+        None => {
+            ui.add(
+                egui::Slider::new(&mut app.settings.eps, 1e-6..=10.0)
+                    .logarithmic(true)
+                    .text("ε of {h ≤ ε}"),
+            )
+            .on_hover_text(
+                "The shaded region {h ≤ ε}: points that are ε-stationary for the lower level",
+            );
+        }
+    }
     ui.separator();
     let layers = &mut app.settings.layers;
     ui.label(RichText::new("Landscape").strong());

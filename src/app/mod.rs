@@ -2,6 +2,7 @@
 //! residual curves, fed by the solver thread.
 
 mod commands;
+mod compare_panel;
 mod export;
 mod landscape_plot;
 mod method_panel;
@@ -13,7 +14,7 @@ pub mod theme;
 mod toolbar;
 
 pub use commands::AppCommand;
-pub use settings::{PresetSource, RunSpec, Settings};
+pub use settings::{PresetSource, RunSpec, Settings, XAxis};
 
 use crate::landscape::{Landscape, LandscapeRequest, LandscapeWorker, Slice};
 use crate::preset::{self, Preset};
@@ -405,7 +406,7 @@ impl BilevelApp {
         let Some(wanted) = self.wanted_slice() else {
             return;
         };
-        let eps = self.settings.eps;
+        let eps = self.region_eps();
         let needed = match &self.requested {
             None => true,
             Some((slice, e)) => {
@@ -502,6 +503,8 @@ impl eframe::App for BilevelApp {
                     commands.extend(problem_panel::problem_ui(ui, self));
                     ui.separator();
                     commands.extend(method_panel::method_ui(ui, self));
+                    ui.separator();
+                    compare_panel::compare_ui(ui, self);
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -601,6 +604,16 @@ impl BilevelApp {
             .map_or(0, RunTrace::iteration)
     }
 
+    /// The index of the selected run.
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The record at the selected run's newest iterate.
+    pub fn selected_record(&self) -> Option<&crate::method::Record> {
+        self.session.runs.get(self.selected)?.last.as_ref()
+    }
+
     /// How many iterations the selected run's history keeps.
     pub fn history_len(&self) -> usize {
         self.session
@@ -645,6 +658,21 @@ impl BilevelApp {
     /// Whether a landscape has arrived from the worker.
     pub fn has_landscape(&self) -> bool {
         self.landscape.is_some()
+    }
+
+    /// The ε of a method with the relaxed set {h ≤ ε²} (RXGF, SQCQP), if
+    /// the selected run uses one.
+    pub fn squared_eps(&self) -> Option<f64> {
+        match self.settings.runs.get(self.selected)?.solver.method() {
+            crate::method::Method::Rxgf(m) => Some(m.eps),
+            crate::method::Method::Sqcqp(m) => Some(m.eps),
+            _ => None,
+        }
+    }
+
+    /// The threshold of the shaded region: ε, or ε² for RXGF and SQCQP.
+    pub fn region_eps(&self) -> f64 {
+        self.squared_eps().map_or(self.settings.eps, |e| e * e)
     }
 
     /// Writes the selected run's trajectory as CSV (what Export does).

@@ -1,6 +1,8 @@
-//! Residual curves against the iteration: f with F* (linear), and h, ‖Δ‖,
-//! λ, the KKT residual and the hypergradient norm (log scale).
+//! Residual curves against the iteration, the oracle calls or the compute
+//! time: f with F* (linear), and h, ‖Δ‖, λ, the KKT residual and the
+//! hypergradient norm (log scale).
 
+use super::settings::XAxis;
 use super::{BilevelApp, theme};
 use crate::session::History;
 use eframe::egui;
@@ -10,12 +12,22 @@ use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot};
 /// maximum of each bucket, so spikes survive.
 const MAX_POINTS: usize = 3_000;
 
-/// (iteration, value) pairs of a series, log10 of it if `log`; points that
-/// cannot be drawn (non-finite, or ≤ 0 on a log axis) are left out.
-pub fn series_points(h: &History, values: &[f64], log: bool) -> Vec<[f64; 2]> {
+/// The horizontal position of sample `s` on `axis`.
+fn abscissa(h: &History, s: usize, axis: XAxis) -> Option<f64> {
+    match axis {
+        XAxis::Iterations => h.k.get(s).map(|k| *k as f64),
+        XAxis::OracleCalls => h.calls.get(s).map(|c| *c as f64),
+        XAxis::Seconds => h.seconds.get(s).copied(),
+    }
+}
+
+/// (x, value) pairs of a series against `axis`, log10 of the value if
+/// `log`; points that cannot be drawn (non-finite, or ≤ 0 on a log axis)
+/// are left out.
+pub fn series_points(h: &History, values: &[f64], log: bool, axis: XAxis) -> Vec<[f64; 2]> {
     let value = |s: usize| -> Option<[f64; 2]> {
         let v = *values.get(s)?;
-        let k = *h.k.get(s)? as f64;
+        let k = abscissa(h, s, axis)?;
         let y = if log {
             (v > 0.0).then(|| v.log10())?
         } else {
@@ -46,8 +58,15 @@ pub fn series_points(h: &History, values: &[f64], log: bool) -> Vec<[f64; 2]> {
     out
 }
 
-/// A plot against the iteration, x axis linked with the others.
-fn iteration_plot(id: &str, height: f32, link: egui::Id, y_label: &str) -> Plot<'static> {
+/// A plot against the iteration (or oracle calls, or seconds), x axis
+/// linked with the others.
+fn iteration_plot(
+    id: &str,
+    height: f32,
+    link: egui::Id,
+    y_label: &str,
+    axis: XAxis,
+) -> Plot<'static> {
     Plot::new(id)
         .height(height)
         .legend(
@@ -55,7 +74,7 @@ fn iteration_plot(id: &str, height: f32, link: egui::Id, y_label: &str) -> Plot<
                 .position(Corner::RightTop)
                 .text_style(egui::TextStyle::Small),
         )
-        .x_axis_label("iteration")
+        .x_axis_label(axis.label())
         .y_axis_label(y_label.to_string())
         .link_axis(link, [true, false])
 }
@@ -63,7 +82,9 @@ fn iteration_plot(id: &str, height: f32, link: egui::Id, y_label: &str) -> Plot<
 /// Draws the two residual plots side by side.
 pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let height = ui.available_height();
-    let link = egui::Id::unique("residual-iterations");
+    let axis = app.settings.x_axis;
+    // One link per axis kind: plots against different quantities do not share bounds.
+    let link = egui::Id::unique(axis.label());
     let f_star = app.preset.reference.as_ref().and_then(|r| r.f);
     let traces = app.problem.dims().total() > 2;
     ui.columns(if traces { 3 } else { 2 }, |cols| {
@@ -73,9 +94,9 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
             _ => return,
         };
         if let Some(ui) = third {
-            coordinate_traces(ui, app, height, link);
+            coordinate_traces(ui, app, height, link, axis);
         }
-        iteration_plot("f-plot", height, link, "f").show(left, |plot| {
+        iteration_plot("f-plot", height, link, "f", axis).show(left, |plot| {
             if let Some(f) = f_star {
                 plot.hline(
                     HLine::new("F* (reference)", f)
@@ -88,14 +109,14 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 plot.line(
                     Line::new(
                         format!("f, run {}", run.slot + 1),
-                        series_points(h, &h.f, false),
+                        series_points(h, &h.f, false, axis),
                     )
                     .color(theme::run_color(run.slot)),
                 );
             }
         });
         let series = &app.settings.series;
-        iteration_plot("residual-plot", height, link, "log₁₀")
+        iteration_plot("residual-plot", height, link, "log₁₀", axis)
             .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
             .show(right, |plot| {
                 for (i, run) in app.session.runs.iter().enumerate() {
@@ -124,7 +145,7 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                             format!("{name}, run {}", run.slot + 1)
                         };
                         let mut line =
-                            Line::new(label, series_points(h, values, true)).color(color);
+                            Line::new(label, series_points(h, values, true, axis)).color(color);
                         if !selected {
                             line = line.style(LineStyle::dashed_loose());
                         }
@@ -137,14 +158,20 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
 
 /// Every coordinate of the selected run against the iteration (problems
 /// with more than one x or y), the shown pair emphasised.
-fn coordinate_traces(ui: &mut egui::Ui, app: &BilevelApp, height: f32, link: egui::Id) {
+fn coordinate_traces(
+    ui: &mut egui::Ui,
+    app: &BilevelApp,
+    height: f32,
+    link: egui::Id,
+    axis: XAxis,
+) {
     let names = app.problem.variable_names();
     let Some(run) = app.session.runs.get(app.selected) else {
         return;
     };
     let h = &run.history;
     let many = names.len() > 8;
-    iteration_plot("coordinate-plot", height, link, "coordinates").show(ui, |plot| {
+    iteration_plot("coordinate-plot", height, link, "coordinates", axis).show(ui, |plot| {
         for (i, name) in names.iter().enumerate() {
             let values: Vec<f64> = (0..h.len()).map(|s| h.coordinate(s, i)).collect();
             let shown = i == app.settings.axis_x || i == app.settings.axis_y;
@@ -166,7 +193,7 @@ fn coordinate_traces(ui: &mut egui::Ui, app: &BilevelApp, height: f32, link: egu
                 name.clone()
             };
             plot.line(
-                Line::new(label, series_points(h, &values, false))
+                Line::new(label, series_points(h, &values, false, axis))
                     .color(if shown {
                         color
                     } else {
@@ -195,7 +222,7 @@ mod tests {
         values[54_321] = 1e9; // a spike
         values[10] = -1.0; // not drawable on a log axis
         values[11] = f64::NAN;
-        let pts = series_points(&h, &values, true);
+        let pts = series_points(&h, &values, true, XAxis::Iterations);
         assert!(pts.len() <= MAX_POINTS + 2);
         assert!(pts.iter().any(|p| p[1] == 9.0), "the spike survives");
         assert!(pts.iter().all(|p| p[1].is_finite()));
@@ -206,7 +233,7 @@ mod tests {
             ..History::default()
         };
         three.series.k = vec![0, 1, 2];
-        let short = series_points(&three, &[1.0, -2.0, 3.0], false);
+        let short = series_points(&three, &[1.0, -2.0, 3.0], false, XAxis::Iterations);
         assert_eq!(short, vec![[0.0, 1.0], [1.0, -2.0], [2.0, 3.0]]);
     }
 }

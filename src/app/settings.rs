@@ -1,8 +1,8 @@
 //! What the app remembers across restarts (eframe persistence): the preset,
 //! edited expressions, every run's parameters and the view toggles.
 
-use crate::method::{Rho, RunConfig, StepRule};
-use crate::preset::{Preset, SolverDefaults};
+use crate::method::{MethodKind, RunConfig, SolverSettings};
+use crate::preset::Preset;
 use serde::{Deserialize, Serialize};
 
 /// Where the current preset came from.
@@ -14,26 +14,16 @@ pub enum PresetSource {
     File(String),
 }
 
-/// The parameters of one run, as the user edits them.
+/// The parameters of one run, as the user edits them: every method's
+/// parameters (switching methods keeps each one's values), K, the tolerance
+/// and the start point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSpec {
-    /// `true` for ρ = ‖∇h‖·√h (qp2), `false` for ρ = ‖∇h‖² (qp1).
-    pub qp2: bool,
-    /// Use the budget schedule instead of fixed α, γ.
-    pub budget: bool,
-    /// α (fixed rule).
-    pub alpha: f64,
-    /// γ (fixed rule).
-    pub step: f64,
-    /// a (budget rule).
-    pub a: f64,
-    /// b (budget rule).
-    pub b: f64,
-    /// K.
-    pub iterations: u64,
+    /// The chosen method and all methods' parameters.
+    pub solver: SolverSettings,
     /// Whether the tolerance applies.
     pub use_tolerance: bool,
-    /// Tolerance on the KKT residual.
+    /// Tolerance on the KKT residual (kept while switched off).
     pub tolerance: f64,
     /// The start point z₀.
     pub start: Vec<f64>,
@@ -42,43 +32,20 @@ pub struct RunSpec {
 impl RunSpec {
     /// The spec a preset's defaults describe.
     pub fn from_preset(p: &Preset) -> Self {
-        let s = &p.solver;
-        let (alpha, step) = s.rule.resolve(s.rho, s.iterations);
-        let (a, b) = match s.rule {
-            StepRule::Budget { a, b } => (a, b),
-            StepRule::Fixed { .. } => (1.5, 1.5),
-        };
         Self {
-            qp2: s.rho == Rho::Qp2,
-            budget: matches!(s.rule, StepRule::Budget { .. }),
-            alpha,
-            step,
-            a,
-            b,
-            iterations: s.iterations,
-            use_tolerance: s.tolerance.is_some(),
-            tolerance: s.tolerance.unwrap_or(1e-10),
+            solver: p.solver,
+            use_tolerance: p.solver.tolerance.is_some(),
+            tolerance: p.solver.tolerance.unwrap_or(1e-10),
             start: p.start(),
         }
     }
 
-    /// The solver settings.
-    pub fn defaults(&self) -> SolverDefaults {
-        SolverDefaults {
-            rho: if self.qp2 { Rho::Qp2 } else { Rho::Qp1 },
-            rule: if self.budget {
-                StepRule::Budget {
-                    a: self.a,
-                    b: self.b,
-                }
-            } else {
-                StepRule::Fixed {
-                    alpha: self.alpha,
-                    step: self.step,
-                }
-            },
-            iterations: self.iterations.max(1),
+    /// The solver settings with the tolerance switch applied.
+    pub fn defaults(&self) -> SolverSettings {
+        SolverSettings {
             tolerance: self.use_tolerance.then_some(self.tolerance),
+            iterations: self.solver.iterations.max(1),
+            ..self.solver
         }
     }
 
@@ -87,25 +54,14 @@ impl RunSpec {
         self.defaults().run_config()
     }
 
+    /// The chosen method.
+    pub fn kind(&self) -> MethodKind {
+        self.solver.method
+    }
+
     /// What is wrong with the parameters, in the method's terms.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let (alpha, step) = self
-            .defaults()
-            .rule
-            .resolve(self.defaults().rho, self.iterations);
-        if !(alpha.is_finite() && alpha >= 0.0) {
-            out.push("α must be a finite number ≥ 0".into());
-        }
-        if !(step.is_finite() && step > 0.0) {
-            out.push("γ must be a finite number > 0".into());
-        }
-        if self.iterations == 0 {
-            out.push("K must be at least 1".into());
-        }
-        if self.use_tolerance && !(self.tolerance.is_finite() && self.tolerance > 0.0) {
-            out.push("the tolerance must be > 0".into());
-        }
+        let mut out = self.defaults().problems();
         if self.start.iter().any(|v| !v.is_finite()) {
             out.push("the start point must be finite".into());
         }
@@ -178,6 +134,30 @@ impl Default for Series {
     }
 }
 
+/// What the residual plots have on their horizontal axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum XAxis {
+    /// The iteration k.
+    #[default]
+    Iterations,
+    /// Oracle calls so far (gradients, values and Hessian-vector products,
+    /// each counted once): methods with inner loops pay for them here.
+    OracleCalls,
+    /// Compute time of the run's steps so far.
+    Seconds,
+}
+
+impl XAxis {
+    /// The axis label.
+    pub fn label(self) -> &'static str {
+        match self {
+            XAxis::Iterations => "iteration",
+            XAxis::OracleCalls => "oracle calls",
+            XAxis::Seconds => "compute time (s)",
+        }
+    }
+}
+
 /// Everything persisted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -204,6 +184,10 @@ pub struct Settings {
     pub axis_x: usize,
     /// Index in z of the vertical coordinate.
     pub axis_y: usize,
+    /// The residual plots' horizontal axis.
+    pub x_axis: XAxis,
+    /// The KKT tolerance of the comparison table's "reached at" column.
+    pub reach: f64,
 }
 
 impl Default for Settings {
@@ -220,6 +204,8 @@ impl Default for Settings {
             series: Series::default(),
             axis_x: 0,
             axis_y: 1,
+            x_axis: XAxis::Iterations,
+            reach: 1e-6,
         }
     }
 }

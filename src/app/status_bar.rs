@@ -3,6 +3,7 @@
 
 use super::BilevelApp;
 use super::theme;
+use crate::method::{Curvature, Detail, Record, norm};
 use crate::session::RunState;
 use eframe::egui::{self, RichText};
 
@@ -42,27 +43,20 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 ui.label(format!("iteration {}", r.k));
                 ui.label(format!("f = {}", num(r.f)));
                 ui.label(format!("h = {}", num(r.h)));
-                ui.label(format!("λ = {}", num(r.lambda)));
-                let (text, color) = if r.guarded {
-                    ("guard: ‖∇h‖² ≈ 0, plain gradient step", theme::GRAD_F)
-                } else if r.active {
-                    ("active: the QP bends the step", theme::PERTURBATION)
-                } else {
-                    ("inactive: plain gradient step", theme::GRAD_F)
-                };
+                let (symbol, text, color) = activity(r);
+                ui.label(format!("{symbol} = {}", num(r.lambda)));
                 ui.label(RichText::new(text).color(color));
-                let norm = |v: &[f64]| v.iter().map(|a| a * a).sum::<f64>().sqrt();
-                let grad_h = norm(&r.grad_h) * r.lambda;
+                let correction = norm(&r.correction);
                 ui.label(format!(
-                    "‖∇f‖ = {}, ‖λ∇h‖ = {}, ‖Δ‖ = {}",
+                    "‖∇f‖ = {}, ‖correction‖ = {}, ‖Δ‖ = {}",
                     num(norm(&r.grad_f)),
-                    num(grad_h),
+                    num(correction),
                     num(r.delta_norm)
                 ))
                 .on_hover_text(
                     "True lengths of the arrows, which are drawn scaled to stay readable",
                 );
-                if norm(&r.grad_f).max(grad_h).max(r.delta_norm)
+                if norm(&r.grad_f).max(correction).max(r.delta_norm)
                     <= super::landscape_plot::NEGLIGIBLE
                 {
                     ui.label("(arrows hidden: all ≈ 0, the iterate is stationary)");
@@ -91,4 +85,56 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) {
             ui.label(RichText::new(&notice.text).color(color));
         }
     });
+}
+
+/// The multiplier's symbol and what the method's constraint did, in words.
+fn activity(r: &Record) -> (&'static str, &'static str, egui::Color32) {
+    let bent = (theme::PERTURBATION, theme::GRAD_F);
+    match &r.detail {
+        Detail::PgdQp { guarded: true, .. } | Detail::Rxgf { guarded: true, .. } => {
+            ("λ", "guard: ‖∇h‖² ≈ 0, plain gradient step", bent.1)
+        }
+        Detail::PgdQp { .. } | Detail::Rxgf { .. } if r.active => {
+            ("λ", "active: the QP bends the step", bent.0)
+        }
+        Detail::PgdQp { .. } | Detail::Rxgf { .. } => {
+            ("λ", "inactive: plain gradient step", bent.1)
+        }
+        Detail::Sqcqp { radius: None, .. } => (
+            "λ",
+            "infeasible QCQP: stepping to the ball's centre",
+            theme::LL_MAX,
+        ),
+        Detail::Sqcqp {
+            accepted: false, ..
+        } => (
+            "λ",
+            "line search failed: the iterate stays put",
+            theme::LL_MAX,
+        ),
+        Detail::Sqcqp { inside, .. } => match (r.active, *inside) {
+            (true, true) => ("λ", "active: projected onto the ball, line search", bent.0),
+            (true, false) => ("λ", "active: projected onto the ball, fixed step η", bent.0),
+            (false, true) => ("λ", "inactive: −∇f inside the ball, line search", bent.1),
+            (false, false) => ("λ", "inactive: −∇f inside the ball, fixed step η", bent.1),
+        },
+        Detail::Bome { .. } if r.active => {
+            ("λ", "active: BOME bends the step to decrease q", bent.0)
+        }
+        Detail::Bome { .. } => ("λ", "inactive: plain gradient step", bent.1),
+        Detail::Vpbgd { .. } => ("γ", "penalty gradient step on f + γ(g − g*)", bent.0),
+        Detail::Aid {
+            curvature: Curvature::Positive,
+            ..
+        } => ("λ", "implicit hypergradient step", bent.0),
+        Detail::Aid { curvature, .. } => (
+            "λ",
+            if *curvature == Curvature::Singular {
+                "∇²_yy g singular: CG stopped early"
+            } else {
+                "∇²_yy g indefinite: CG stopped early"
+            },
+            theme::LL_MAX,
+        ),
+    }
 }

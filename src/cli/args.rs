@@ -27,6 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Solve a preset headlessly; the last line of output is a JSON summary.
     Run(Box<RunArgs>),
+    /// Run several methods from the same start; one CSV per method and a
+    /// summary table.
+    Compare(Box<CompareArgs>),
     /// List the built-in presets.
     Presets,
     /// Print a synthetic-family preset generated from a seed.
@@ -39,25 +42,76 @@ pub enum Command {
 pub struct RunArgs {
     /// A preset file, or the name of a built-in preset.
     pub preset: String,
-    /// The method.
-    #[arg(long, default_value = "pgd-qp")]
-    pub method: String,
-    /// ρ in the QP constraint: qp1 (ρ = ‖∇h‖²) or qp2 (ρ = ‖∇h‖·√h).
+    /// The method: pgd-qp, rxgf, sqcqp, bome, v-pbgd or aid (default: the
+    /// preset's). The preset's `[solver]` values belong to its own method;
+    /// another method starts from its defaults (see README).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// PGD-QP: ρ in the QP constraint: qp1 (ρ = ‖∇h‖²) or qp2 (ρ = ‖∇h‖·√h).
     #[arg(long)]
     pub rho: Option<String>,
-    /// α: the QP asks h to decrease at rate αρ.
+    /// PGD-QP: the QP asks h to decrease at rate αρ; RXGF, SQCQP: the
+    /// barrier asks h − ε² to decay at rate α.
     #[arg(long, value_name = "A")]
     pub alpha: Option<f64>,
-    /// γ: the step length.
+    /// The step length: γ (PGD-QP), η (SQCQP outside the set, V-PBGD),
+    /// ξ (BOME), β (AID).
     #[arg(long, value_name = "G")]
     pub step: Option<f64>,
+    /// RXGF, SQCQP: the relaxed constraint is h ≤ ε².
+    #[arg(long, value_name = "E")]
+    pub epsilon: Option<f64>,
+    /// RXGF: the integration step.
+    #[arg(long, value_name = "DT")]
+    pub dt: Option<f64>,
+    /// RXGF: rk4 or euler.
+    #[arg(long)]
+    pub integrator: Option<String>,
+    /// SQCQP: the weight w of ‖d‖² in the QCQP constraint.
+    #[arg(long, value_name = "W")]
+    pub w: Option<f64>,
+    /// BOME: η in φ = η‖∇q‖² (or η·q).
+    #[arg(long, value_name = "ETA")]
+    pub eta: Option<f64>,
+    /// BOME: gradient (φ = η‖∇q‖²) or value (φ = η·q).
+    #[arg(long)]
+    pub phi: Option<String>,
+    /// BOME, V-PBGD: T; AID: D — lower-level steps per iteration.
+    #[arg(long, value_name = "T")]
+    pub inner_steps: Option<i64>,
+    /// BOME, V-PBGD, AID: the lower-level step length η_in.
+    #[arg(long, value_name = "S")]
+    pub inner_step: Option<f64>,
+    /// V-PBGD: the penalty weight γ (γ_max with --ramp).
+    #[arg(long, value_name = "G")]
+    pub gamma: Option<f64>,
+    /// V-PBGD: ramp γ from 0 to γ_max over ¾ of K (true or false).
+    #[arg(long, value_name = "BOOL")]
+    pub ramp: Option<bool>,
+    /// AID: most conjugate-gradient iterations per solve.
+    #[arg(long, value_name = "N")]
+    pub cg_iterations: Option<i64>,
     /// Use the budget schedule α = a·K^(−1/3) with this a (needs --budget-b).
     #[arg(long, value_name = "A", requires = "budget_b", conflicts_with_all = ["alpha", "step"])]
     pub budget_a: Option<f64>,
     /// Use the budget schedule γ = b·K^(−1/3) (qp1) or b·K^(−2/3) (qp2) with this b.
     #[arg(long, value_name = "B", requires = "budget_a")]
     pub budget_b: Option<f64>,
-    /// The budget K. With the preset's budget schedule, α and γ follow K.
+    /// Budget, tolerance and start.
+    #[command(flatten)]
+    pub common: Common,
+    /// Write every recorded iteration to this CSV file (with a header row).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Record every N-th iteration in the CSV (the final one always).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub every: i64,
+}
+
+/// The options `run` and `compare` share.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// The budget K. With PGD-QP's budget schedule, α and γ follow K.
     #[arg(long, value_name = "K")]
     pub iterations: Option<i64>,
     /// Stop when the KKT residual ‖Δ‖² + h is at most T.
@@ -69,12 +123,29 @@ pub struct RunArgs {
     /// Start y, comma separated.
     #[arg(long, value_name = "C,..", value_delimiter = ',')]
     pub y0: Option<Vec<f64>>,
-    /// Write every recorded iteration to this CSV file (with a header row).
-    #[arg(long, value_name = "FILE")]
+}
+
+/// Options of `compare`.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct CompareArgs {
+    /// A preset file, or the name of a built-in preset.
+    pub preset: String,
+    /// The methods, comma separated (e.g. `pgd-qp,sqcqp,bome`).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub methods: Vec<String>,
+    /// Budget, tolerance and start, shared by every method.
+    #[command(flatten)]
+    pub common: Common,
+    /// Write METHOD.csv per method and summary.csv into this directory.
+    #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
-    /// Record every N-th iteration in the CSV (the final one always).
+    /// Record every N-th iteration in the CSVs (the final one always).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub every: i64,
+    /// The tolerance on the KKT residual for the "iterations to reach" column.
+    #[arg(long, value_name = "T", default_value_t = 1e-6)]
+    pub reach: f64,
 }
 
 /// Options of `synthetic`.

@@ -1,12 +1,13 @@
-//! The command line: `run`, `presets`, `synthetic`, and (with the `gui`
+//! The command line: `run`, `compare`, `presets`, `synthetic`, and (with the `gui`
 //! feature) the app. Bad input exits with code 2 and a message on standard
 //! error that names the file, the key, and the line and column.
 
 mod args;
+mod compare_cmd;
 mod run_cmd;
 mod summary;
 
-pub use args::{Cli, Command, RunArgs};
+pub use args::{Cli, Command, CompareArgs, RunArgs};
 
 use crate::preset::{self, BUILTIN, Preset, PresetError};
 use clap::Parser;
@@ -28,6 +29,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Run(args)) => run_cmd::run(&args),
+        Some(Command::Compare(args)) => compare_cmd::run(&args),
         Some(Command::Presets) => {
             list_presets();
             Ok(())

@@ -1,38 +1,47 @@
 //! The JSON summary and CSV rows of a run.
 
-use crate::method::{Record, Run, Status};
+use crate::method::{Method, OracleCounts, ParamValue, Record, Run, Status};
 use crate::preset::Preset;
 use serde_json::{Value, json};
 
 /// Names of the fixed CSV columns; variables get their own names, prefixed
-/// with `var_` only where they would clash with these.
-const FIXED: [&str; 10] = [
+/// with `var_` only where they would clash with these or a method's own.
+const FIXED: [&str; 11] = [
     "iteration",
     "f",
     "g",
     "h",
     "grad_y_g_norm",
-    "rho",
     "lambda",
     "active",
+    "step",
     "delta_norm",
     "kkt_residual",
+    "oracle_calls",
 ];
 
-fn column(name: &str) -> String {
-    if FIXED.contains(&name) {
+fn column(name: &str, own: &[(&str, f64)]) -> String {
+    if FIXED.contains(&name) || own.iter().any(|(n, _)| *n == name) {
         format!("var_{name}")
     } else {
         name.to_string()
     }
 }
 
-/// The CSV header row.
-pub fn csv_header(names: &[String]) -> String {
+/// The CSV header row for records like `first` (the method's own scalars
+/// and whether ∇h is reported depend on the method).
+pub fn csv_header(names: &[String], first: &Record) -> String {
+    let own = first.detail.scalars();
     let mut cols: Vec<String> = vec!["iteration".into()];
-    cols.extend(names.iter().map(|n| column(n)));
+    cols.extend(names.iter().map(|n| column(n, &own)));
     cols.extend(FIXED.iter().skip(1).map(|s| s.to_string()));
-    for prefix in ["grad_f", "grad_h", "delta"] {
+    cols.extend(own.iter().map(|(n, _)| n.to_string()));
+    let mut blocks = vec!["grad_f"];
+    if !first.grad_h.is_empty() {
+        blocks.push("grad_h");
+    }
+    blocks.extend(["correction", "delta"]);
+    for prefix in blocks {
         cols.extend(names.iter().map(|n| format!("{prefix}_{n}")));
     }
     cols.join(",")
@@ -46,13 +55,20 @@ pub fn csv_row(r: &Record) -> String {
         out.push_str(&format!("{v:?}"));
     };
     r.z.iter().for_each(|&v| push(v));
-    for v in [r.f, r.g, r.h, r.grad_y_g_norm, r.rho, r.lambda] {
+    for v in [r.f, r.g, r.h, r.grad_y_g_norm, r.lambda] {
         push(v);
     }
     push(if r.active { 1.0 } else { 0.0 });
+    push(r.step);
     push(r.delta_norm);
     push(r.kkt_residual);
-    for block in [&r.grad_f, &r.grad_h, &r.delta] {
+    out.push_str(&format!(",{}", r.oracle_calls));
+    let mut push = |v: f64| {
+        out.push(',');
+        out.push_str(&format!("{v:?}"));
+    };
+    r.detail.scalars().iter().for_each(|(_, v)| push(*v));
+    for block in [&r.grad_f, &r.grad_h, &r.correction, &r.delta] {
         block.iter().for_each(|&v| push(v));
     }
     out
@@ -66,15 +82,17 @@ fn num(v: f64) -> Value {
 /// The one-line JSON summary of a finished run.
 pub fn json_summary(preset: &Preset, run: &Run, method: &str, seconds: f64) -> Value {
     let config = run.config();
-    let m = config.method;
     let start = preset.start();
     let n = preset.dims().n;
     let mut out = json!({
         "preset": preset.name,
         "method": method,
-        "rho": m.rho.as_str(),
-        "alpha": num(m.alpha),
-        "step": num(m.step),
+        "rho": match config.method {
+            Method::PgdQp(m) => Value::from(m.rho.as_str()),
+            _ => Value::Null,
+        },
+        "params": params(&config.method),
+        "oracle": oracle(&run.counts()),
         "budget": config.iterations,
         "tolerance": config.tolerance.map(num),
         "iterations": run.state().k,
@@ -93,6 +111,10 @@ pub fn json_summary(preset: &Preset, run: &Run, method: &str, seconds: f64) -> V
             "active": r.active,
             "delta_norm": num(r.delta_norm),
             "kkt_residual": num(r.kkt_residual),
+            "step_length": num(r.step),
+            "scalars": r.detail.scalars().into_iter()
+                .map(|(k, v)| (k.to_string(), num(v)))
+                .collect::<serde_json::Map<String, Value>>(),
         }),
         None => json!({
             "x": start.get(..n).unwrap_or_default(),
@@ -102,6 +124,8 @@ pub fn json_summary(preset: &Preset, run: &Run, method: &str, seconds: f64) -> V
         }),
     };
     merge(&mut out, record_fields);
+    // The parameters also at the top level (`alpha`, `step`, …).
+    merge(&mut out, params(&config.method));
     if let Status::Diverged {
         iteration,
         quantity,
@@ -137,4 +161,30 @@ fn merge(into: &mut Value, from: Value) {
     if let (Value::Object(a), Value::Object(b)) = (into, from) {
         a.extend(b);
     }
+}
+
+/// The method's parameters as a JSON object.
+pub fn params(method: &Method) -> Value {
+    let map: serde_json::Map<String, Value> = method
+        .params()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                ParamValue::Number(x) => num(x),
+                ParamValue::Count(c) => Value::from(c),
+                ParamValue::Text(t) => Value::from(t),
+                ParamValue::Flag(b) => Value::from(b),
+            };
+            (k.to_string(), v)
+        })
+        .collect();
+    Value::Object(map)
+}
+
+/// Oracle calls as a JSON object.
+pub fn oracle(c: &OracleCounts) -> Value {
+    json!({
+        "f": c.f, "grad_f": c.grad_f, "g": c.g, "grad_g": c.grad_g,
+        "hvp": c.hvp, "hessian": c.hessian, "total": c.total(),
+    })
 }

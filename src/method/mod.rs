@@ -1,11 +1,29 @@
 //! The methods, each a small step function from a state to the next state
 //! plus a [`Record`] of what it did, and the [`Run`] driver that the solver
-//! thread, the command line and the tests all use.
+//! thread, the command line and the tests all use. Every method reaches the
+//! problem through a counting [`Oracle`].
 
+mod aid;
+mod bome;
+mod dispatch;
+mod inner;
+mod oracle;
 mod pgd_qp;
 mod record;
 mod run;
+mod rxgf;
+mod settings;
+mod sqcqp;
+mod vpbgd;
 
+pub use aid::Aid;
+pub use bome::{Bome, Phi};
+pub use dispatch::{Method, MethodKind, ParamValue};
+pub use oracle::{FirstOrder, LowerLevel, Oracle, OracleCounts, dot, norm};
 pub use pgd_qp::{GUARD, PgdQp, QpSolution, Rho, StepRule, solve_qp};
-pub use record::{Record, State};
-pub use run::{BadValue, OracleCounts, Run, RunConfig, Status};
+pub use record::{Curvature, Detail, Record, RecordParts, State, Trial, moved};
+pub use run::{BadValue, Run, RunConfig, Status};
+pub use rxgf::{Integrator, Rxgf};
+pub use settings::{Input, ParamKind, ParamSpec, PgdQpSettings, SolverSettings, check, describe};
+pub use sqcqp::Sqcqp;
+pub use vpbgd::Vpbgd;

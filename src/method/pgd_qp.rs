@@ -5,15 +5,15 @@
 //! `λ_k = max(0, αρ − ∇hᵀ∇f) / ‖∇h‖²`, `Δ_k = −∇f − λ_k∇h`,
 //! `z_{k+1} = z_k + γΔ_k`, with `h = ‖∇_y g‖²`.
 
-use super::record::{Record, State};
-use crate::problem::Problem;
+use super::oracle::{FirstOrder, Oracle, dot};
+use super::record::{Detail, Record, RecordParts, State, moved};
 
 /// Below this value of ‖∇h‖² the half-space normal is rounding noise: the
 /// QP is not formed, λ = 0 and the step is plain gradient descent on f.
 pub const GUARD: f64 = 1e-24;
 
 /// The choice of ρ in the QP constraint; both vanish on {h = 0}.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Rho {
     /// ρ = ‖∇h‖² (rate O(ε^-1.5) under a PL-type condition).
     Qp1,
@@ -41,7 +41,7 @@ impl Rho {
 }
 
 /// How α and γ are chosen.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum StepRule {
     /// α and γ given directly.
     Fixed {
@@ -88,8 +88,10 @@ pub struct QpSolution {
     pub guarded: bool,
 }
 
-/// λ = max(0, αρ − ⟨∇h, ∇f⟩) / ‖∇h‖², guarded when ‖∇h‖² is ~0.
-pub fn solve_qp(grad_f: &[f64], grad_h: &[f64], alpha_rho: f64) -> QpSolution {
+/// The projection of −∇f onto the half-space `∇hᵀΔ ≤ −rate`:
+/// λ = max(0, rate − ⟨∇h, ∇f⟩) / ‖∇h‖², guarded when ‖∇h‖² is ~0.
+/// PGD-QP uses rate = αρ, RXGF rate = α(h − ε²).
+pub fn solve_qp(grad_f: &[f64], grad_h: &[f64], rate: f64) -> QpSolution {
     let norm2: f64 = grad_h.iter().map(|v| v * v).sum();
     if norm2 <= GUARD {
         return QpSolution {
@@ -99,7 +101,7 @@ pub fn solve_qp(grad_f: &[f64], grad_h: &[f64], alpha_rho: f64) -> QpSolution {
         };
     }
     let inner: f64 = grad_h.iter().zip(grad_f).map(|(a, b)| a * b).sum();
-    let lambda = (alpha_rho - inner).max(0.0) / norm2;
+    let lambda = (rate - inner).max(0.0) / norm2;
     QpSolution {
         lambda,
         active: lambda > 0.0,
@@ -119,72 +121,49 @@ pub struct PgdQp {
 }
 
 impl PgdQp {
-    /// Forms and solves the QP at z without moving: what a step from z does.
-    pub fn inspect(&self, problem: &dyn Problem, k: u64, z: &[f64]) -> Record {
-        let dims = problem.dims();
-        let (n, len) = (dims.n, dims.total());
-        let mut grad_f = vec![0.0; len];
-        let mut grad_g = vec![0.0; len];
-        let mut grad_h = vec![0.0; len];
-        let f = problem.grad_f(z, &mut grad_f);
-        let g = problem.grad_g(z, &mut grad_g);
-        let v = grad_g.get(n..).unwrap_or_default();
-        let h: f64 = v.iter().map(|a| a * a).sum();
-        // ∇h = 2 Jᵀ∇_y g = 2 ∇²g (0, v) with v = ∇_y g.
-        problem.hvp_g(z, v, &mut grad_h);
-        grad_h.iter_mut().for_each(|a| *a *= 2.0);
-        let grad_h_norm2: f64 = grad_h.iter().map(|a| a * a).sum();
-        let grad_y_g_norm = h.sqrt();
+    /// One iteration: the record of the QP at z_k and the state
+    /// z_{k+1} = z_k + γΔ_k (x and y move together from z_k). Costs one ∇f,
+    /// one ∇g and one Hessian-vector product.
+    pub fn step(&self, oracle: &Oracle, state: &State) -> (State, Record) {
+        let z = &state.z;
+        let FirstOrder {
+            f,
+            grad_f,
+            lower,
+            grad_h,
+        } = FirstOrder::at(oracle, z);
+        let grad_h_norm2 = dot(&grad_h, &grad_h);
         let rho = match self.rho {
             Rho::Qp1 => grad_h_norm2,
-            Rho::Qp2 => grad_h_norm2.sqrt() * grad_y_g_norm,
+            Rho::Qp2 => grad_h_norm2.sqrt() * lower.h.sqrt(),
         };
-        let qp = solve_qp(&grad_f, &grad_h, self.alpha * rho);
-        let delta: Vec<f64> = grad_f
-            .iter()
-            .zip(&grad_h)
-            .map(|(gf, gh)| -gf - qp.lambda * gh)
-            .collect();
-        let delta_norm2: f64 = delta.iter().map(|a| a * a).sum();
-        Record {
-            k,
-            n,
-            z: z.to_vec(),
+        let rate = self.alpha * rho;
+        let qp = solve_qp(&grad_f, &grad_h, rate);
+        let record = RecordParts {
+            k: state.k,
+            n: oracle.dims().n,
+            z: z.clone(),
             f,
-            g,
-            h,
-            grad_y_g_norm,
+            correction: grad_h.iter().map(|a| qp.lambda * a).collect(),
             grad_f,
+            lower,
             grad_h,
-            rho,
             lambda: qp.lambda,
             active: qp.active,
-            guarded: qp.guarded,
-            delta,
-            delta_norm: delta_norm2.sqrt(),
-            kkt_residual: delta_norm2 + h,
+            step: self.step,
+            detail: Detail::PgdQp {
+                rho,
+                rate,
+                guarded: qp.guarded,
+            },
         }
-    }
-
-    /// One iteration: the record at z_k and the state z_{k+1} = z_k + γΔ_k
-    /// (x and y move together from z_k).
-    pub fn step(&self, problem: &dyn Problem, state: &State) -> (State, Record) {
-        let record = self.inspect(problem, state.k, &state.z);
-        let next = self.advance(state, &record);
-        (next, record)
-    }
-
-    /// The state after taking the step a record describes.
-    pub fn advance(&self, state: &State, record: &Record) -> State {
-        State {
+        .build();
+        let next = State {
             k: state.k + 1,
-            z: state
-                .z
-                .iter()
-                .zip(&record.delta)
-                .map(|(z, d)| z + self.step * d)
-                .collect(),
-        }
+            z: moved(z, self.step, &record.delta),
+            warm: Vec::new(),
+        };
+        (next, record)
     }
 }
 

@@ -1,7 +1,8 @@
 //! The driver of one run: iterate, watch for divergence and convergence,
 //! and say how it ended.
 
-use super::pgd_qp::PgdQp;
+use super::dispatch::Method;
+use super::oracle::{Oracle, OracleCounts};
 use super::record::{Record, State};
 use crate::problem::Problem;
 use std::fmt;
@@ -83,26 +84,11 @@ impl fmt::Display for Status {
     }
 }
 
-/// How many oracle calls a run made.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OracleCounts {
-    /// Evaluations of f alone.
-    pub f: u64,
-    /// Gradients of f (each also gives f).
-    pub grad_f: u64,
-    /// Evaluations of g alone.
-    pub g: u64,
-    /// Gradients of g (each also gives g).
-    pub grad_g: u64,
-    /// Hessian-vector products of g with (0, v) (each gives both blocks).
-    pub hvp: u64,
-}
-
 /// What a run is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunConfig {
     /// The method and its parameters.
-    pub method: PgdQp,
+    pub method: Method,
     /// The budget K.
     pub iterations: u64,
     /// Stop once the KKT residual ‖Δ‖² + h is at most this.
@@ -126,7 +112,7 @@ impl Run {
         Self {
             problem,
             config,
-            state: State { k: 0, z: z0 },
+            state: State::start(z0),
             status: Status::Running,
             last: None,
             counts: OracleCounts::default(),
@@ -176,10 +162,11 @@ impl Run {
         if self.status.is_finished() {
             return self.last.clone();
         }
-        let record = self
+        let oracle = Oracle::new(self.problem.as_ref());
+        let (_, record) = self
             .config
             .method
-            .inspect(self.problem.as_ref(), self.state.k, &self.state.z);
+            .step(&oracle, &self.state, self.config.iterations);
         record.first_non_finite().is_none().then_some(record)
     }
 
@@ -211,11 +198,13 @@ impl Run {
 
     fn iterate(&mut self, sink: &mut impl FnMut(&Record)) {
         let k = self.state.k;
-        let method = self.config.method;
-        let record = method.inspect(self.problem.as_ref(), k, &self.state.z);
-        self.counts.grad_f += 1;
-        self.counts.grad_g += 1;
-        self.counts.hvp += 1;
+        let oracle = Oracle::new(self.problem.as_ref());
+        let (next, mut record) =
+            self.config
+                .method
+                .step(&oracle, &self.state, self.config.iterations);
+        self.counts = self.counts.plus(&oracle.counts());
+        record.oracle_calls = self.counts.total();
         if let Some((quantity, value)) = record.first_non_finite() {
             self.status = Status::Diverged {
                 iteration: k,
@@ -238,7 +227,6 @@ impl Run {
         } else if k >= self.config.iterations {
             self.status = Status::Budget;
         } else {
-            let next = method.advance(&self.state, &record);
             let norm = next.z.iter().map(|a| a * a).sum::<f64>().sqrt();
             if !norm.is_finite() || norm > DIVERGENCE_NORM {
                 self.status = Status::Diverged {

@@ -14,7 +14,7 @@ pub use generate::synthetic_preset;
 pub use write::to_toml;
 
 use crate::expr::line_column;
-use crate::method::{PgdQp, Rho, RunConfig, StepRule};
+use crate::method::{MethodKind, PgdQpSettings, Rho, SolverSettings, StepRule};
 use crate::problem::{Dims, ExprProblem, LowerKind, Problem, ProblemError, SyntheticProblem};
 use nalgebra::{DMatrix, DVector};
 use schema::{RawPoint, RawPreset, RawSolver};
@@ -25,9 +25,6 @@ use toml::Spanned;
 
 /// Preset files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
-
-/// The method names the `method` key accepts.
-pub const METHODS: [&str; 1] = ["pgd-qp"];
 
 /// How the problem is given.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,49 +64,6 @@ pub struct View {
     pub y: [f64; 2],
 }
 
-/// Solver defaults of a preset.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SolverDefaults {
-    /// ρ choice.
-    pub rho: Rho,
-    /// α and γ, fixed or by the budget schedule.
-    pub rule: StepRule,
-    /// The budget K.
-    pub iterations: u64,
-    /// Optional tolerance on the KKT residual.
-    pub tolerance: Option<f64>,
-}
-
-impl Default for SolverDefaults {
-    fn default() -> Self {
-        Self {
-            rho: Rho::Qp1,
-            rule: StepRule::Fixed {
-                alpha: 0.5,
-                step: 0.01,
-            },
-            iterations: 2000,
-            tolerance: None,
-        }
-    }
-}
-
-impl SolverDefaults {
-    /// The run configuration these defaults describe.
-    pub fn run_config(&self) -> RunConfig {
-        let (alpha, step) = self.rule.resolve(self.rho, self.iterations);
-        RunConfig {
-            method: PgdQp {
-                rho: self.rho,
-                alpha,
-                step,
-            },
-            iterations: self.iterations,
-            tolerance: self.tolerance,
-        }
-    }
-}
-
 /// The known answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {
@@ -137,7 +91,7 @@ pub struct Preset {
     /// Plot window, if given.
     pub view: Option<View>,
     /// Solver defaults.
-    pub solver: SolverDefaults,
+    pub solver: SolverSettings,
     /// The known answer, if any.
     pub reference: Option<Reference>,
 }
@@ -265,7 +219,7 @@ impl Checker<'_> {
             .transpose()?;
         let solver = match &raw.solver {
             Some(s) => self.solver(s.get_ref())?,
-            None => SolverDefaults::default(),
+            None => SolverSettings::default(),
         };
         let reference = raw
             .reference
@@ -574,21 +528,72 @@ impl Checker<'_> {
         })
     }
 
-    fn solver(&self, raw: &RawSolver) -> Result<SolverDefaults, PresetError> {
-        let defaults = SolverDefaults::default();
-        if let Some(method) = &raw.method
-            && !METHODS.contains(&method.get_ref().as_str())
-        {
-            return Err(self.err(
-                "solver.method",
-                method.span(),
-                format!(
-                    "unknown method '{}'; known: {}",
-                    method.get_ref(),
-                    METHODS.join(", ")
-                ),
-            ));
+    fn solver(&self, raw: &RawSolver) -> Result<SolverSettings, PresetError> {
+        let mut settings = SolverSettings::default();
+        if let Some(method) = &raw.method {
+            settings.method = MethodKind::parse(method.get_ref()).ok_or_else(|| {
+                self.err(
+                    "solver.method",
+                    method.span(),
+                    format!(
+                        "unknown method '{}'; known: {}",
+                        method.get_ref(),
+                        MethodKind::names()
+                    ),
+                )
+            })?;
         }
+        let kind = settings.method;
+        // Every key but PGD-QP's own, which are checked together below.
+        for (key, input, span) in raw.generic_keys(kind == MethodKind::PgdQp) {
+            settings
+                .set_input(kind, key, input)
+                .map_err(|m| self.err(&format!("solver.{key}"), span, m))?;
+        }
+        if kind == MethodKind::PgdQp {
+            settings.pgd_qp = self.pgd_qp(raw)?;
+        }
+        settings.iterations = match &raw.iterations {
+            Some(k) if *k.get_ref() >= 1 => *k.get_ref() as u64,
+            Some(k) => {
+                return Err(self.err(
+                    "solver.iterations",
+                    k.span(),
+                    format!("{} iterations: the budget must be at least 1", k.get_ref()),
+                ));
+            }
+            None => settings.iterations,
+        };
+        settings.tolerance = raw
+            .tolerance
+            .as_ref()
+            .map(|t| self.positive("solver.tolerance", t, false))
+            .transpose()?;
+        Ok(settings)
+    }
+
+    fn positive(
+        &self,
+        key: &str,
+        value: &Spanned<f64>,
+        allow_zero: bool,
+    ) -> Result<f64, PresetError> {
+        let v = self.finite(key, value)?;
+        if v > 0.0 || (allow_zero && v == 0.0) {
+            Ok(v)
+        } else {
+            let need = if allow_zero { "at least 0" } else { "positive" };
+            Err(self.err(
+                key,
+                value.span(),
+                format!("{v} is not allowed: it must be {need}"),
+            ))
+        }
+    }
+
+    /// PGD-QP's ρ and step rule (fixed α, γ or the budget schedule a, b).
+    fn pgd_qp(&self, raw: &RawSolver) -> Result<PgdQpSettings, PresetError> {
+        let defaults = SolverSettings::default().pgd_qp;
         let rho = match &raw.rho {
             Some(r) => Rho::parse(r.get_ref()).ok_or_else(|| {
                 self.err(
@@ -599,31 +604,9 @@ impl Checker<'_> {
             })?,
             None => defaults.rho,
         };
-        let iterations = match &raw.iterations {
-            Some(k) if *k.get_ref() >= 1 => *k.get_ref() as u64,
-            Some(k) => {
-                return Err(self.err(
-                    "solver.iterations",
-                    k.span(),
-                    format!("{} iterations: the budget must be at least 1", k.get_ref()),
-                ));
-            }
-            None => defaults.iterations,
+        let positive = |key: &str, value: &Spanned<f64>, allow_zero: bool| {
+            self.positive(key, value, allow_zero)
         };
-        let positive =
-            |key: &str, value: &Spanned<f64>, allow_zero: bool| -> Result<f64, PresetError> {
-                let v = self.finite(key, value)?;
-                if v > 0.0 || (allow_zero && v == 0.0) {
-                    Ok(v)
-                } else {
-                    let need = if allow_zero { "at least 0" } else { "positive" };
-                    Err(self.err(
-                        key,
-                        value.span(),
-                        format!("{v} is not allowed: it must be {need}"),
-                    ))
-                }
-            };
         let schedule = raw
             .schedule
             .as_ref()
@@ -691,17 +674,7 @@ impl Checker<'_> {
                 ));
             }
         };
-        let tolerance = raw
-            .tolerance
-            .as_ref()
-            .map(|t| positive("solver.tolerance", t, false))
-            .transpose()?;
-        Ok(SolverDefaults {
-            rho,
-            rule,
-            iterations,
-            tolerance,
-        })
+        Ok(PgdQpSettings { rho, rule })
     }
 
     fn reference(

@@ -22,7 +22,7 @@ fn error(text: &str) -> PresetError {
 fn a_minimal_preset_loads_with_defaults() {
     let p = load_str(GOOD, "t.toml").expect("valid");
     assert_eq!(p.start(), vec![0.5, 0.3]);
-    assert_eq!(p.solver, SolverDefaults::default());
+    assert_eq!(p.solver, crate::method::SolverSettings::default());
     assert!(p.view.is_none() && p.reference.is_none());
     assert_eq!(p.problem.f(&[-0.25, 0.5]), 0.1875);
 }

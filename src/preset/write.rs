@@ -1,7 +1,7 @@
 //! Writes a preset back to TOML in the format `load_str` reads.
 
 use super::{Preset, ProblemSpec};
-use crate::method::StepRule;
+use crate::method::{MethodKind, ParamValue, StepRule};
 use toml::{Table, Value};
 
 fn floats(values: &[f64]) -> Value {
@@ -73,17 +73,29 @@ pub fn to_toml(p: &Preset) -> String {
     }
     let s = &p.solver;
     let mut solver = Table::new();
-    solver.insert("method".into(), Value::String("pgd-qp".into()));
-    solver.insert("rho".into(), Value::String(s.rho.as_str().into()));
-    match s.rule {
-        StepRule::Fixed { alpha, step } => {
-            solver.insert("alpha".into(), Value::Float(alpha));
-            solver.insert("step".into(), Value::Float(step));
+    solver.insert("method".into(), Value::String(s.method.as_str().into()));
+    if s.method == MethodKind::PgdQp {
+        solver.insert("rho".into(), Value::String(s.pgd_qp.rho.as_str().into()));
+        match s.pgd_qp.rule {
+            StepRule::Fixed { alpha, step } => {
+                solver.insert("alpha".into(), Value::Float(alpha));
+                solver.insert("step".into(), Value::Float(step));
+            }
+            StepRule::Budget { a, b } => {
+                solver.insert("schedule".into(), Value::String("budget".into()));
+                solver.insert("a".into(), Value::Float(a));
+                solver.insert("b".into(), Value::Float(b));
+            }
         }
-        StepRule::Budget { a, b } => {
-            solver.insert("schedule".into(), Value::String("budget".into()));
-            solver.insert("a".into(), Value::Float(a));
-            solver.insert("b".into(), Value::Float(b));
+    } else {
+        for (key, value) in s.method().params() {
+            let value = match value {
+                ParamValue::Number(v) => Value::Float(v),
+                ParamValue::Count(c) => Value::Integer(i64::try_from(c).unwrap_or(i64::MAX)),
+                ParamValue::Text(t) => Value::String(t.into()),
+                ParamValue::Flag(b) => Value::Boolean(b),
+            };
+            solver.insert(key.into(), value);
         }
     }
     solver.insert(

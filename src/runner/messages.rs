@@ -89,6 +89,11 @@ pub struct Frames {
     pub hypergradient: Vec<f64>,
     /// Whether the QP constraint was active.
     pub active: Vec<bool>,
+    /// The run's oracle calls up to each iteration.
+    pub calls: Vec<u64>,
+    /// The run's compute time up to each iteration, in seconds (the steps
+    /// alone: diagnostics and waiting for the UI excluded).
+    pub seconds: Vec<f64>,
 }
 
 impl Frames {
@@ -116,6 +121,8 @@ impl Frames {
         self.hypergradient.push(at(&other.hypergradient));
         self.active
             .push(other.active.get(i).copied().unwrap_or(false));
+        self.calls.push(other.calls.get(i).copied().unwrap_or(0));
+        self.seconds.push(at(&other.seconds));
     }
 
     /// Removes the newest iteration (points of `dim` numbers).
@@ -126,6 +133,7 @@ impl Frames {
             v.pop();
         });
         self.active.pop();
+        self.calls.pop();
     }
 
     /// Keeps the iterations where `keep` is true (points of `dim` numbers).
@@ -139,6 +147,8 @@ impl Frames {
         self.active.retain(|_| it.next().copied().unwrap_or(false));
         let mut it = keep.iter();
         self.k.retain(|_| it.next().copied().unwrap_or(false));
+        let mut it = keep.iter();
+        self.calls.retain(|_| it.next().copied().unwrap_or(false));
         let old = std::mem::take(&mut self.z);
         self.z = old
             .chunks(dim.max(1))
@@ -148,8 +158,9 @@ impl Frames {
             .collect();
     }
 
-    fn scalars_mut(&mut self) -> [&mut Vec<f64>; 6] {
+    fn scalars_mut(&mut self) -> [&mut Vec<f64>; 7] {
         [
+            &mut self.seconds,
             &mut self.f,
             &mut self.h,
             &mut self.lambda,
@@ -159,8 +170,10 @@ impl Frames {
         ]
     }
 
-    /// Appends one record.
-    pub fn push(&mut self, r: &Record, hypergradient: Option<f64>) {
+    /// Appends one record, reached after `seconds` of the run's compute.
+    pub fn push(&mut self, r: &Record, hypergradient: Option<f64>, seconds: f64) {
+        self.calls.push(r.oracle_calls);
+        self.seconds.push(seconds);
         self.k.push(r.k);
         self.z.extend_from_slice(&r.z);
         self.f.push(r.f);

@@ -16,6 +16,19 @@ struct Slot {
     id: RunId,
     run: Run,
     done: bool,
+    /// Time spent in the run's steps so far.
+    compute: Duration,
+}
+
+impl Slot {
+    fn new(id: RunId, run: Run) -> Self {
+        Self {
+            id,
+            run,
+            done: false,
+            compute: Duration::ZERO,
+        }
+    }
 }
 
 pub(super) struct Worker {
@@ -61,11 +74,7 @@ impl Worker {
                 problem,
                 config,
                 z0,
-            } => self.runs.push(Slot {
-                id,
-                run: Run::new(problem, config, z0),
-                done: false,
-            }),
+            } => self.runs.push(Slot::new(id, Run::new(problem, config, z0))),
             Command::Remove { id } => self.runs.retain(|s| s.id != id),
             Command::Reset {
                 old,
@@ -75,11 +84,8 @@ impl Worker {
                 z0,
             } => {
                 self.runs.retain(|s| s.id != old);
-                self.runs.push(Slot {
-                    id: new,
-                    run: Run::new(problem, config, z0),
-                    done: false,
-                });
+                self.runs
+                    .push(Slot::new(new, Run::new(problem, config, z0)));
             }
             Command::Reconfigure { id, config } => {
                 if let Some(slot) = self.runs.iter_mut().find(|s| s.id == id) {
@@ -195,13 +201,21 @@ impl Worker {
         for slot in self.runs.iter_mut().filter(|s| !s.done) {
             let mut frames = Frames::default();
             let problem = slot.run.problem().clone();
+            let started = Instant::now();
+            let base = slot.compute;
+            // The hypergradient is a diagnostic: its time is not the method's.
+            let mut diagnostics = Duration::ZERO;
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 slot.run.advance(n, |record| {
+                    let at = base + started.elapsed().saturating_sub(diagnostics);
+                    let t = Instant::now();
                     let hyper =
                         implicit_hypergradient_norm(problem.as_ref(), &record.z, &record.grad_f);
-                    frames.push(record, hyper);
+                    diagnostics += t.elapsed();
+                    frames.push(record, hyper, at.as_secs_f64());
                 });
             }));
+            slot.compute = base + started.elapsed().saturating_sub(diagnostics);
             if let Err(payload) = outcome {
                 slot.done = true;
                 let what = payload

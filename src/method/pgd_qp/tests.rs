@@ -1,5 +1,5 @@
 use super::*;
-use crate::method::{Run, RunConfig, Status};
+use crate::method::{Method, Run, RunConfig, Status};
 use crate::problem::{ExprProblem, Problem, synthetic_data::SplitMix64};
 use std::sync::Arc;
 
@@ -149,13 +149,11 @@ fn one_step_on_the_quadratic_matches_hand_computation() {
         step: 0.1,
     };
     let p = b1();
-    let (next, rec) = method.step(
-        p.as_ref(),
-        &State {
-            k: 0,
-            z: vec![-1.0, 1.5],
-        },
-    );
+    let oracle = Oracle::new(p.as_ref());
+    let (next, rec) = method.step(&oracle, &State::start(vec![-1.0, 1.5]));
+    // One ∇f, one ∇g, one Hessian-vector product.
+    let c = oracle.counts();
+    assert_eq!((c.grad_f, c.grad_g, c.hvp, c.total()), (1, 1, 1, 3));
     assert_eq!(rec.h, 16.0);
     assert_eq!(rec.grad_h, vec![-8.0, 16.0]);
     assert!((rec.lambda - 0.425).abs() < 1e-15 && rec.active);
@@ -169,8 +167,12 @@ fn one_step_on_the_quadratic_matches_hand_computation() {
         rho: Rho::Qp2,
         ..method
     };
-    let rec2 = qp2.inspect(p.as_ref(), 0, &[-1.0, 1.5]);
-    assert!((rec2.rho - 320f64.sqrt() * 4.0).abs() < 1e-12);
+    let (_, rec2) = qp2.step(&oracle, &State::start(vec![-1.0, 1.5]));
+    let Detail::PgdQp { rho, rate, .. } = rec2.detail else {
+        panic!("a PGD-QP record")
+    };
+    assert!((rho - 320f64.sqrt() * 4.0).abs() < 1e-12);
+    assert!((rate - 0.5 * rho).abs() < 1e-12);
 }
 
 #[test]
@@ -182,7 +184,7 @@ fn runs_end_with_budget_converged_or_diverged() {
         step: 0.1,
     };
     let config = RunConfig {
-        method,
+        method: Method::PgdQp(method),
         iterations: 50,
         tolerance: None,
     };
@@ -207,10 +209,10 @@ fn runs_end_with_budget_converged_or_diverged() {
     );
 
     let wild = RunConfig {
-        method: PgdQp {
+        method: Method::PgdQp(PgdQp {
             step: 50.0,
             ..method
-        },
+        }),
         iterations: 1000,
         tolerance: None,
     };

@@ -1,0 +1,174 @@
+//! `bilevel-lab compare`: several methods from the same start, one CSV per
+//! method and a summary table.
+
+use super::run_cmd::{apply_common, execute, human_line, method_kind, set_start};
+use super::summary::json_summary;
+use super::{CliError, CompareArgs, load_preset};
+use crate::atomic_file::AtomicFile;
+use crate::method::{MethodKind, Record};
+use crate::preset::Preset;
+use serde_json::{Value, json};
+use std::io::Write;
+
+/// One row of the summary table.
+struct Row {
+    method: MethodKind,
+    status: String,
+    iterations: u64,
+    last: Option<Record>,
+    distance: Option<f64>,
+    reached: Option<u64>,
+    oracle_calls: u64,
+    seconds: f64,
+}
+
+/// The distance of a record's point to the preset's reference point.
+fn distance(preset: &Preset, r: &Record) -> Option<f64> {
+    let (x, y) = preset.reference.as_ref()?.point.as_ref()?;
+    let d2: f64 = x
+        .iter()
+        .chain(y)
+        .zip(&r.z)
+        .map(|(a, b)| (a - b).powi(2))
+        .sum();
+    Some(d2.sqrt())
+}
+
+/// Runs the command.
+pub fn run(args: &CompareArgs) -> Result<(), CliError> {
+    let mut preset = load_preset(&args.preset)?;
+    set_start(&mut preset, &args.common.x0, &args.common.y0)?;
+    let every = super::run_cmd::every(args.every)?;
+    if !(args.reach.is_finite() && args.reach > 0.0) {
+        return Err(CliError(format!(
+            "--reach {}: must be a finite number > 0",
+            args.reach
+        )));
+    }
+    let mut kinds = Vec::new();
+    for name in &args.methods {
+        let kind = method_kind(Some(name.trim()), &preset)?;
+        if kinds.contains(&kind) {
+            return Err(CliError(format!("--methods: {name} is listed twice")));
+        }
+        kinds.push(kind);
+    }
+    let mut settings = preset.solver;
+    apply_common(&mut settings, &args.common)?;
+    if let Some(dir) = &args.csv {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError(format!(
+                "{}: cannot create the directory: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let mut rows = Vec::new();
+    let mut summaries = Vec::new();
+    for kind in kinds {
+        let config = settings.with_method(kind).run_config();
+        let path = args
+            .csv
+            .as_ref()
+            .map(|dir| dir.join(format!("{}.csv", kind.as_str())));
+        let outcome = execute(&preset, config, path.as_deref(), every, Some(args.reach))?;
+        println!("{}", human_line(&outcome.run));
+        let last = outcome.run.last_record().cloned();
+        let mut summary = json_summary(&preset, &outcome.run, kind.as_str(), outcome.seconds);
+        if let Value::Object(map) = &mut summary {
+            map.insert("reached".into(), json!(outcome.reached));
+        }
+        summaries.push(summary);
+        rows.push(Row {
+            method: kind,
+            status: outcome.run.status().as_str().to_string(),
+            iterations: outcome.run.state().k,
+            distance: last.as_ref().and_then(|r| distance(&preset, r)),
+            last,
+            reached: outcome.reached,
+            oracle_calls: outcome.run.counts().total(),
+            seconds: outcome.seconds,
+        });
+    }
+    let table = table(&rows, args.reach);
+    print!("{table}");
+    if let Some(dir) = &args.csv {
+        let path = dir.join("summary.csv");
+        let fail = |e: std::io::Error| {
+            CliError(format!(
+                "{}: writing the summary failed: {e}",
+                path.display()
+            ))
+        };
+        let mut file = AtomicFile::create(&path).map_err(fail)?;
+        file.write_all(summary_csv(&rows).as_bytes())
+            .map_err(fail)?;
+        file.commit().map_err(fail)?;
+    }
+    println!(
+        "{}",
+        json!({ "preset": preset.name, "reach": args.reach, "runs": summaries })
+    );
+    Ok(())
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".into(), |v| format!("{v:.6e}"))
+}
+
+/// The summary as an aligned text table.
+fn table(rows: &[Row], reach: f64) -> String {
+    let mut out = format!(
+        "{:<8} {:<10} {:>10} {:>14} {:>12} {:>12} {:>14} {:>12} {:>10}\n",
+        "method",
+        "status",
+        "iterations",
+        "f",
+        "h",
+        "distance",
+        format!("kkt≤{reach:.0e} at"),
+        "oracle",
+        "seconds"
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{:<8} {:<10} {:>10} {:>14} {:>12} {:>12} {:>14} {:>12} {:>10.4}\n",
+            r.method.as_str(),
+            r.status,
+            r.iterations,
+            r.last
+                .as_ref()
+                .map_or_else(|| "-".into(), |l| format!("{:.8}", l.f)),
+            fmt_opt(r.last.as_ref().map(|l| l.h)),
+            fmt_opt(r.distance),
+            r.reached.map_or_else(|| "never".into(), |k| k.to_string()),
+            r.oracle_calls,
+            r.seconds
+        ));
+    }
+    out
+}
+
+/// The summary as CSV (numbers exact; empty where not defined).
+fn summary_csv(rows: &[Row]) -> String {
+    let opt = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:?}"));
+    let mut out = String::from(
+        "method,status,iterations,f,h,kkt_residual,distance,reached,oracle_calls,seconds\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{:?}\n",
+            r.method.as_str(),
+            r.status,
+            r.iterations,
+            opt(r.last.as_ref().map(|l| l.f)),
+            opt(r.last.as_ref().map(|l| l.h)),
+            opt(r.last.as_ref().map(|l| l.kkt_residual)),
+            opt(r.distance),
+            r.reached.map_or_else(String::new, |k| k.to_string()),
+            r.oracle_calls,
+            r.seconds
+        ));
+    }
+    out
+}
