@@ -255,23 +255,32 @@ fn edits_parameters_and_toggles_survive_a_restart() {
 fn the_exported_preset_runs_to_the_same_result() {
     let mut h = harness("b01-quadratic");
     h.run_steps(2);
-    h.state_mut().settings_mut().runs[0]
-        .solver
-        .set(MethodKind::PgdQp, "step", ParamValue::Number(0.03))
-        .unwrap();
-    let text = h.state().preset_text();
-    let p = preset::load_str(&text, "exported").unwrap();
-    assert_eq!(p.solver, h.state().settings().runs[0].defaults());
-    assert_eq!(p.start(), h.state().settings().runs[0].start);
-    let mut a = bilevel_lab::method::Run::new(p.problem.clone(), p.solver.run_config(), p.start());
-    let mut b = bilevel_lab::method::Run::new(
-        h.state().problem().clone(),
-        h.state().settings().runs[0].config(),
-        h.state().settings().runs[0].start.clone(),
-    );
-    a.run_to_end(|_| {});
-    b.run_to_end(|_| {});
-    assert_eq!(a.last_record(), b.last_record());
+    let changes = [
+        (MethodKind::PgdQp, "step", ParamValue::Number(0.03)),
+        (MethodKind::Sqcqp, "w", ParamValue::Number(0.1)),
+        (MethodKind::Vpbgd, "ramp", ParamValue::Flag(true)),
+        (MethodKind::Rxgf, "integrator", ParamValue::Text("euler")),
+    ];
+    for (kind, key, value) in changes {
+        let spec = &mut h.state_mut().settings_mut().runs[0];
+        spec.solver.method = kind;
+        spec.solver.set(kind, key, value).unwrap();
+        let text = h.state().preset_text();
+        let p = preset::load_str(&text, "exported").unwrap();
+        let spec = &h.state().settings().runs[0];
+        assert_eq!(p.solver.run_config(), spec.config(), "{kind:?}");
+        assert_eq!(p.start(), spec.start);
+        let mut a =
+            bilevel_lab::method::Run::new(p.problem.clone(), p.solver.run_config(), p.start());
+        let mut b = bilevel_lab::method::Run::new(
+            h.state().problem().clone(),
+            spec.config(),
+            spec.start.clone(),
+        );
+        a.run_to_end(|_| {});
+        b.run_to_end(|_| {});
+        assert_eq!(a.last_record(), b.last_record(), "{kind:?}");
+    }
 }
 
 #[test]

@@ -634,6 +634,9 @@ pub fn check(spec: &ParamSpec, value: ParamValue) -> Result<ParamValue, String> 
         (ParamKind::Count { min, max }, Count(c)) => Err(format!(
             "{name} = {c}: it must be a whole number from {min} to {max}"
         )),
+        (ParamKind::Count { min, max }, Number(v)) => Err(format!(
+            "{name} = {v}: it must be a whole number from {min} to {max}"
+        )),
         (ParamKind::Choice(names), Text(t)) => names
             .iter()
             .find(|n| **n == t)

@@ -133,3 +133,45 @@ y = [0.0, 0.0]
     let e = error(&ok.replace("lower_kind", "f = \"x\"\nlower_kind"));
     assert!(e.message.contains("remove `f`"), "{e}");
 }
+
+#[test]
+fn every_method_takes_its_own_keys_and_refuses_others_with_a_position() {
+    use crate::method::{Integrator, Method, MethodKind, Phi};
+    let with = |solver: &str| format!("{GOOD}\n[solver]\n{solver}\n");
+    let p = load_str(
+        &with("method = \"rxgf\"\nalpha = 2.0\nepsilon = 0.05\ndt = 0.02\nintegrator = \"euler\""),
+        "t.toml",
+    )
+    .unwrap();
+    assert_eq!(p.solver.method, MethodKind::Rxgf);
+    let Method::Rxgf(m) = p.solver.method() else {
+        panic!("rxgf")
+    };
+    assert_eq!(
+        (m.alpha, m.eps, m.dt, m.integrator),
+        (2.0, 0.05, 0.02, Integrator::Euler)
+    );
+    let p = load_str(
+        &with("method = \"bome\"\nphi = \"value\"\ninner_steps = 3\nstep = 0.1"),
+        "t.toml",
+    )
+    .unwrap();
+    let Method::Bome(m) = p.solver.method() else {
+        panic!("bome")
+    };
+    assert_eq!((m.phi, m.inner_steps, m.step), (Phi::Value, 3, 0.1));
+    // Every other method keeps its defaults.
+    assert_eq!(p.solver.aid, crate::method::SolverSettings::default().aid);
+    let e = error(&with("method = \"aid\"\nrho = \"qp1\""));
+    assert_eq!(e.key.as_deref(), Some("solver.rho"));
+    assert!(e.message.contains("aid has no parameter `rho`"), "{e}");
+    assert!(e.position.is_some_and(|(line, _)| line == 13), "{e}");
+    let e = error(&with("method = \"v-pbgd\"\ninner_steps = -1"));
+    assert!(e.message.contains("inner_steps (T) = -1"), "{e}");
+    let e = error(&with("method = \"newton\""));
+    assert!(
+        e.message
+            .contains("unknown method 'newton'; known: pgd-qp, rxgf"),
+        "{e}"
+    );
+}
