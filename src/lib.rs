@@ -12,6 +12,7 @@ pub mod app;
 pub mod atomic_file;
 pub mod cli;
 pub mod diagnostics;
+pub mod explore;
 pub mod expr;
 pub mod landscape;
 pub mod method;

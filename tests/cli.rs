@@ -403,3 +403,99 @@ fn compare_writes_one_csv_per_method_and_a_summary() {
     assert!(reached.parse::<u64>().is_ok(), "{aid}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sweep_and_basins_write_one_row_per_cell_and_summarise() {
+    let dir = temp_dir("explore");
+    let csv = dir.join("sweep.csv");
+    let json = summary(&run(&[
+        "sweep",
+        "b01-quadratic",
+        "--alpha-range",
+        "0.01,1",
+        "--step-range",
+        "0.01,10",
+        "--grid",
+        "5",
+        "--iterations",
+        "2000",
+        "--tolerance",
+        "1e-10",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]));
+    assert_eq!(json["cells"], 25);
+    assert!(json["status"]["diverged"].as_u64().unwrap() >= 5, "{json}");
+    assert!(json["status"]["converged"].as_u64().unwrap() >= 5, "{json}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "alpha,step,status,kkt_residual,distance_to_reference,f,h"
+    );
+    assert_eq!(lines.len(), 26);
+    // The largest step diverges, for every α.
+    assert!(
+        lines[1..]
+            .iter()
+            .filter(|l| l.split(',').nth(1) == Some("10.0"))
+            .all(|l| l.contains(",diverged,"))
+    );
+
+    let csv = dir.join("basins.csv");
+    let json = summary(&run(&[
+        "basins",
+        "b08-mitsos-barton-3-17",
+        "--grid",
+        "6",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]));
+    assert_eq!(json["starts"], 36);
+    assert!(json["classes"]["optimum"].as_u64().unwrap() > 0, "{json}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "x0,y0,end_x,end_y,f,h,gap,class");
+    assert_eq!(lines.len(), 37);
+
+    assert_bad_input(
+        &run(&[
+            "sweep",
+            "b01-quadratic",
+            "--alpha-range",
+            "0,1",
+            "--step-range",
+            "0.1,1",
+        ]),
+        &["alpha", "positive"],
+    );
+    assert_bad_input(
+        &run(&[
+            "sweep",
+            "b01-quadratic",
+            "--alpha-range",
+            "1",
+            "--step-range",
+            "0.1,1",
+        ]),
+        &["--alpha-range", "two numbers"],
+    );
+    assert_bad_input(
+        &run(&[
+            "sweep",
+            "b01-quadratic",
+            "--axes",
+            "alpha,w",
+            "--alpha-range",
+            "0.1,1",
+            "--step-range",
+            "0.1,1",
+        ]),
+        &["--axes", "pgd-qp has no parameter `w`"],
+    );
+    assert_bad_input(
+        &run(&["basins", "b01-quadratic", "--grid", "1"]),
+        &["--grid"],
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -30,6 +30,12 @@ pub enum Command {
     /// Run several methods from the same start; one CSV per method and a
     /// summary table.
     Compare(Box<CompareArgs>),
+    /// Sweep two parameters of a method over a log-spaced grid; one CSV row
+    /// per cell.
+    Sweep(Box<SweepArgs>),
+    /// Run from a grid of start points over the view; one CSV row per start,
+    /// classified by where it ends.
+    Basins(Box<BasinsArgs>),
     /// List the built-in presets.
     Presets,
     /// Print a synthetic-family preset generated from a seed.
@@ -146,6 +152,69 @@ pub struct CompareArgs {
     /// The tolerance on the KKT residual for the "iterations to reach" column.
     #[arg(long, value_name = "T", default_value_t = 1e-6)]
     pub reach: f64,
+}
+
+/// Options of `sweep`.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct SweepArgs {
+    /// A preset file, or the name of a built-in preset.
+    pub preset: String,
+    /// The method (default: the preset's).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// The two parameters swept, e.g. `alpha,step` (default per method:
+    /// PGD-QP alpha,step; RXGF, SQCQP alpha,epsilon; BOME eta,step; V-PBGD
+    /// gamma,step; AID inner_step,step).
+    #[arg(long, value_delimiter = ',', value_name = "KEY1,KEY2")]
+    pub axes: Option<Vec<String>>,
+    /// Range of the first parameter (log-spaced), e.g. `0.01,1`.
+    #[arg(
+        long,
+        alias = "first-range",
+        value_delimiter = ',',
+        value_name = "A1,A2",
+        required = true
+    )]
+    pub alpha_range: Vec<f64>,
+    /// Range of the second parameter (log-spaced), e.g. `0.001,1`.
+    #[arg(
+        long,
+        alias = "second-range",
+        value_delimiter = ',',
+        value_name = "G1,G2",
+        required = true
+    )]
+    pub step_range: Vec<f64>,
+    /// Cells per side (2 to 200).
+    #[arg(long, default_value_t = 24)]
+    pub grid: usize,
+    /// Budget, tolerance and start.
+    #[command(flatten)]
+    pub common: Common,
+    /// Write one row per cell here.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// Options of `basins`.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct BasinsArgs {
+    /// A preset file, or the name of a built-in preset.
+    pub preset: String,
+    /// The method (default: the preset's).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Starts per side (2 to 200).
+    #[arg(long, default_value_t = 24)]
+    pub grid: usize,
+    /// Budget and tolerance (`--x0`/`--y0` set the coordinates not mapped).
+    #[command(flatten)]
+    pub common: Common,
+    /// Write one row per start here.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
 }
 
 /// Options of `synthetic`.

@@ -1,13 +1,15 @@
-//! The command line: `run`, `compare`, `presets`, `synthetic`, and (with the `gui`
+//! The command line: `run`, `compare`, `sweep`, `basins`, `presets`,
+//! `synthetic`, and (with the `gui`
 //! feature) the app. Bad input exits with code 2 and a message on standard
 //! error that names the file, the key, and the line and column.
 
 mod args;
 mod compare_cmd;
+mod explore_cmd;
 mod run_cmd;
 mod summary;
 
-pub use args::{Cli, Command, CompareArgs, RunArgs};
+pub use args::{BasinsArgs, Cli, Command, CompareArgs, RunArgs, SweepArgs};
 
 use crate::preset::{self, BUILTIN, Preset, PresetError};
 use clap::Parser;
@@ -30,6 +32,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Run(args)) => run_cmd::run(&args),
         Some(Command::Compare(args)) => compare_cmd::run(&args),
+        Some(Command::Sweep(args)) => explore_cmd::sweep(&args),
+        Some(Command::Basins(args)) => explore_cmd::basins(&args),
         Some(Command::Presets) => {
             list_presets();
             Ok(())

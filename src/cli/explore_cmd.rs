@@ -1,0 +1,194 @@
+//! `bilevel-lab sweep` and `bilevel-lab basins`: the step-size sweep and
+//! the basin map, headless, on every core.
+
+use super::args::{BasinsArgs, SweepArgs};
+use super::run_cmd::{apply_common, method_kind, set_start};
+use super::{CliError, load_preset};
+use crate::atomic_file::AtomicFile;
+use crate::explore::{self, BasinSpec, Progress, SweepSpec};
+use crate::preset::Preset;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `text` to `path` atomically.
+fn write_csv(path: &Path, text: &str) -> Result<(), CliError> {
+    let fail =
+        |e: std::io::Error| CliError(format!("{}: writing the CSV failed: {e}", path.display()));
+    let mut file = AtomicFile::create(path).map_err(fail)?;
+    file.write_all(text.as_bytes()).map_err(fail)?;
+    file.commit().map_err(fail)
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |v| format!("{v:?}"))
+}
+
+/// The preset's reference point (x*, y*), if it has one.
+fn reference(preset: &Preset) -> Option<Vec<f64>> {
+    let (x, y) = preset.reference.as_ref()?.point.as_ref()?;
+    Some(x.iter().chain(y).copied().collect())
+}
+
+fn range(option: &str, v: &[f64]) -> Result<[f64; 2], CliError> {
+    match v {
+        [a, b] => Ok([*a, *b]),
+        _ => Err(CliError(format!(
+            "--{option}: give two numbers, e.g. 0.01,1"
+        ))),
+    }
+}
+
+/// Runs `sweep`.
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let mut preset = load_preset(&args.preset)?;
+    set_start(&mut preset, &args.common.x0, &args.common.y0)?;
+    let kind = method_kind(args.method.as_deref(), &preset)?;
+    let mut settings = preset.solver.with_method(kind);
+    apply_common(&mut settings, &args.common)?;
+    let axes = match &args.axes {
+        None => explore::default_axes(kind),
+        Some(keys) => match keys.as_slice() {
+            [a, b] => {
+                let find = |k: &str| {
+                    kind.param(k).map(|p| p.key).ok_or_else(|| {
+                        CliError(format!("--axes: {} has no parameter `{k}`", kind.as_str()))
+                    })
+                };
+                (find(a)?, find(b)?)
+            }
+            _ => {
+                return Err(CliError(
+                    "--axes: give two parameter keys, e.g. alpha,step".into(),
+                ));
+            }
+        },
+    };
+    let spec = SweepSpec {
+        settings,
+        axes,
+        first: range("alpha-range", &args.alpha_range)?,
+        second: range("step-range", &args.step_range)?,
+        grid: args.grid,
+        start: preset.start(),
+    };
+    spec.check().map_err(CliError)?;
+    let reference = reference(&preset);
+    let cells = explore::sweep(
+        &preset.problem,
+        &spec,
+        reference.as_deref(),
+        &Progress::default(),
+    )
+    .ok_or_else(|| CliError("the sweep stopped before it finished".into()))?;
+    let mut text = format!(
+        "{},{},status,kkt_residual,distance_to_reference,f,h\n",
+        axes.0, axes.1
+    );
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &cells {
+        *counts.entry(c.status.as_str()).or_default() += 1;
+        text.push_str(&format!(
+            "{:?},{:?},{},{:?},{},{:?},{:?}\n",
+            c.first,
+            c.second,
+            c.status.as_str(),
+            c.kkt_residual,
+            opt(c.distance),
+            c.f,
+            c.h
+        ));
+    }
+    if let Some(path) = &args.csv {
+        write_csv(path, &text)?;
+    }
+    let best = cells
+        .iter()
+        .filter(|c| c.kkt_residual.is_finite())
+        .min_by(|a, b| a.kkt_residual.total_cmp(&b.kkt_residual));
+    for (status, n) in &counts {
+        println!("{status}: {n} cells");
+    }
+    println!(
+        "{}",
+        json!({
+            "method": kind.as_str(),
+            "axes": [axes.0, axes.1],
+            "grid": args.grid,
+            "iterations": settings.iterations,
+            "cells": cells.len(),
+            "status": counts,
+            "best": best.map(|c| json!({
+                axes.0: c.first, axes.1: c.second,
+                "kkt_residual": c.kkt_residual, "distance": c.distance,
+            })),
+        })
+    );
+    Ok(())
+}
+
+/// Runs `basins`.
+pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
+    let mut preset = load_preset(&args.preset)?;
+    set_start(&mut preset, &args.common.x0, &args.common.y0)?;
+    let kind = method_kind(args.method.as_deref(), &preset)?;
+    let mut settings = preset.solver.with_method(kind);
+    apply_common(&mut settings, &args.common)?;
+    if !(2..=200).contains(&args.grid) {
+        return Err(CliError(format!(
+            "--grid {}: use 2 to 200 starts per side",
+            args.grid
+        )));
+    }
+    let n = preset.dims().n;
+    let start = preset.start();
+    let view = preset.view.map(|v| (v.x, v.y)).unwrap_or_else(|| {
+        let (x, y) = (start[0], start.get(n).copied().unwrap_or(0.0));
+        ([x - 2.0, x + 2.0], [y - 2.0, y + 2.0])
+    });
+    let spec = BasinSpec {
+        config: settings.run_config(),
+        axes: (0, n),
+        x: view.0,
+        y: view.1,
+        grid: args.grid,
+        base: start,
+        f_star: preset.reference.as_ref().and_then(|r| r.f),
+    };
+    let map = explore::basins(&preset.problem, &spec, &Progress::default())
+        .ok_or_else(|| CliError("the basin map stopped before it finished".into()))?;
+    let mut text = String::from("x0,y0,end_x,end_y,f,h,gap,class\n");
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for b in &map {
+        *counts.entry(b.class.as_str()).or_default() += 1;
+        text.push_str(&format!(
+            "{:?},{:?},{:?},{:?},{:?},{:?},{:?},{}\n",
+            b.start[0],
+            b.start[1],
+            b.end.first().copied().unwrap_or(f64::NAN),
+            b.end.get(n).copied().unwrap_or(f64::NAN),
+            b.f,
+            b.h,
+            b.gap,
+            b.class.as_str()
+        ));
+    }
+    if let Some(path) = &args.csv {
+        write_csv(path, &text)?;
+    }
+    for (class, count) in &counts {
+        println!("{class}: {count} starts");
+    }
+    println!(
+        "{}",
+        json!({
+            "method": kind.as_str(),
+            "grid": args.grid,
+            "iterations": settings.iterations,
+            "starts": map.len(),
+            "classes": counts,
+        })
+    );
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Many independent runs on every core, with progress and cancel: what the
+//! step-size sweep and the basin map are made of.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Shared between the computation and whoever watches it (the app's
+/// progress bar, its cancel button).
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Tasks finished.
+    pub done: AtomicUsize,
+    /// Set to stop: tasks not yet started are skipped.
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    /// Tasks finished so far.
+    pub fn finished(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Asks the computation to stop.
+    pub fn stop(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// `task(i)` for every i in `0..n`, spread over every core; the results in
+/// order, or `None` if cancelled before all were done.
+pub fn par_map<T: Send>(
+    n: usize,
+    progress: &Progress,
+    task: impl Fn(usize) -> T + Sync,
+) -> Option<Vec<T>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(n.max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(n));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let mut mine = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n || progress.cancelled() {
+                        break;
+                    }
+                    mine.push((i, task(i)));
+                    progress.done.fetch_add(1, Ordering::Relaxed);
+                }
+                // A poisoned lock means another worker panicked; its
+                // results are lost and the count below says so.
+                if let Ok(mut all) = results.lock() {
+                    all.extend(mine);
+                }
+            });
+        }
+    });
+    let mut all = results.into_inner().ok()?;
+    if all.len() != n {
+        return None;
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Some(all.into_iter().map(|(_, t)| t).collect())
+}
+
+/// `count` points from `lo` to `hi`, evenly spaced on a log scale (both
+/// positive) or a linear one.
+pub fn spaced(lo: f64, hi: f64, count: usize, log: bool) -> Vec<f64> {
+    let count = count.max(1);
+    if count == 1 {
+        return vec![lo];
+    }
+    (0..count)
+        .map(|i| {
+            let t = i as f64 / (count - 1) as f64;
+            if log {
+                (lo.ln() + t * (hi.ln() - lo.ln())).exp()
+            } else {
+                lo + t * (hi - lo)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_order_and_cancel_stops_early() {
+        let p = Progress::default();
+        let out = par_map(1000, &p, |i| i * i).unwrap();
+        assert_eq!(out, (0..1000).map(|i| i * i).collect::<Vec<_>>());
+        assert_eq!(p.finished(), 1000);
+        let p = Progress::default();
+        p.stop();
+        assert!(par_map(10, &p, |i| i).is_none());
+        let s = spaced(1e-3, 1.0, 4, true);
+        assert!((s[1] - 1e-2).abs() < 1e-15 && (s[3] - 1.0).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,123 @@
+//! The step-size sweep: a grid of two parameters of the current method,
+//! each cell one run of K iterations from the same start.
+
+use super::grid::{Progress, par_map, spaced};
+use crate::method::{MethodKind, ParamValue, Run, SolverSettings, Status};
+use crate::problem::Problem;
+use std::sync::Arc;
+
+/// The two parameters a method's sweep varies by default: PGD-QP (α, γ),
+/// RXGF and SQCQP (α, ε), BOME (η, ξ), V-PBGD (γ, η), AID (η_in, β).
+pub fn default_axes(kind: MethodKind) -> (&'static str, &'static str) {
+    match kind {
+        MethodKind::PgdQp => ("alpha", "step"),
+        MethodKind::Rxgf | MethodKind::Sqcqp => ("alpha", "epsilon"),
+        MethodKind::Bome => ("eta", "step"),
+        MethodKind::Vpbgd => ("gamma", "step"),
+        MethodKind::Aid => ("inner_step", "step"),
+    }
+}
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    /// The method (chosen in it), its other parameters, K and tolerance.
+    pub settings: SolverSettings,
+    /// The two parameter keys.
+    pub axes: (&'static str, &'static str),
+    /// Range of the first, log-spaced.
+    pub first: [f64; 2],
+    /// Range of the second, log-spaced.
+    pub second: [f64; 2],
+    /// Cells per side.
+    pub grid: usize,
+    /// The start point of every run.
+    pub start: Vec<f64>,
+}
+
+/// One cell's run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The first parameter's value.
+    pub first: f64,
+    /// The second parameter's value.
+    pub second: f64,
+    /// How the run ended.
+    pub status: Status,
+    /// The final KKT residual (NaN if the run diverged before a record).
+    pub kkt_residual: f64,
+    /// Distance of the end point to the reference point, if one is known.
+    pub distance: Option<f64>,
+    /// Final f.
+    pub f: f64,
+    /// Final h.
+    pub h: f64,
+}
+
+impl SweepSpec {
+    /// Checks the axes and ranges; the message names what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        let kind = self.settings.method;
+        for (key, range) in [(self.axes.0, self.first), (self.axes.1, self.second)] {
+            let mut probe = self.settings;
+            for v in range {
+                probe.set(kind, key, ParamValue::Number(v))?;
+            }
+            if !(range[0] > 0.0 && range[1] > 0.0) {
+                return Err(format!(
+                    "the range of {key} must be positive (it is log-spaced)"
+                ));
+            }
+        }
+        if !(2..=200).contains(&self.grid) {
+            return Err(format!("grid {}: use 2 to 200 cells per side", self.grid));
+        }
+        Ok(())
+    }
+
+    /// The settings of cell (i, j): first parameter i, second j.
+    fn cell_settings(&self, first: f64, second: f64) -> SolverSettings {
+        let mut s = self.settings;
+        let kind = s.method;
+        // `check` has validated both ranges, so these cannot fail; a
+        // failure would leave the base value, which the cell then reports.
+        s.set(kind, self.axes.0, ParamValue::Number(first)).ok();
+        s.set(kind, self.axes.1, ParamValue::Number(second)).ok();
+        s
+    }
+}
+
+/// Runs every cell on every core, row by row (first parameter outer);
+/// `None` if cancelled.
+pub fn sweep(
+    problem: &Arc<dyn Problem>,
+    spec: &SweepSpec,
+    reference: Option<&[f64]>,
+    progress: &Progress,
+) -> Option<Vec<Cell>> {
+    let firsts = spaced(spec.first[0], spec.first[1], spec.grid, true);
+    let seconds = spaced(spec.second[0], spec.second[1], spec.grid, true);
+    let n = spec.grid;
+    par_map(n * n, progress, |index| {
+        let (first, second) = (firsts[index / n], seconds[index % n]);
+        let config = spec.cell_settings(first, second).run_config();
+        let mut run = Run::new(problem.clone(), config, spec.start.clone());
+        let status = run.run_to_end(|_| {}).clone();
+        let last = run.last_record();
+        Cell {
+            first,
+            second,
+            status,
+            kkt_residual: last.map_or(f64::NAN, |r| r.kkt_residual),
+            distance: reference.zip(last).map(|(z, r)| {
+                z.iter()
+                    .zip(&r.z)
+                    .map(|(a, b)| (a - b).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            }),
+            f: last.map_or(f64::NAN, |r| r.f),
+            h: last.map_or(f64::NAN, |r| r.h),
+        }
+    })
+}

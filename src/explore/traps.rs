@@ -1,0 +1,139 @@
+//! Trap warnings: where a run has settled, or is cycling, at a point that
+//! a gradient-norm method accepts but that is not a bilevel solution.
+
+use super::gap::{lower_curvature, lower_gap};
+use crate::problem::Problem;
+
+/// ‖∇_y g‖ at most this (relative to 1 + |g|) counts as lower-level
+/// stationary: loose enough to warn while a run is still creeping in.
+const STATIONARY: f64 = 1e-2;
+/// A step shorter than this (relative to 1 + ‖z‖) counts as settled or
+/// creeping toward its end point (the trap is then judged there).
+const SETTLED: f64 = 1e-3;
+
+/// Why a point is a trap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trap {
+    /// ‖∇_y g‖ ≈ 0 where ∇²_yy g has a negative eigenvalue.
+    LowerMaximum,
+    /// ‖∇_y g‖ ≈ 0 at a lower-level minimum that is not global.
+    LocalLowerMinimum,
+    /// ‖∇h‖ ≈ 0 while h > 0: no step can decrease h from here.
+    SpuriousCritical,
+    /// f below the known optimum F*.
+    BelowOptimum,
+    /// The iterates repeat with this period while the steps stay long.
+    ShortCycle(usize),
+}
+
+impl Trap {
+    /// One sentence: what is happening.
+    pub fn sentence(&self) -> String {
+        match self {
+            Trap::LowerMaximum => "The run settled where ∇_y g = 0 but ∇²_yy g < 0: a lower-level maximum or saddle, which h = ‖∇_y g‖² cannot tell from a minimum.".into(),
+            Trap::LocalLowerMinimum => "The run settled on a lower-level minimum that is not global (the true gap g − min g > 0): y is not a solution of the lower level.".into(),
+            Trap::SpuriousCritical => "The run stalled where ∇h = 0 although h > 0: a spurious critical point of h (∇²_yy g is singular along ∇_y g), so no step can decrease h.".into(),
+            Trap::BelowOptimum => "The upper value is below the known optimum F*: the point cannot be bilevel feasible.".into(),
+            Trap::ShortCycle(p) => format!("The iterates cycle through {p} points with ‖Δ‖ not shrinking: the step is too large for the curvature the active constraint creates."),
+        }
+    }
+
+    /// The built-in preset that shows this trap best.
+    pub fn preset(&self) -> &'static str {
+        match self {
+            Trap::LowerMaximum => "b08-mitsos-barton-3-17",
+            Trap::LocalLowerMinimum => "b12-mirrlees",
+            Trap::SpuriousCritical => "b13-pl-nonconvex",
+            Trap::BelowOptimum => "b06-mitsos-barton-3-10",
+            Trap::ShortCycle(_) => "synthetic20-convex",
+        }
+    }
+
+    /// A short name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Trap::LowerMaximum => "lower-level maximum",
+            Trap::LocalLowerMinimum => "non-global lower-level minimum",
+            Trap::SpuriousCritical => "spurious critical point of h",
+            Trap::BelowOptimum => "below F*",
+            Trap::ShortCycle(_) => "short cycle",
+        }
+    }
+}
+
+/// The smallest period p ≤ 4 with which the last points repeat (to 1e-9
+/// relative) while consecutive points stay apart (more than 1e-6).
+pub fn short_cycle(recent: &[Vec<f64>]) -> Option<usize> {
+    let dist = |a: &[f64], b: &[f64]| -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(u, v)| (u - v).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    };
+    let len = recent.len();
+    let last = recent.last()?;
+    let scale = 1.0 + last.iter().map(|v| v * v).sum::<f64>().sqrt();
+    (2..=4).find(|&p| {
+        len > 2 * p
+            && (len - p..len).all(|i| dist(&recent[i], &recent[i - p]) <= 1e-9 * scale)
+            && (len - p..len).all(|i| dist(&recent[i], &recent[i - 1]) > 1e-6 * scale)
+    })
+}
+
+/// The traps at the newest of `recent` (the last few iterates, oldest
+/// first), judged when the run has settled there (its last step is short)
+/// or is cycling. `window` bounds the global search for the gap (m = 1),
+/// `f_star` is the known optimum if any.
+pub fn diagnose(
+    problem: &dyn Problem,
+    recent: &[Vec<f64>],
+    window: [f64; 2],
+    f_star: Option<f64>,
+) -> Vec<Trap> {
+    let Some(z) = recent.last() else {
+        return Vec::new();
+    };
+    if let Some(p) = short_cycle(recent) {
+        return vec![Trap::ShortCycle(p)];
+    }
+    let scale = 1.0 + z.iter().map(|v| v * v).sum::<f64>().sqrt();
+    let settled = recent.len() >= 2
+        && recent[recent.len() - 2]
+            .iter()
+            .zip(z)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt()
+            <= SETTLED * scale;
+    if !settled {
+        return Vec::new();
+    }
+    let dims = problem.dims();
+    let mut grad_g = vec![0.0; z.len()];
+    let g = problem.grad_g(z, &mut grad_g);
+    let grad_y = grad_g.get(dims.n..).unwrap_or_default().to_vec();
+    let h: f64 = grad_y.iter().map(|a| a * a).sum();
+    let mut out = Vec::new();
+    if h.sqrt() <= STATIONARY * (1.0 + g.abs()) {
+        if lower_curvature(problem, z) < -1e-8 {
+            out.push(Trap::LowerMaximum);
+        } else if lower_gap(problem, z, window).gap > 1e-6 * (1.0 + g.abs()) {
+            out.push(Trap::LocalLowerMinimum);
+        }
+    } else {
+        let mut grad_h = vec![0.0; z.len()];
+        problem.hvp_g(z, &grad_y, &mut grad_h);
+        let norm = 2.0 * grad_h.iter().map(|a| a * a).sum::<f64>().sqrt();
+        if norm <= 1e-4 * (1.0 + h) {
+            out.push(Trap::SpuriousCritical);
+        }
+    }
+    let f = problem.f(z);
+    if let Some(f_star) = f_star
+        && f < f_star - 1e-6 * (1.0 + f_star.abs())
+    {
+        out.push(Trap::BelowOptimum);
+    }
+    out
+}
