@@ -2,12 +2,33 @@
 //! it is tested headless). Events of a run id that is no longer current are
 //! ignored, so nothing from a reset run is ever drawn.
 
+use crate::explore::{LowerGap, Trap, diagnose, lower_curvature, lower_gap};
 use crate::method::{OracleCounts, Record, RunConfig, Status};
+use crate::problem::Problem;
 use crate::runner::{Event, Frames, RunId};
+use std::collections::VecDeque;
 
 /// Samples kept per run before the history is thinned; the latest record
 /// is always kept in full beside it.
 pub const DEFAULT_CAPACITY: usize = 1 << 20;
+
+/// Consecutive iterates kept for the trap diagnosis (a cycle of up to 4).
+const RECENT: usize = 9;
+/// Most samples of the gap series before it is thinned.
+const GAP_SAMPLES: usize = 4096;
+
+/// What the diagnostics say about a run's newest iterate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnosis {
+    /// The iteration judged.
+    pub k: u64,
+    /// The true lower-level gap there.
+    pub gap: LowerGap,
+    /// The smallest eigenvalue of ∇²_yy g there.
+    pub curvature: f64,
+    /// The traps it sits in (empty while it moves on).
+    pub traps: Vec<Trap>,
+}
 
 /// Where a run stands, as the UI shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +139,12 @@ pub struct RunTrace {
     /// (tolerance, stride, samples scanned, first iteration found) of the
     /// last [`RunTrace::first_below`] question.
     reach: (f64, u64, usize, Option<u64>),
+    /// The last few consecutive iterates.
+    pub recent: VecDeque<Vec<f64>>,
+    /// The diagnosis of the newest judged iterate.
+    pub diagnosis: Option<Diagnosis>,
+    /// (iteration, true gap) at every diagnosis, thinned when long.
+    pub gap_series: Vec<[f64; 2]>,
 }
 
 impl RunTrace {
@@ -146,6 +173,9 @@ impl RunTrace {
             state: RunState::Live,
             capacity: capacity.max(2),
             reach: (f64::NAN, 0, 0, None),
+            recent: VecDeque::with_capacity(RECENT + 1),
+            diagnosis: None,
+            gap_series: Vec::new(),
         }
     }
 
@@ -201,6 +231,38 @@ impl RunTrace {
         found
     }
 
+    /// Judges the newest iterate if it changed since the last call: the true
+    /// lower-level gap (searched over `window` when m = 1), the curvature
+    /// of the lower level and the traps. Returns whether it did.
+    pub fn diagnose(
+        &mut self,
+        problem: &dyn Problem,
+        window: [f64; 2],
+        f_star: Option<f64>,
+    ) -> bool {
+        let Some(last) = &self.last else {
+            return false;
+        };
+        if self.diagnosis.as_ref().is_some_and(|d| d.k == last.k) {
+            return false;
+        }
+        let gap = lower_gap(problem, &last.z, window);
+        let recent: Vec<Vec<f64>> = self.recent.iter().cloned().collect();
+        let diagnosis = Diagnosis {
+            k: last.k,
+            curvature: lower_curvature(problem, &last.z),
+            traps: diagnose(problem, &recent, window, f_star),
+            gap,
+        };
+        if self.gap_series.len() >= GAP_SAMPLES {
+            let kept: Vec<[f64; 2]> = self.gap_series.iter().step_by(2).copied().collect();
+            self.gap_series = kept;
+        }
+        self.gap_series.push([last.k as f64, diagnosis.gap.gap]);
+        self.diagnosis = Some(diagnosis);
+        true
+    }
+
     /// The iteration of the newest iterate.
     pub fn iteration(&self) -> u64 {
         self.last.as_ref().map_or(0, |r| r.k)
@@ -215,6 +277,14 @@ impl RunTrace {
                 ..
             } => {
                 self.history.append(&frames, self.capacity);
+                let dim = self.history.dim.max(1);
+                let skip = frames.len().saturating_sub(RECENT);
+                for point in frames.z.chunks(dim).skip(skip) {
+                    if self.recent.len() == RECENT {
+                        self.recent.pop_front();
+                    }
+                    self.recent.push_back(point.to_vec());
+                }
                 self.last = Some(*last);
                 self.counts = counts;
             }
@@ -359,6 +429,36 @@ mod tests {
             assert_eq!(h.active[s_i], h.k[s_i] % 2 == 0);
         }
         assert_eq!(s.runs[0].iteration(), 999);
+    }
+
+    #[test]
+    fn the_diagnosis_follows_the_newest_iterate() {
+        let p = crate::preset::load_builtin("b06-mitsos-barton-3-10").unwrap();
+        let mut run = RunTrace::new(1, 0, config(), vec![0.5, -0.5]);
+        // Two frames at the spurious LL minimum y = −0.5 (gap = x = 0.5).
+        let mut f = frames(0..2);
+        f.z = vec![0.5, -0.5, 0.5, -0.5];
+        run.apply(Event::Frames {
+            id: 1,
+            frames: Box::new(f),
+            last: {
+                let mut r = record(1);
+                r.z = vec![0.5, -0.5];
+                r
+            },
+            counts: OracleCounts::default(),
+        });
+        assert_eq!(run.recent.len(), 2);
+        assert!(run.diagnose(p.problem.as_ref(), [-1.0, 1.0], Some(0.5)));
+        let d = run.diagnosis.clone().unwrap();
+        assert!((d.gap.gap - 0.5).abs() < 1e-9, "{d:?}");
+        assert!(d.curvature > 0.0);
+        assert_eq!(d.traps, vec![Trap::LocalLowerMinimum, Trap::BelowOptimum]);
+        assert_eq!(run.gap_series, vec![[1.0, d.gap.gap]]);
+        assert!(
+            !run.diagnose(p.problem.as_ref(), [-1.0, 1.0], Some(0.5)),
+            "same iterate"
+        );
     }
 
     #[test]

@@ -385,3 +385,36 @@ fn the_method_picker_switches_a_run_and_the_comparison_lists_every_run() {
             >= 2
     );
 }
+
+#[test]
+fn a_run_fooled_by_mirrlees_gets_a_trap_warning_and_its_gap() {
+    let mut h = harness("b12-mirrlees");
+    h.run_steps(2);
+    h.get_by_label("▶ Play").click();
+    h.run_steps(1);
+    // Full speed: the run reaches its budget quickly.
+    h.get_by_label("max").click();
+    h.run_steps(1);
+    assert!(
+        step_until(&mut h, |a| a.iteration() >= 3000),
+        "the run ends"
+    );
+    assert!(step_until(&mut h, |a| a
+        .diagnosis()
+        .is_some_and(|d| d.k >= 3000)));
+    let d = h.state().diagnosis().unwrap().clone();
+    assert!(
+        d.gap.gap > 0.5,
+        "the right well is not global at x ≈ 2: {d:?}"
+    );
+    assert!(
+        d.traps
+            .contains(&bilevel_lab::explore::Trap::LocalLowerMinimum)
+    );
+    h.run_steps(2);
+    assert!(
+        h.query_all_by_label_contains("not global").count() >= 1,
+        "the warning is on screen"
+    );
+    h.get_by_label("see b12-mirrlees");
+}

@@ -278,6 +278,11 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
             format!("∂g/∂{name_y} = 0: maxima in {name_y}"),
         )
     };
+    let global_label = if dims.m == 1 {
+        "global LL minimum S(x): min over y of g".to_string()
+    } else {
+        format!("min over {name_y} of g (others held)")
+    };
     let landscape = app.landscape.as_ref();
     let texture = app.region_texture.as_ref();
     let eps = app.region_eps();
@@ -348,6 +353,15 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                     }
                 }
                 if layers.stationary {
+                    // Under the stationary set: a broad band along the
+                    // global minimiser S(x), broken where S(x) jumps.
+                    for piece in &l.global_branch {
+                        plot.line(
+                            Line::new(global_label.clone(), piece.clone())
+                                .color(theme::LL_MIN.gamma_multiply(0.35))
+                                .width(9.0),
+                        );
+                    }
                     for piece in &l.stationary {
                         let line = if piece.minimum {
                             Line::new(ll_label.0.clone(), piece.points.clone())
@@ -398,12 +412,23 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         .color(color),
                 );
                 if let Some(last) = &run.last {
+                    let at = project(&last.z, ix, iy);
                     plot.points(
-                        Points::new(label, vec![project(&last.z, ix, iy)])
+                        Points::new(label, vec![at])
                             .radius(5.0)
                             .filled(true)
                             .color(color),
                     );
+                    if let Some(d) = run.diagnosis.as_ref().filter(|d| d.k == last.k)
+                        && let Some(trap) = d.traps.first()
+                    {
+                        plot.points(
+                            Points::new(format!("⚠ trap: {}", trap.name()), vec![at])
+                                .shape(MarkerShape::Cross)
+                                .radius(11.0)
+                                .color(theme::LL_MAX),
+                        );
+                    }
                 }
                 if i != selected {
                     continue;

@@ -263,6 +263,9 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         );
         ui.checkbox(&mut series.kkt, "KKT ‖Δ‖²+h")
             .on_hover_text("The KKT residual ‖Δ‖² + h: zero at an ε-KKT point of min f s.t. h = 0");
+        ui.checkbox(&mut series.gap, "true LL gap").on_hover_text(
+            "g(x, y) − min_y' g(x, y'), sampled as the run goes: zero only on the global lower-level branch",
+        );
         ui.checkbox(&mut series.hypergradient, "hypergradient")
             .on_hover_text(
                 "‖∇_x f − ∇²_xy g (∇²_yy g)⁻¹ ∇_y f‖ where ∇²_yy g is invertible (n + m ≤ 8)",

@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 
 /// How long one frame may spend applying solver events.
 const DRAIN_BUDGET: Duration = Duration::from_millis(6);
+/// The shortest time between two diagnoses of the runs.
+const DIAGNOSIS_INTERVAL: Duration = Duration::from_millis(100);
 /// Grid nodes per side of the interactive landscape.
 const RESOLUTION: usize = 160;
 
@@ -98,6 +100,7 @@ pub struct BilevelApp {
     landscape_floor: u64,
     requested: Option<(Slice, f64)>,
     last_request: Instant,
+    last_diagnosis: Instant,
     region_texture: Option<egui::TextureHandle>,
     view_bounds: Option<[[f64; 2]; 2]>,
     reset_view: bool,
@@ -168,6 +171,10 @@ impl BilevelApp {
             landscape_floor: 0,
             requested: None,
             last_request: Instant::now(),
+            // Due at once (the first frame diagnoses).
+            last_diagnosis: Instant::now()
+                .checked_sub(DIAGNOSIS_INTERVAL)
+                .unwrap_or_else(Instant::now),
             region_texture: None,
             view_bounds: None,
             reset_view: true,
@@ -374,6 +381,46 @@ impl BilevelApp {
         count > 0
     }
 
+    /// Judges every run's newest iterate (true gap, curvature, traps), at
+    /// most every [`DIAGNOSIS_INTERVAL`] (longer when m > 1: the gap's
+    /// multi-start search costs more), so playing stays smooth.
+    fn diagnose_runs(&mut self) {
+        let dims = self.problem.dims();
+        let interval = if dims.m == 1 {
+            DIAGNOSIS_INTERVAL
+        } else {
+            DIAGNOSIS_INTERVAL * 5
+        };
+        if self.last_diagnosis.elapsed() < interval {
+            if self
+                .session
+                .runs
+                .iter()
+                .any(|r| r.last.as_ref().map(|l| l.k) != r.diagnosis.as_ref().map(|d| d.k))
+            {
+                self.ctx.request_repaint_after(interval);
+            }
+            return;
+        }
+        // The gap's search window: the view's y range and half again.
+        let [lo, hi] = self
+            .view_bounds
+            .map(|b| b[1])
+            .or_else(|| self.preset.view.map(|v| v.y))
+            .unwrap_or([-3.0, 3.0]);
+        let margin = 0.5 * (hi - lo);
+        let window = [lo - margin, hi + margin];
+        let f_star = self.preset.reference.as_ref().and_then(|r| r.f);
+        let problem = self.problem.clone();
+        let mut any = false;
+        for run in &mut self.session.runs {
+            any |= run.diagnose(problem.as_ref(), window, f_star);
+        }
+        if any {
+            self.last_diagnosis = Instant::now();
+        }
+    }
+
     /// The slice the landscape should show now.
     fn wanted_slice(&self) -> Option<Slice> {
         let bounds = self.view_bounds?;
@@ -489,11 +536,13 @@ impl eframe::App for BilevelApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.diagnose_runs();
         self.receive_landscape();
         self.poll_dialogs();
         let mut commands = Vec::new();
         egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
-        egui::Panel::bottom("status").show(ui, |ui| status_bar::status_ui(ui, self));
+        egui::Panel::bottom("status")
+            .show(ui, |ui| commands.extend(status_bar::status_ui(ui, self)));
         egui::Panel::left("controls")
             .resizable(true)
             .default_size(330.0)
@@ -602,6 +651,11 @@ impl BilevelApp {
             .runs
             .get(self.selected)
             .map_or(0, RunTrace::iteration)
+    }
+
+    /// The diagnosis of the selected run's newest judged iterate.
+    pub fn diagnosis(&self) -> Option<&crate::session::Diagnosis> {
+        self.session.runs.get(self.selected)?.diagnosis.as_ref()
     }
 
     /// The index of the selected run.

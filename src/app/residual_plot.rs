@@ -4,7 +4,7 @@
 
 use super::settings::XAxis;
 use super::{BilevelApp, theme};
-use crate::session::History;
+use crate::session::{History, RunTrace};
 use eframe::egui;
 use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot};
 
@@ -56,6 +56,27 @@ pub fn series_points(h: &History, values: &[f64], log: bool, axis: XAxis) -> Vec
         }
     }
     out
+}
+
+/// The run's true-gap samples on `axis` (log10; zero gaps, which a log axis
+/// cannot show, left out). Samples are placed on oracle calls or time
+/// through the nearest kept iteration.
+fn gap_points(run: &RunTrace, axis: XAxis) -> Vec<[f64; 2]> {
+    let h = &run.history;
+    run.gap_series
+        .iter()
+        .filter(|[_, gap]| *gap > 0.0)
+        .filter_map(|[k, gap]| {
+            let x = match axis {
+                XAxis::Iterations => Some(*k),
+                _ => {
+                    let s = h.k.partition_point(|&kk| (kk as f64) < *k);
+                    abscissa(h, s.min(h.len().saturating_sub(1)), axis)
+                }
+            }?;
+            Some([x, gap.log10()])
+        })
+        .collect()
 }
 
 /// A plot against the iteration (or oracle calls, or seconds), x axis
@@ -119,6 +140,16 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         iteration_plot("residual-plot", height, link, "log₁₀", axis)
             .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
             .show(right, |plot| {
+                if series.gap
+                    && let Some(run) = app.session.runs.get(app.selected)
+                {
+                    plot.line(
+                        Line::new("true LL gap g − min g", gap_points(run, axis))
+                            .color(theme::LL_MAX)
+                            .style(LineStyle::dotted_dense())
+                            .width(2.0),
+                    );
+                }
                 for (i, run) in app.session.runs.iter().enumerate() {
                     let h = &run.history;
                     let selected = i == app.selected;

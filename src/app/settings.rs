@@ -120,6 +120,8 @@ pub struct Series {
     pub kkt: bool,
     /// Implicit hypergradient norm.
     pub hypergradient: bool,
+    /// The true lower-level gap.
+    pub gap: bool,
 }
 
 impl Default for Series {
@@ -130,6 +132,7 @@ impl Default for Series {
             lambda: true,
             kkt: true,
             hypergradient: true,
+            gap: true,
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The status line: iteration, f, h, λ, active or not, run state, the true
 //! lengths of the drawn arrows, and any divergence message.
 
-use super::BilevelApp;
 use super::theme;
+use super::{AppCommand, BilevelApp};
 use crate::method::{Curvature, Detail, Record, norm};
 use crate::session::RunState;
 use eframe::egui::{self, RichText};
@@ -21,7 +21,8 @@ pub fn num(v: f64) -> String {
 }
 
 /// Draws the status line.
-pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) {
+pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
+    let mut commands = Vec::new();
     ui.horizontal_wrapped(|ui| {
         let Some(run) = app.session.runs.get(app.selected) else {
             ui.label("no run");
@@ -66,6 +67,20 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 ui.label("iteration 0");
             }
         }
+        if let Some(d) = &run.diagnosis {
+            ui.separator();
+            ui.label(format!("gap g − min g = {}", num(d.gap.gap)))
+                .on_hover_text("The true lower-level gap g(x, y) − min_y' g(x, y'): zero only where y is a global lower-level minimiser");
+            let shape = if d.curvature > 0.0 {
+                "LL minimum"
+            } else if d.curvature < 0.0 {
+                "LL maximum/saddle"
+            } else {
+                "flat"
+            };
+            ui.label(format!("λ_min(∇²_yy g) = {} ({shape})", num(d.curvature)))
+                .on_hover_text("The smallest eigenvalue of ∇²_yy g at the iterate: negative means y is not a lower-level minimum");
+        }
         let failed = matches!(
             &run.state,
             RunState::Failed(_) | RunState::Finished(crate::method::Status::Diverged { .. })
@@ -75,6 +90,20 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         } else {
             ui.visuals().text_color()
         }));
+        if let Some(d) = app.session.runs.get(app.selected).and_then(|r| r.diagnosis.as_ref())
+        {
+            for trap in &d.traps {
+                ui.separator();
+                ui.label(RichText::new(format!("⚠ {}", trap.sentence())).color(theme::LL_MAX));
+                if ui
+                    .small_button(format!("see {}", trap.preset()))
+                    .on_hover_text("Open the preset that shows this trap best")
+                    .clicked()
+                {
+                    commands.push(AppCommand::OpenBuiltin(trap.preset().to_string()));
+                }
+            }
+        }
         if let Some(notice) = &app.notice {
             ui.separator();
             let color = if notice.error {
@@ -85,6 +114,7 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) {
             ui.label(RichText::new(&notice.text).color(color));
         }
     });
+    commands
 }
 
 /// The multiplier's symbol and what the method's constraint did, in words.

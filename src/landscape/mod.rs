@@ -69,6 +69,9 @@ pub struct Landscape {
     pub eps: f64,
     /// The boundary of `{h ≤ ε}`.
     pub boundary: Vec<Vec<[f64; 2]>>,
+    /// The global minimum of g over the shown y in each x column, in
+    /// pieces: a new piece starts where S(x) jumps.
+    pub global_branch: Vec<Vec<[f64; 2]>>,
 }
 
 /// Contour levels per objective.
@@ -207,6 +210,42 @@ fn stationary_pieces(grids: &Grids) -> Vec<StationaryPiece> {
     pieces
 }
 
+/// Per column of the g grid, the row of the smallest g refined by a
+/// parabola through its neighbours; split where it jumps by more than three
+/// rows (a jump of the global lower-level minimiser S(x)). Columns whose
+/// minimum sits on the window's edge are left out: the true minimum may lie
+/// beyond it.
+pub fn global_branch(g: &Grid) -> Vec<Vec<[f64; 2]>> {
+    let mut pieces: Vec<Vec<[f64; 2]>> = Vec::new();
+    let mut last_row: Option<usize> = None;
+    let dy = (g.y[1] - g.y[0]) / (g.ny.max(2) - 1) as f64;
+    for col in 0..g.nx {
+        let best = (0..g.ny)
+            .filter(|&row| g.at(col, row).is_finite())
+            .min_by(|&a, &b| g.at(col, a).total_cmp(&g.at(col, b)));
+        let Some(row) = best.filter(|&r| r > 0 && r + 1 < g.ny) else {
+            last_row = None;
+            continue;
+        };
+        let (a, b, c) = (g.at(col, row - 1), g.at(col, row), g.at(col, row + 1));
+        let curvature = a - 2.0 * b + c;
+        let shift = if curvature > 0.0 {
+            (0.5 * (a - c) / curvature).clamp(-0.5, 0.5)
+        } else {
+            0.0
+        };
+        let node = g.node(col, row);
+        let point = [node[0], node[1] + shift * dy];
+        match (last_row, pieces.last_mut()) {
+            (Some(prev), Some(piece)) if prev.abs_diff(row) <= 3 => piece.push(point),
+            _ => pieces.push(vec![point]),
+        }
+        last_row = Some(row);
+    }
+    pieces.retain(|p| p.len() >= 2);
+    pieces
+}
+
 /// Contours and the stationary set from grids.
 pub fn assemble(slice: Slice, grids: Grids, eps: f64) -> Landscape {
     let levels = |grid: &Grid| -> Vec<(f64, Vec<Vec<[f64; 2]>>)> {
@@ -225,6 +264,7 @@ pub fn assemble(slice: Slice, grids: Grids, eps: f64) -> Landscape {
         g_contours: levels(&grids.g),
         stationary: stationary_pieces(&grids),
         boundary: contour(&grids.h, eps).into_iter().map(points).collect(),
+        global_branch: global_branch(&grids.g),
         eps,
         slice,
         grids,
@@ -277,6 +317,27 @@ mod tests {
         assert!(on_branch);
         assert_eq!(l.f_contours.len(), LEVELS);
         assert!(!l.boundary.is_empty());
+    }
+
+    #[test]
+    fn the_global_branch_of_mirrlees_jumps_at_x_1() {
+        let p = load_builtin("b12-mirrlees").unwrap();
+        let slice = Slice {
+            ix: 0,
+            iy: 1,
+            base: p.start(),
+            x: [0.2, 3.0],
+            y: [-2.0, 2.0],
+            resolution: 161,
+        };
+        let l = compute(&p.problem, slice, 1e-3, 2);
+        // Right well (y ≈ +0.96) for x < 1, left well (y ≈ −1) for x > 1.
+        assert_eq!(l.global_branch.len(), 2, "{:?}", l.global_branch.len());
+        let (left, right) = (&l.global_branch[0], &l.global_branch[1]);
+        assert!(left.iter().all(|p| p[0] < 1.0 + 0.02 && p[1] > 0.5));
+        assert!(right.iter().all(|p| p[0] > 1.0 - 0.02 && p[1] < -0.5));
+        let jump = right[0][0];
+        assert!((jump - 1.0).abs() < 0.03, "S(x) jumps at x = {jump}");
     }
 
     #[test]
