@@ -418,3 +418,17 @@ fn a_run_fooled_by_mirrlees_gets_a_trap_warning_and_its_gap() {
     );
     h.get_by_label("see b12-mirrlees");
 }
+
+#[test]
+fn rate_guides_appear_on_the_residual_plot_when_asked() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.get_by_label("Step N").click();
+    assert!(step_until(&mut h, |a| a.iteration() >= 100));
+    assert_eq!(h.query_all_by_label("guide K^(−2/3): qp1's rate").count(), 0);
+    h.get_by_label("rate guides").click_accesskit();
+    h.run_steps(3);
+    assert!(h.state().settings().series.guides);
+    h.get_by_label("guide K^(−2/3): qp1's rate");
+    h.get_by_label("guide K^(−1/3): qp2's rate");
+}

@@ -263,6 +263,20 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         );
         ui.checkbox(&mut series.kkt, "KKT ‖Δ‖²+h")
             .on_hover_text("The KKT residual ‖Δ‖² + h: zero at an ε-KKT point of min f s.t. h = 0");
+        ui.checkbox(&mut series.guides, "rate guides").on_hover_text(
+            "Reference slopes K^(−2/3) (qp1's rate) and K^(−1/3) (qp2's rate) through the KKT residual, against the iteration",
+        );
+        if series.guides {
+            ui.add(
+                egui::DragValue::new(&mut series.guide_shift)
+                    .range(-30.0..=30.0)
+                    .speed(0.05)
+                    .max_decimals(2)
+                    .prefix("guides ↕ ")
+                    .suffix(" decades"),
+            )
+            .on_hover_text("Move the guides up or down to line them up with a curve");
+        }
         ui.checkbox(&mut series.gap, "true LL gap").on_hover_text(
             "g(x, y) − min_y' g(x, y'), sampled as the run goes: zero only on the global lower-level branch",
         );

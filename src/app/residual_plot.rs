@@ -58,6 +58,28 @@ pub fn series_points(h: &History, values: &[f64], log: bool, axis: XAxis) -> Vec
     out
 }
 
+/// Where the rate guides pass: the KKT residual (log10) at the sample a
+/// tenth of the way through the kept history (at least iteration 1).
+fn guide_anchor(h: &History) -> Option<[f64; 2]> {
+    let s = (h.len() / 10).max(h.k.iter().position(|&k| k >= 1)?);
+    let k = *h.k.get(s)? as f64;
+    let r = *h.kkt.get(s)?;
+    (k >= 1.0 && r > 0.0 && r.is_finite()).then(|| [k, r.log10()])
+}
+
+/// The power law `r ∝ k^(−power)` through `anchor` = (k₀, log10 r₀), as
+/// (k, log10 r) from k₀/10 (at least 1) to `end`, log-spaced.
+pub fn rate_guide(anchor: [f64; 2], power: f64, end: f64) -> Vec<[f64; 2]> {
+    let start = (anchor[0] / 10.0).max(1.0);
+    let end = end.max(start * 10.0);
+    (0..64)
+        .map(|i| {
+            let k = start * (end / start).powf(i as f64 / 63.0);
+            [k, anchor[1] - power * (k.log10() - anchor[0].log10())]
+        })
+        .collect()
+}
+
 /// The run's true-gap samples on `axis` (log10; zero gaps, which a log axis
 /// cannot show, left out). Samples are placed on oracle calls or time
 /// through the nearest kept iteration.
@@ -140,6 +162,25 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         iteration_plot("residual-plot", height, link, "log₁₀", axis)
             .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
             .show(right, |plot| {
+                if series.guides
+                    && axis == XAxis::Iterations
+                    && let Some(run) = app.session.runs.get(app.selected)
+                    && let Some(anchor) = guide_anchor(&run.history)
+                {
+                    let end = run.history.k.last().map_or(1.0, |k| *k as f64);
+                    let anchor = [anchor[0], anchor[1] + series.guide_shift];
+                    for (power, name, color) in [
+                        (2.0 / 3.0, "guide K^(−2/3): qp1's rate", theme::GUIDE_FAST),
+                        (1.0 / 3.0, "guide K^(−1/3): qp2's rate", theme::GUIDE_SLOW),
+                    ] {
+                        plot.line(
+                            Line::new(name, rate_guide(anchor, power, end))
+                                .color(color)
+                                .style(LineStyle::dashed_loose())
+                                .width(1.5),
+                        );
+                    }
+                }
                 if series.gap
                     && let Some(run) = app.session.runs.get(app.selected)
                 {
@@ -239,6 +280,20 @@ fn coordinate_traces(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_guide_falls_by_its_power_per_decade_through_its_anchor() {
+        let guide = rate_guide([100.0, -2.0], 2.0 / 3.0, 1e5);
+        assert_eq!(guide.len(), 64);
+        assert!((guide[0][0] - 10.0).abs() < 1e-9 && (guide[63][0] - 1e5).abs() < 1e-6);
+        for [k, y] in &guide {
+            let expect = -2.0 - (2.0 / 3.0) * (k.log10() - 2.0);
+            assert!((y - expect).abs() < 1e-12);
+        }
+        // One decade of k: two thirds of a decade down.
+        let [a, b] = [guide[0], guide[63]];
+        assert!(((a[1] - b[1]) / (b[0].log10() - a[0].log10()) - 2.0 / 3.0).abs() < 1e-12);
+    }
 
     #[test]
     fn long_series_keep_their_extremes_and_skip_what_a_log_axis_cannot_show() {

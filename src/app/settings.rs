@@ -122,6 +122,10 @@ pub struct Series {
     pub hypergradient: bool,
     /// The true lower-level gap.
     pub gap: bool,
+    /// Reference slopes K^(−2/3) and K^(−1/3).
+    pub guides: bool,
+    /// How far the guides are moved up (+) or down (−), in decades.
+    pub guide_shift: f64,
 }
 
 impl Default for Series {
@@ -133,6 +137,8 @@ impl Default for Series {
             kkt: true,
             hypergradient: true,
             gap: true,
+            guides: false,
+            guide_shift: 0.0,
         }
     }
 }

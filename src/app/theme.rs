@@ -80,3 +80,8 @@ pub fn install_fonts(ctx: &egui::Context) {
     }
     ctx.set_fonts(fonts);
 }
+
+/// The rate guide K^(−2/3) (qp1's rate).
+pub const GUIDE_FAST: Color32 = Color32::from_rgb(120, 200, 200);
+/// The rate guide K^(−1/3) (qp2's rate).
+pub const GUIDE_SLOW: Color32 = Color32::from_rgb(200, 200, 120);
