@@ -425,10 +425,39 @@ fn rate_guides_appear_on_the_residual_plot_when_asked() {
     h.run_steps(2);
     h.get_by_label("Step N").click();
     assert!(step_until(&mut h, |a| a.iteration() >= 100));
-    assert_eq!(h.query_all_by_label("guide K^(−2/3): qp1's rate").count(), 0);
+    assert_eq!(
+        h.query_all_by_label("guide K^(−2/3): qp1's rate").count(),
+        0
+    );
     h.get_by_label("rate guides").click_accesskit();
     h.run_steps(3);
     assert!(h.state().settings().series.guides);
     h.get_by_label("guide K^(−2/3): qp1's rate");
     h.get_by_label("guide K^(−1/3): qp2's rate");
+}
+
+#[test]
+fn the_basin_map_and_the_sweep_run_off_the_ui_thread_and_show() {
+    use bilevel_lab::explore::EndClass;
+    let mut h = harness("b08-mitsos-barton-3-17");
+    assert!(step_until(&mut h, BilevelApp::has_landscape));
+    h.get_by_label("Map basins").click_accesskit();
+    h.run_steps(1);
+    assert!(
+        step_until(&mut h, |a| a.basin_classes().is_some()),
+        "the map arrives"
+    );
+    let classes = h.state().basin_classes().unwrap();
+    assert_eq!(classes.len(), 24 * 24);
+    assert!(classes.contains(&EndClass::Optimum));
+    assert!(classes.iter().any(|c| matches!(c, EndClass::Trap(_))));
+    h.get_by_label("Sweep").click_accesskit();
+    h.run_steps(1);
+    assert!(
+        step_until(&mut h, |a| a.sweep_cells().is_some()),
+        "the sweep arrives"
+    );
+    assert_eq!(h.state().sweep_cells().unwrap().len(), 24 * 24);
+    h.run_steps(2);
+    h.get_by_label("distance to the reference");
 }

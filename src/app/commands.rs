@@ -47,6 +47,14 @@ pub enum AppCommand {
     ExportPreset,
     /// Save a PNG of the window.
     ExportPng,
+    /// Use a sweep cell's two parameter values in the selected run and
+    /// restart it with them.
+    UseSweepCell {
+        /// (key, value) of the first swept parameter.
+        first: (&'static str, f64),
+        /// (key, value) of the second.
+        second: (&'static str, f64),
+    },
 }
 
 /// The answer of a file dialog run off the UI thread.
@@ -200,6 +208,20 @@ impl BilevelApp {
                         id: trace.id,
                         config,
                     });
+                }
+            }
+            AppCommand::UseSweepCell { first, second } => {
+                let slot = self.selected;
+                if let Some(spec) = self.settings.runs.get_mut(slot) {
+                    match super::explore_panel::apply_cell(&mut spec.solver, first, second) {
+                        Ok(()) => {
+                            self.reset_run(slot);
+                            if self.playing {
+                                self.runner.send(Command::Play);
+                            }
+                        }
+                        Err(e) => self.notify(e, true),
+                    }
                 }
             }
             AppCommand::SetStart(point) => {

@@ -283,6 +283,16 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
     } else {
         format!("min over {name_y} of g (others held)")
     };
+    let basin_image = if app.explore.show_basins {
+        let ctx = app.ctx.clone();
+        let problem = app.problem.clone();
+        app.explore
+            .basins
+            .as_mut()
+            .and_then(|m| m.image(&ctx, &problem, (ix, iy)))
+    } else {
+        None
+    };
     let landscape = app.landscape.as_ref();
     let texture = app.region_texture.as_ref();
     let eps = app.region_eps();
@@ -312,6 +322,9 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                     [view.0[0], view.1[0]],
                     [view.0[1], view.1[1]],
                 ));
+            }
+            if let Some(image) = basin_image {
+                plot.image(image);
             }
             if let Some(l) = landscape {
                 if layers.region

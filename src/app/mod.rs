@@ -3,7 +3,9 @@
 
 mod commands;
 mod compare_panel;
+mod explore_panel;
 mod export;
+mod job;
 mod landscape_plot;
 mod method_panel;
 mod problem_panel;
@@ -110,6 +112,7 @@ pub struct BilevelApp {
     screenshot: Option<ScreenshotJob>,
     screenshot_state: export::ShotState,
     pending_png: PendingPng,
+    explore: explore_panel::ExploreState,
     ctx: egui::Context,
 }
 
@@ -184,6 +187,7 @@ impl BilevelApp {
             screenshot: launch.screenshot,
             screenshot_state: export::ShotState::default(),
             pending_png: Arc::new(Mutex::new(None)),
+            explore: explore_panel::ExploreState::default(),
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -537,6 +541,7 @@ impl eframe::App for BilevelApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.diagnose_runs();
+        self.explore.poll(&self.ctx, &self.problem);
         self.receive_landscape();
         self.poll_dialogs();
         let mut commands = Vec::new();
@@ -554,6 +559,8 @@ impl eframe::App for BilevelApp {
                     commands.extend(method_panel::method_ui(ui, self));
                     ui.separator();
                     compare_panel::compare_ui(ui, self);
+                    ui.separator();
+                    commands.extend(explore_panel::explore_ui(ui, self));
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| {
@@ -656,6 +663,17 @@ impl BilevelApp {
     /// The diagnosis of the selected run's newest judged iterate.
     pub fn diagnosis(&self) -> Option<&crate::session::Diagnosis> {
         self.session.runs.get(self.selected)?.diagnosis.as_ref()
+    }
+
+    /// The classes of the last basin map's starts, if one is done.
+    pub fn basin_classes(&self) -> Option<Vec<crate::explore::EndClass>> {
+        let map = self.explore.basins.as_ref()?;
+        Some(map.cells.iter().map(|b| b.class).collect())
+    }
+
+    /// The cells of the last sweep, if one is done.
+    pub fn sweep_cells(&self) -> Option<&[crate::explore::Cell]> {
+        Some(&self.explore.sweep.as_ref()?.cells)
     }
 
     /// The index of the selected run.
