@@ -34,12 +34,7 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
         )
         .on_hover_text("The tolerance of the 'reached at' column: the first iteration whose ‖Δ‖² + h is at most this");
     });
-    let reference = app
-        .preset
-        .reference
-        .as_ref()
-        .and_then(|r| r.point.clone())
-        .map(|(x, y)| x.into_iter().chain(y).collect::<Vec<f64>>());
+    let reference = app.preset.reference_z();
     let reach = app.settings.reach;
     egui::Grid::new("comparison")
         .striped(true)

@@ -316,12 +316,7 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 match sweep_spec.check() {
                     Ok(()) => {
                         let problem = app.problem.clone();
-                        let reference = app
-                            .preset
-                            .reference
-                            .as_ref()
-                            .and_then(|r| r.point.clone())
-                            .map(|(x, y)| x.into_iter().chain(y).collect::<Vec<f64>>());
+                        let reference = app.preset.reference_z();
                         let job_spec = sweep_spec.clone();
                         let total = sweep_spec.grid * sweep_spec.grid;
                         state.sweep_job = Some(Job::spawn(total, move |progress| {

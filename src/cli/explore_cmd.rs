@@ -6,7 +6,6 @@ use super::run_cmd::{apply_common, method_kind, set_start};
 use super::{CliError, load_preset};
 use crate::atomic_file::AtomicFile;
 use crate::explore::{self, BasinSpec, Progress, SweepSpec};
-use crate::preset::Preset;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,12 +22,6 @@ fn write_csv(path: &Path, text: &str) -> Result<(), CliError> {
 
 fn opt(v: Option<f64>) -> String {
     v.map_or_else(String::new, |v| format!("{v:?}"))
-}
-
-/// The preset's reference point (x*, y*), if it has one.
-fn reference(preset: &Preset) -> Option<Vec<f64>> {
-    let (x, y) = preset.reference.as_ref()?.point.as_ref()?;
-    Some(x.iter().chain(y).copied().collect())
 }
 
 fn range(option: &str, v: &[f64]) -> Result<[f64; 2], CliError> {
@@ -74,7 +67,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         start: preset.start(),
     };
     spec.check().map_err(CliError)?;
-    let reference = reference(&preset);
+    let reference = preset.reference_z();
     let cells = explore::sweep(
         &preset.problem,
         &spec,

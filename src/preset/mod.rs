@@ -96,7 +96,20 @@ pub struct Preset {
     pub reference: Option<Reference>,
 }
 
+impl Reference {
+    /// The optimal point as one z = (x*, y*), if the preset gives one.
+    pub fn z(&self) -> Option<Vec<f64>> {
+        let (x, y) = self.point.as_ref()?;
+        Some(x.iter().chain(y).copied().collect())
+    }
+}
+
 impl Preset {
+    /// The preset's optimal point z* = (x*, y*), if it has one.
+    pub fn reference_z(&self) -> Option<Vec<f64>> {
+        self.reference.as_ref()?.z()
+    }
+
     /// The start point z₀ = (x₀, y₀).
     pub fn start(&self) -> Vec<f64> {
         self.start_x.iter().chain(&self.start_y).copied().collect()
