@@ -262,6 +262,8 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         kind.param(key)
             .map_or(key.to_string(), |p| p.symbol.to_string())
     };
+    // (sweep, basins) asked for: started once the panel is drawn.
+    let mut want = (false, false);
     let state = &mut app.explore;
     ui.label(format!(
         "Sweep {} × {} of {} (log-spaced), K = {} each, from the selected run's start:",
@@ -293,7 +295,11 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     match &state.sweep_job {
         Some(job) => {
             ui.horizontal(|ui| {
-                ui.add(egui::ProgressBar::new(job.fraction()).show_percentage());
+                ui.add(
+                    egui::ProgressBar::new(job.fraction())
+                        .desired_width(150.0)
+                        .show_percentage(),
+                );
                 if ui.button("Cancel sweep").clicked() {
                     job.progress.stop();
                 }
@@ -305,28 +311,7 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 .on_hover_text("Run every cell on every core; the map opens in its own window")
                 .clicked()
             {
-                let sweep_spec = SweepSpec {
-                    settings: spec.defaults(),
-                    axes,
-                    first: state.first,
-                    second: state.second,
-                    grid: state.sweep_grid,
-                    start: spec.start.clone(),
-                };
-                match sweep_spec.check() {
-                    Ok(()) => {
-                        let problem = app.problem.clone();
-                        let reference = app.preset.reference_z();
-                        let job_spec = sweep_spec.clone();
-                        let total = sweep_spec.grid * sweep_spec.grid;
-                        state.sweep_job = Some(Job::spawn(total, move |progress| {
-                            explore::sweep(&problem, &job_spec, reference.as_deref(), progress)
-                        }));
-                        state.sweep_pending = Some(sweep_spec);
-                        state.message = None;
-                    }
-                    Err(e) => state.message = Some(e),
-                }
+                want.0 = true;
             }
         }
     }
@@ -343,7 +328,11 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     match &state.basin_job {
         Some(job) => {
             ui.horizontal(|ui| {
-                ui.add(egui::ProgressBar::new(job.fraction()).show_percentage());
+                ui.add(
+                    egui::ProgressBar::new(job.fraction())
+                        .desired_width(150.0)
+                        .show_percentage(),
+                );
                 if ui.button("Cancel map").clicked() {
                     job.progress.stop();
                 }
@@ -354,25 +343,8 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 .button("Map basins")
                 .on_hover_text("Run the selected run's method from a grid of starts over the view; each start is coloured by where it ends")
                 .clicked()
-                && let Some(bounds) = app.view_bounds
             {
-                let basin_spec = BasinSpec {
-                    config: spec.config(),
-                    axes: (app.settings.axis_x, app.settings.axis_y),
-                    x: bounds[0],
-                    y: bounds[1],
-                    grid: state.basin_grid,
-                    base: spec.start.clone(),
-                    f_star: app.preset.reference.as_ref().and_then(|r| r.f),
-                };
-                let problem = app.problem.clone();
-                let job_spec = basin_spec.clone();
-                let total = basin_spec.grid * basin_spec.grid;
-                state.basin_job = Some(Job::spawn(total, move |progress| {
-                    explore::basins(&problem, &job_spec, progress)
-                }));
-                state.basin_pending = Some(basin_spec);
-                state.message = None;
+                want.1 = true;
             }
         }
     }
@@ -398,7 +370,87 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     if state.sweep.is_some() {
         out.extend(sweep_window(ui.ctx(), state));
     }
+    if want.0 {
+        start_sweep(app);
+    }
+    if want.1 {
+        start_basins(app);
+    }
     out
+}
+
+/// Starts the sweep of the selected run's method over the panel's ranges.
+pub fn start_sweep(app: &mut BilevelApp) {
+    let Some(spec) = app.settings.runs.get(app.selected) else {
+        return;
+    };
+    let state = &mut app.explore;
+    let sweep_spec = SweepSpec {
+        settings: spec.defaults(),
+        axes: explore::default_axes(spec.solver.method),
+        first: state.first,
+        second: state.second,
+        grid: state.sweep_grid,
+        start: spec.start.clone(),
+    };
+    if let Err(e) = sweep_spec.check() {
+        state.message = Some(e);
+        return;
+    }
+    let problem = app.problem.clone();
+    let reference = app.preset.reference_z();
+    let job_spec = sweep_spec.clone();
+    let total = sweep_spec.grid * sweep_spec.grid;
+    state.sweep_job = Some(Job::spawn(total, move |progress| {
+        explore::sweep(&problem, &job_spec, reference.as_deref(), progress)
+    }));
+    state.sweep_pending = Some(sweep_spec);
+    state.message = None;
+}
+
+/// Starts the basin map of the selected run's method over the current view.
+pub fn start_basins(app: &mut BilevelApp) {
+    let (Some(spec), Some(bounds)) = (app.settings.runs.get(app.selected), app.view_bounds) else {
+        return;
+    };
+    let state = &mut app.explore;
+    let basin_spec = BasinSpec {
+        config: spec.config(),
+        axes: (app.settings.axis_x, app.settings.axis_y),
+        x: bounds[0],
+        y: bounds[1],
+        grid: state.basin_grid,
+        base: spec.start.clone(),
+        f_star: app.preset.reference.as_ref().and_then(|r| r.f),
+    };
+    let problem = app.problem.clone();
+    let job_spec = basin_spec.clone();
+    let total = basin_spec.grid * basin_spec.grid;
+    state.basin_job = Some(Job::spawn(total, move |progress| {
+        explore::basins(&problem, &job_spec, progress)
+    }));
+    state.basin_pending = Some(basin_spec);
+    state.message = None;
+}
+
+impl ExploreState {
+    /// Whether neither job runs and both maps exist.
+    pub fn both_done(&self) -> bool {
+        self.sweep_job.is_none()
+            && self.basin_job.is_none()
+            && self.sweep.is_some()
+            && self.basins.is_some()
+    }
+
+    /// Whether the last start or job failed or was cancelled.
+    pub fn failed(&self) -> bool {
+        self.message.is_some()
+    }
+
+    /// Whether a job runs.
+    pub fn busy(&self) -> bool {
+        self.sweep_job.is_some() || self.basin_job.is_some()
+    }
 }
 
 /// The sweep map's window: hover for the numbers, click to use a cell.

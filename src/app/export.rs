@@ -1,7 +1,7 @@
 //! Saving the trajectory, the preset and a picture of the window — every
 //! file written whole or not at all.
 
-use super::BilevelApp;
+use super::{BilevelApp, explore_panel};
 use crate::atomic_file::{AtomicFile, write_atomic};
 use crate::preset::{Preset, ProblemSpec, View};
 use eframe::egui;
@@ -147,11 +147,20 @@ impl BilevelApp {
             self.report_write(&path, result);
         }
         let Some(job) = &self.screenshot else { return };
-        let (iterations, path) = (job.iterations, job.path.clone());
+        let (iterations, path, explore) = (job.iterations, job.path.clone(), job.explore);
         match self.screenshot_state {
             ShotState::Waiting => {
                 if self.runs_reached(iterations) && self.landscape.is_some() {
-                    self.screenshot_state = ShotState::Settling(Instant::now());
+                    // A map that failed or was cancelled says so on screen;
+                    // the picture is taken all the same.
+                    if explore && !self.explore.both_done() && !self.explore.failed() {
+                        if !self.explore.busy() {
+                            explore_panel::start_sweep(self);
+                            explore_panel::start_basins(self);
+                        }
+                    } else {
+                        self.screenshot_state = ShotState::Settling(Instant::now());
+                    }
                 }
                 ctx.request_repaint();
             }

@@ -72,6 +72,8 @@ pub struct ScreenshotJob {
     pub path: PathBuf,
     /// Iterations to run first.
     pub iterations: u64,
+    /// Also compute the basin map and the sweep first (and show both).
+    pub explore: bool,
     /// Set once the PNG is written (or failed): the outcome for the CLI.
     pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
 }
@@ -552,6 +554,8 @@ impl eframe::App for BilevelApp {
             .resizable(true)
             .default_size(330.0)
             .min_size(250.0)
+            // Wide content must wrap, not push the plots off the window.
+            .max_size(560.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     commands.extend(problem_panel::problem_ui(ui, self));

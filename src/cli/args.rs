@@ -20,6 +20,10 @@ pub struct Cli {
     /// Open the app, run --iterations N, save a PNG of the window here, exit.
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<std::path::PathBuf>,
+    /// With --screenshot: also compute the basin map (drawn under the
+    /// landscape) and the step-size sweep (its window) before the picture.
+    #[arg(long, requires = "screenshot")]
+    pub explore: bool,
 }
 
 /// The subcommands.

@@ -118,6 +118,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
             Some(ScreenshotJob {
                 path: path.clone(),
                 iterations: iterations as u64,
+                explore: cli.explore,
                 outcome: Default::default(),
             })
         }
