@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bilevel_lab::app::{BilevelApp, Launch, PresetSource, Settings};
-use bilevel_lab::method::{MethodKind, ParamValue};
+use bilevel_lab::method::{Method, MethodKind, ParamValue};
 use bilevel_lab::preset::{self, BUILTIN};
 use eframe::egui;
 use egui_kittest::Harness;
@@ -460,4 +460,17 @@ fn the_basin_map_and_the_sweep_run_off_the_ui_thread_and_show() {
     assert_eq!(h.state().sweep_cells().unwrap().len(), 24 * 24);
     h.run_steps(2);
     h.get_by_label("distance to the reference");
+    // Clicking a cell restarts the selected run with its two values.
+    let cell = h.state().sweep_cells().unwrap()[5 * 24 + 7].clone();
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::UseSweepCell {
+            first: ("alpha", cell.first),
+            second: ("step", cell.second),
+        });
+    h.run_steps(1);
+    let Method::PgdQp(m) = h.state().settings().runs[0].solver.method() else {
+        panic!("pgd-qp")
+    };
+    assert_eq!((m.alpha, m.step), (cell.first, cell.second));
+    assert_eq!(h.state().iteration(), 0, "restarted");
 }
