@@ -10,6 +10,7 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod atomic_file;
+pub mod bench;
 pub mod cli;
 pub mod diagnostics;
 pub mod explore;

@@ -40,6 +40,9 @@ pub enum Command {
     /// Run from a grid of start points over the view; one CSV row per start,
     /// classified by where it ends.
     Basins(Box<BasinsArgs>),
+    /// Measure the speed of the solver, the expression engine and the
+    /// landscape (medians of repetitions); see README "Performance".
+    Bench(BenchArgs),
     /// List the built-in presets.
     Presets,
     /// Print a synthetic-family preset generated from a seed.
@@ -219,6 +222,17 @@ pub struct BasinsArgs {
     /// Write one row per start here.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
+}
+
+/// Options of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Fewer iterations and repetitions (a rough figure in seconds).
+    #[arg(long)]
+    pub quick: bool,
+    /// End with one JSON object on the last line of standard output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `synthetic`.

@@ -1,0 +1,161 @@
+//! `bilevel-lab bench`: measured speed, as medians of repetitions. Timed
+//! assertions do not belong in tests; the figures are printed here.
+
+mod native;
+
+pub use native::B8Native;
+
+use crate::landscape::{self, Slice};
+use crate::method::{Run, RunConfig, SolverSettings};
+use crate::problem::Problem;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// One measured figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Its key (`iter_ns_native`, …).
+    pub key: &'static str,
+    /// What it measures.
+    pub what: &'static str,
+    /// The median of the repetitions.
+    pub median: f64,
+    /// Every repetition.
+    pub samples: Vec<f64>,
+    /// The target, in words.
+    pub target: String,
+    /// Whether the median meets the target (`None` where the target is
+    /// "as low as the arithmetic allows").
+    pub met: Option<bool>,
+}
+
+/// The median of `v` (mean of the two middle values for an even count).
+pub fn median(v: &[f64]) -> f64 {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if s.is_empty() {
+        return f64::NAN;
+    }
+    s.sort_by(f64::total_cmp);
+    let m = s.len() / 2;
+    if s.len() % 2 == 1 {
+        s[m]
+    } else {
+        0.5 * (s[m - 1] + s[m])
+    }
+}
+
+/// Nanoseconds per iteration of `config` on `problem` from `z0`, for
+/// `iterations` iterations, `reps` times.
+fn iteration_ns(
+    problem: Arc<dyn Problem>,
+    config: RunConfig,
+    z0: &[f64],
+    iterations: u64,
+    reps: usize,
+) -> Vec<f64> {
+    (0..reps)
+        .map(|_| {
+            let config = RunConfig {
+                iterations,
+                tolerance: None,
+                ..config
+            };
+            let mut run = Run::new(problem.clone(), config, z0.to_vec());
+            let start = Instant::now();
+            let mut sink = 0.0;
+            run.run_to_end(|r| sink += r.f);
+            let ns = start.elapsed().as_nanos() as f64 / (iterations + 1) as f64;
+            // Keep the records' use visible to the optimiser.
+            std::hint::black_box(sink);
+            ns
+        })
+        .collect()
+}
+
+/// Runs the solver-side figures (`quick` for fewer repetitions).
+pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
+    let (iterations, reps) = if quick { (20_000, 3) } else { (200_000, 7) };
+    let b8 = crate::preset::load_builtin("b08-mitsos-barton-3-17").map_err(|e| e.to_string())?;
+    let config = b8.solver.run_config();
+    let native: Arc<dyn Problem> = Arc::new(B8Native);
+    let native_ns = iteration_ns(native, config, &b8.start(), iterations, reps);
+    let expr_ns = iteration_ns(b8.problem.clone(), config, &b8.start(), iterations, reps);
+    let toy = crate::preset::load_builtin("synthetic20-convex").map_err(|e| e.to_string())?;
+    let toy_config = SolverSettings {
+        iterations,
+        ..toy.solver
+    }
+    .run_config();
+    let toy_ns = iteration_ns(
+        toy.problem.clone(),
+        toy_config,
+        &toy.start(),
+        iterations / 4,
+        reps,
+    );
+    let b12 = crate::preset::load_builtin("b12-mirrlees").map_err(|e| e.to_string())?;
+    let landscape_ms: Vec<f64> = (0..reps)
+        .map(|_| {
+            let slice = Slice {
+                ix: 0,
+                iy: 1,
+                base: b12.start(),
+                x: [0.0, 3.0],
+                y: [-2.0, 2.0],
+                resolution: 400,
+            };
+            let start = Instant::now();
+            let l = landscape::compute(&b12.problem, slice, 1e-3, landscape::default_threads());
+            std::hint::black_box(l.f_contours.len());
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let (n, e) = (median(&native_ns), median(&expr_ns));
+    Ok(vec![
+        Figure {
+            key: "iter_ns_native",
+            what: "ns per PGD-QP iteration, B8 hand-coded in Rust",
+            median: n,
+            samples: native_ns,
+            target: "as low as the arithmetic allows".into(),
+            met: None,
+        },
+        Figure {
+            key: "iter_ns_expr",
+            what: "ns per PGD-QP iteration, B8 from its preset (expression engine)",
+            median: e,
+            samples: expr_ns,
+            target: format!("≤ 3 × iter_ns_native = {:.0}", 3.0 * n),
+            met: Some(e <= 3.0 * n),
+        },
+        Figure {
+            key: "iter_ns_synthetic20",
+            what: "ns per PGD-QP iteration, 20-D convex synthetic toy",
+            median: median(&toy_ns),
+            samples: toy_ns.clone(),
+            target: "≤ 3000".into(),
+            met: Some(median(&toy_ns) <= 3000.0),
+        },
+        Figure {
+            key: "landscape_ms",
+            what: "ms for B12's 400 × 400 grids (f, g, ∂g/∂y, ∂²g/∂y², h) and all contours, all cores",
+            median: median(&landscape_ms),
+            samples: landscape_ms.clone(),
+            target: "≤ 100".into(),
+            met: Some(median(&landscape_ms) <= 100.0),
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
+        assert!(median(&[]).is_nan());
+        assert_eq!(median(&[f64::NAN, 1.0]), 1.0);
+    }
+}
