@@ -24,6 +24,10 @@ pub struct LowerGap {
     pub y_star: Vec<f64>,
     /// g(x, y) − g*(x) ≥ 0.
     pub gap: f64,
+    /// g at the local minimum the lower level reaches from y (Newton or
+    /// descent from y): `local − g_star > 0` means y sits in the basin of a
+    /// lower-level minimum that is not global, however small `gap` is.
+    pub local: f64,
 }
 
 /// The smallest eigenvalue of `∇²_yy g` at z: positive at a strict
@@ -47,19 +51,27 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], window: [f64; 2]) -> LowerGap
     let n = dims.n;
     let g_here = problem.g(z);
     let mut best = (g_here, z.get(n..).unwrap_or_default().to_vec());
-    let mut consider = |point: &[f64]| {
+    // The first candidate is y itself: its refinement is the local minimum.
+    let mut local = g_here;
+    let mut consider = |point: &[f64], first: bool| {
         let value = problem.g(point);
+        if first && value.is_finite() {
+            local = local.min(value);
+        }
         if value.is_finite() && value < best.0 {
             best = (value, point.get(n..).unwrap_or_default().to_vec());
         }
     };
     if dims.m == 1 {
-        for y in one_dimensional_candidates(problem, z, window) {
+        for (i, y) in one_dimensional_candidates(problem, z, window)
+            .into_iter()
+            .enumerate()
+        {
             let mut p = z.to_vec();
             if let Some(slot) = p.get_mut(n) {
                 *slot = newton(problem, z, y, window);
             }
-            consider(&p);
+            consider(&p, i == 0);
         }
     } else {
         let mut rng = SplitMix64::new(0x9a9);
@@ -70,13 +82,14 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], window: [f64; 2]) -> LowerGap
                     *v = window[0] + (window[1] - window[0]) * rng.uniform();
                 }
             }
-            consider(&descend(problem, p));
+            consider(&descend(problem, p), s == 0);
         }
     }
     LowerGap {
         g_star: best.0,
         y_star: best.1,
         gap: (g_here - best.0).max(0.0),
+        local: local.max(best.0),
     }
 }
 

@@ -41,14 +41,25 @@ fn warnings_fire_on_the_traps_and_not_on_good_runs() {
     let b12 = traps_of("b12-mirrlees", None);
     assert!(b12.contains(&Trap::LocalLowerMinimum), "{b12:?}");
     assert!(b12.contains(&Trap::BelowOptimum), "{b12:?}");
-    // B13: stalls where g_yy = 0 along ∇_y g with h ≈ 2.38 > 0 (and, far
-    // from the lower level, with f ≈ 0.017 below F* = 2).
+    // B13: stalls where g_yy = 0 along ∇_y g with h ≈ 2.38 > 0 (f ≈ 0.017
+    // is below F* = 2, but so far from the lower level that this says
+    // nothing more).
     let b13 = traps_of("b13-pl-nonconvex", None);
-    assert_eq!(b13, vec![Trap::SpuriousCritical, Trap::BelowOptimum]);
+    assert_eq!(b13, vec![Trap::SpuriousCritical]);
     // Good runs: none.
     assert_eq!(traps_of("b01-quadratic", None), vec![]);
     assert_eq!(traps_of("b02-synthetic-1d", None), vec![]);
     assert_eq!(traps_of("b08-mitsos-barton-3-17", None), vec![]);
+    // A run still creeping onto the right branch is not warned about: B8
+    // at k = 300 has h ≈ 4e-6, f just below F* and a gap of ≈ h/(2g_yy).
+    let p = preset("b08-mitsos-barton-3-17");
+    let mut config = p.solver.run_config();
+    config.iterations = 300;
+    let recent = tail(&p, p.start(), config);
+    assert_eq!(
+        diagnose(p.problem.as_ref(), &recent, [-1.0, 1.0], Some(0.1875)),
+        vec![]
+    );
     // A run that has not settled yet is not judged.
     let p = preset("b12-mirrlees");
     let mut config = p.solver.run_config();

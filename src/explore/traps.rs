@@ -118,8 +118,14 @@ pub fn diagnose(
     if h.sqrt() <= STATIONARY * (1.0 + g.abs()) {
         if lower_curvature(problem, z) < -1e-8 {
             out.push(Trap::LowerMaximum);
-        } else if lower_gap(problem, z, window).gap > 1e-6 * (1.0 + g.abs()) {
-            out.push(Trap::LocalLowerMinimum);
+        } else {
+            // Not global: the minimum y is heading to is worse than the
+            // global one (the gap of a point still creeping onto the global
+            // branch, about h/(2∇²_yy g), does not count).
+            let gap = lower_gap(problem, z, window);
+            if gap.local - gap.g_star > 1e-6 * (1.0 + g.abs()) {
+                out.push(Trap::LocalLowerMinimum);
+            }
         }
     } else {
         let mut grad_h = vec![0.0; z.len()];
@@ -129,9 +135,12 @@ pub fn diagnose(
             out.push(Trap::SpuriousCritical);
         }
     }
+    // Below F* by more than the remaining lower-level residual explains:
+    // a run converging onto the optimum approaches F* from below while
+    // ‖∇_y g‖ → 0, and is not warned about.
     let f = problem.f(z);
     if let Some(f_star) = f_star
-        && f < f_star - 1e-6 * (1.0 + f_star.abs())
+        && f < f_star - (1e-6 * (1.0 + f_star.abs())).max(10.0 * h.sqrt())
     {
         out.push(Trap::BelowOptimum);
     }
