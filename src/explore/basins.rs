@@ -2,7 +2,7 @@
 //! current method and parameters, classified by where it ends.
 
 use super::gap::lower_gap;
-use super::grid::{Progress, par_map, spaced};
+use super::grid::{Progress, par_map, run_cancellable, spaced};
 use super::traps::{Trap, diagnose};
 use crate::method::{Run, RunConfig, Status};
 use crate::problem::Problem;
@@ -107,14 +107,12 @@ pub fn basins(
         }
         let mut run = Run::new(problem.clone(), spec.config, z0.clone());
         let mut recent: VecDeque<Vec<f64>> = VecDeque::with_capacity(RECENT + 1);
-        let status = run
-            .run_to_end(|r| {
-                recent.push_back(r.z.clone());
-                if recent.len() > RECENT {
-                    recent.pop_front();
-                }
-            })
-            .clone();
+        let status = run_cancellable(&mut run, progress, |r| {
+            recent.push_back(r.z.clone());
+            if recent.len() > RECENT {
+                recent.pop_front();
+            }
+        });
         let end = recent.back().cloned().unwrap_or(z0);
         let f = problem.f(&end);
         let mut grad_g = vec![0.0; end.len()];

@@ -25,7 +25,8 @@ impl Progress {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    fn cancelled(&self) -> bool {
+    /// Whether the computation was asked to stop.
+    pub fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
     }
 }
@@ -63,11 +64,26 @@ pub fn par_map<T: Send>(
         }
     });
     let mut all = results.into_inner().ok()?;
-    if all.len() != n {
+    // A task cut short by the cancel may have returned a partial result.
+    if all.len() != n || progress.cancelled() {
         return None;
     }
     all.sort_by_key(|(i, _)| *i);
     Some(all.into_iter().map(|(_, t)| t).collect())
+}
+
+/// Runs `run` to its end in chunks, stopping early if `progress` is
+/// cancelled (so cancel and shutdown never wait for a long run), handing
+/// every record to `sink`.
+pub fn run_cancellable(
+    run: &mut crate::method::Run,
+    progress: &Progress,
+    mut sink: impl FnMut(&crate::method::Record),
+) -> crate::method::Status {
+    while !run.status().is_finished() && !progress.cancelled() {
+        run.advance(4096, &mut sink);
+    }
+    run.status().clone()
 }
 
 /// `count` points from `lo` to `hi`, evenly spaced on a log scale (both
@@ -102,6 +118,14 @@ mod tests {
         let p = Progress::default();
         p.stop();
         assert!(par_map(10, &p, |i| i).is_none());
+        // A long run stops at the next chunk once cancelled.
+        let b1 = crate::preset::load_builtin("b01-quadratic").unwrap();
+        let mut config = b1.solver.run_config();
+        config.iterations = 1_000_000_000;
+        let mut run = crate::method::Run::new(b1.problem.clone(), config, b1.start());
+        let status = run_cancellable(&mut run, &p, |_| {});
+        assert_eq!(status, crate::method::Status::Running);
+        assert_eq!(run.state().k, 0, "cancelled before the first chunk");
         let s = spaced(1e-3, 1.0, 4, true);
         assert!((s[1] - 1e-2).abs() < 1e-15 && (s[3] - 1.0).abs() < 1e-15);
     }

@@ -1,7 +1,7 @@
 //! The step-size sweep: a grid of two parameters of the current method,
 //! each cell one run of K iterations from the same start.
 
-use super::grid::{Progress, par_map, spaced};
+use super::grid::{Progress, par_map, run_cancellable, spaced};
 use crate::method::{MethodKind, ParamValue, Run, SolverSettings, Status};
 use crate::problem::Problem;
 use std::sync::Arc;
@@ -102,7 +102,7 @@ pub fn sweep(
         let (first, second) = (firsts[index / n], seconds[index % n]);
         let config = spec.cell_settings(first, second).run_config();
         let mut run = Run::new(problem.clone(), config, spec.start.clone());
-        let status = run.run_to_end(|_| {}).clone();
+        let status = run_cancellable(&mut run, progress, |_| {});
         let last = run.last_record();
         Cell {
             first,
