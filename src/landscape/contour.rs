@@ -59,9 +59,17 @@ pub struct Crossing {
 type EdgeId = (usize, usize, u8);
 
 /// The level set `{value = level}` as polylines of crossings.
+///
+/// Most cells of a grid are not crossed by a given level, so each cell first
+/// classifies its corners and only crossed cells compute crossings; the
+/// cost is one pass over the grid plus work proportional to the curve.
 pub fn contour(grid: &Grid, level: f64) -> Vec<Vec<Crossing>> {
     let mut crossings: HashMap<EdgeId, Crossing> = HashMap::new();
     let mut segments: Vec<(EdgeId, EdgeId)> = Vec::new();
+    let nx = grid.nx;
+    if nx < 2 || grid.ny < 2 || grid.values.len() < nx * grid.ny {
+        return Vec::new();
+    }
     let edge_crossing = |e: EdgeId| -> Option<Crossing> {
         let (i, j, dir) = e;
         let (i2, j2) = if dir == 0 { (i + 1, j) } else { (i, j + 1) };
@@ -78,32 +86,41 @@ pub fn contour(grid: &Grid, level: f64) -> Vec<Vec<Crossing>> {
             t,
         })
     };
-    for j in 0..grid.ny.saturating_sub(1) {
-        for i in 0..grid.nx.saturating_sub(1) {
-            let corners = [
-                grid.at(i, j),
-                grid.at(i + 1, j),
-                grid.at(i + 1, j + 1),
-                grid.at(i, j + 1),
-            ];
+    let rows = grid.values.chunks_exact(nx).take(grid.ny);
+    for (j, (low, high)) in rows.clone().zip(rows.skip(1)).enumerate() {
+        for (i, (l, h)) in low.windows(2).zip(high.windows(2)).enumerate() {
+            // Around the cell: bottom-left, bottom-right, top-right, top-left.
+            let corners = match (l, h) {
+                (&[a, b], &[d, c]) => [a, b, c, d],
+                _ => continue,
+            };
             if corners.iter().any(|v| !v.is_finite()) {
                 continue;
             }
-            // Edges in order around the cell: bottom, right, top, left.
+            let below = corners.map(|v| v < level);
+            if below.iter().all(|&b| b == below[0]) {
+                continue;
+            }
+            // Edges in order around the cell: bottom, right, top, left; an
+            // edge is crossed exactly when its two corners differ.
             let edges: [EdgeId; 4] = [(i, j, 0), (i + 1, j, 1), (i, j + 1, 0), (i, j, 1)];
-            let crossed: Vec<EdgeId> = edges
-                .iter()
-                .copied()
-                .filter(|e| {
-                    if let Some(c) = edge_crossing(*e) {
-                        crossings.insert(*e, c);
-                        true
-                    } else {
-                        false
-                    }
-                })
-                .collect();
-            match crossed.as_slice() {
+            let ends = [(0, 1), (1, 2), (3, 2), (0, 3)];
+            let mut crossed = [(0, 0, 0); 4];
+            let mut count = 0;
+            for (e, (p, q)) in edges.into_iter().zip(ends) {
+                if below[p] == below[q] {
+                    continue;
+                }
+                let Some(c) = crossings.get(&e).copied().or_else(|| edge_crossing(e)) else {
+                    continue;
+                };
+                crossings.insert(e, c);
+                if let Some(slot) = crossed.get_mut(count) {
+                    *slot = e;
+                    count += 1;
+                }
+            }
+            match crossed.get(..count).unwrap_or_default() {
                 [a, b] => segments.push((*a, *b)),
                 [a, b, c, d] => {
                     // Saddle: the centre value decides which pairs connect.

@@ -100,11 +100,6 @@ pub fn compute_grids(problem: &Arc<dyn Problem>, slice: &Slice, threads: usize) 
                 let mut z = slice.base.clone();
                 z.resize(len, 0.0);
                 let mut grad = vec![0.0; len];
-                let mut hv = vec![0.0; len];
-                let mut e = vec![0.0; dims.m];
-                if let Some(slot) = e.get_mut(lower) {
-                    *slot = 1.0;
-                }
                 for (k, node) in chunk.iter_mut().enumerate() {
                     let index = chunk_index * rows_per * res + k;
                     let p = blank.node(index % res, index / res);
@@ -115,12 +110,16 @@ pub fn compute_grids(problem: &Arc<dyn Problem>, slice: &Slice, threads: usize) 
                         *v = p[1];
                     }
                     let f = problem.f(&z);
-                    let g = problem.grad_g(&z, &mut grad);
-                    let y_block = grad.get(dims.n..).unwrap_or_default();
-                    let h: f64 = y_block.iter().map(|a| a * a).sum();
-                    let gy = grad.get(slice.iy).copied().unwrap_or(f64::NAN);
-                    problem.hvp_g(&z, &e, &mut hv);
-                    let gyy = hv.get(slice.iy).copied().unwrap_or(f64::NAN);
+                    let [g, gy, gyy] = problem.g_along_y(&z, lower);
+                    // With one lower-level variable h is (∂g/∂y)²; otherwise
+                    // it needs the whole y block of ∇g.
+                    let h = if dims.m == 1 {
+                        gy * gy
+                    } else {
+                        problem.grad_g(&z, &mut grad);
+                        let y_block = grad.get(dims.n..).unwrap_or_default();
+                        y_block.iter().map(|a| a * a).sum()
+                    };
                     *node = [f, g, gy, gyy, h];
                 }
             });
@@ -154,7 +153,7 @@ pub fn quantile_levels(grid: &Grid, count: usize) -> Vec<f64> {
     if finite.is_empty() {
         return Vec::new();
     }
-    finite.sort_by(f64::total_cmp);
+    finite.sort_unstable_by(f64::total_cmp);
     let mut levels: Vec<f64> = (0..count)
         .filter_map(|k| {
             let q = (k as f64 + 0.5) / count as f64;
@@ -246,7 +245,8 @@ pub fn global_branch(g: &Grid) -> Vec<Vec<[f64; 2]>> {
     pieces
 }
 
-/// Contours and the stationary set from grids.
+/// Contours and the stationary set from grids. The contours of f and of g
+/// are traced on threads of their own beside the rest.
 pub fn assemble(slice: Slice, grids: Grids, eps: f64) -> Landscape {
     let levels = |grid: &Grid| -> Vec<(f64, Vec<Vec<[f64; 2]>>)> {
         quantile_levels(grid, LEVELS)
@@ -259,12 +259,28 @@ pub fn assemble(slice: Slice, grids: Grids, eps: f64) -> Landscape {
             })
             .collect()
     };
+    let (f_contours, g_contours, stationary, boundary, global) = std::thread::scope(|scope| {
+        let f = scope.spawn(|| levels(&grids.f));
+        let g = scope.spawn(|| levels(&grids.g));
+        let stationary = stationary_pieces(&grids);
+        let boundary: Vec<Vec<[f64; 2]>> = contour(&grids.h, eps).into_iter().map(points).collect();
+        let global = global_branch(&grids.g);
+        // A panic in a contour thread is a bug; the landscape then lacks
+        // those contours rather than taking the app down.
+        (
+            f.join().unwrap_or_default(),
+            g.join().unwrap_or_default(),
+            stationary,
+            boundary,
+            global,
+        )
+    });
     Landscape {
-        f_contours: levels(&grids.f),
-        g_contours: levels(&grids.g),
-        stationary: stationary_pieces(&grids),
-        boundary: contour(&grids.h, eps).into_iter().map(points).collect(),
-        global_branch: global_branch(&grids.g),
+        f_contours,
+        g_contours,
+        stationary,
+        boundary,
+        global_branch: global,
         eps,
         slice,
         grids,

@@ -200,6 +200,23 @@ impl Problem for ExprProblem {
         });
     }
 
+    fn g_along_y(&self, z: &[f64], j: usize) -> [f64; 3] {
+        // One hyper-dual pass with ε₁ = ε₂ = e_(n+j): value, first and
+        // second derivative along that coordinate at once.
+        let i = self.dims.n + j;
+        if j >= self.dims.m {
+            return [self.g.eval(z), f64::NAN, f64::NAN];
+        }
+        with_args(z.len(), HyperDual64::from(0.0), |args| {
+            for (k, (a, &zk)) in args.iter_mut().zip(z).enumerate() {
+                let seed = if k == i { 1.0 } else { 0.0 };
+                *a = HyperDual64::new(zk, seed, seed, 0.0);
+            }
+            let d = self.g.eval(args);
+            [d.re, d.eps1, d.eps1eps2]
+        })
+    }
+
     fn hess_g(&self, z: &[f64]) -> DMatrix<f64> {
         let len = z.len();
         let mut hess = DMatrix::zeros(len, len);

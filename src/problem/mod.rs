@@ -53,6 +53,24 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
     /// The full Hessian of g, `(n+m) × (n+m)`, for diagnostics in low
     /// dimension.
     fn hess_g(&self, z: &[f64]) -> DMatrix<f64>;
+
+    /// g, ∂g/∂y_j and ∂²g/∂y_j² at z, along lower-level coordinate `j`
+    /// (NaN for a `j` past the y block). Landscapes call this once per grid
+    /// node, so problems that can get all three in one pass override it.
+    fn g_along_y(&self, z: &[f64], j: usize) -> [f64; 3] {
+        let dims = self.dims();
+        let mut grad = vec![0.0; dims.total()];
+        let g = self.grad_g(z, &mut grad);
+        let mut e = vec![0.0; dims.m];
+        let Some(slot) = e.get_mut(j) else {
+            return [g, f64::NAN, f64::NAN];
+        };
+        *slot = 1.0;
+        let mut hv = vec![0.0; dims.total()];
+        self.hvp_g(z, &e, &mut hv);
+        let at = |v: &[f64]| v.get(dims.n + j).copied().unwrap_or(f64::NAN);
+        [g, at(&grad), at(&hv)]
+    }
 }
 
 /// The lower-level blocks of a full Hessian of g: (`∇²_xy g` as n × m,

@@ -74,6 +74,22 @@ pub(crate) fn check_derivatives(p: &dyn Problem, z: &[f64], tol: f64) {
         );
     }
     assert!((&hess - hess.transpose()).amax() < 1e-12);
+    // Along each lower-level coordinate: the same numbers as ∇g and ∇²g.
+    for j in 0..dims.m {
+        let [g, gy, gyy] = p.g_along_y(z, j);
+        let i = dims.n + j;
+        assert!((g - p.g(z)).abs() <= 1e-14 * (1.0 + g.abs()));
+        assert!(
+            (gy - gg[i]).abs() <= 1e-12 * (1.0 + gy.abs()),
+            "g_along_y ∂g"
+        );
+        let exact = hess[(i, i)];
+        assert!(
+            (gyy - exact).abs() <= 1e-10 * (1.0 + exact.abs()),
+            "g_along_y ∂²g: {gyy} vs {exact}"
+        );
+    }
+    assert!(p.g_along_y(z, dims.m)[1].is_nan());
 }
 
 #[test]
