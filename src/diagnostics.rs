@@ -19,6 +19,9 @@ pub fn implicit_hypergradient_norm(
     if dims.total() > HYPERGRADIENT_MAX_DIM {
         return None;
     }
+    if dims.m == 1 {
+        return scalar_lower_level(problem, z, grad_f);
+    }
     let (xy, yy) = hessian_blocks(&problem.hess_g(z), dims);
     let svd = yy.clone().svd(false, false);
     let max = svd.singular_values.max();
@@ -30,6 +33,32 @@ pub fn implicit_hypergradient_norm(
     let gy = nalgebra::DVector::from_column_slice(grad_f.get(dims.n..)?);
     let w = yy.lu().solve(&gy)?;
     let norm = (gx - xy * w).norm();
+    norm.is_finite().then_some(norm)
+}
+
+/// The same with one lower-level variable, from one Hessian-vector product:
+/// `∇²g·(0, 1)` is (∇²_xy g, ∂²g/∂y²), and a 1 × 1 block is singular
+/// (or badly conditioned) only where it is zero. This runs for every
+/// streamed iteration, so it avoids the general path's matrices.
+fn scalar_lower_level(problem: &dyn Problem, z: &[f64], grad_f: &[f64]) -> Option<f64> {
+    const MAX_N: usize = HYPERGRADIENT_MAX_DIM;
+    let n = problem.dims().n;
+    let mut column = [0.0; MAX_N];
+    let column = column.get_mut(..n + 1)?;
+    problem.hvp_g(z, &[1.0], column);
+    let (xy, yy) = column.split_at(n);
+    let yy = *yy.first()?;
+    if !(yy.is_finite() && yy != 0.0) {
+        return None;
+    }
+    let w = grad_f.get(n)? / yy;
+    let gx = grad_f.get(..n)?;
+    let norm = gx
+        .iter()
+        .zip(xy)
+        .map(|(g, c)| (g - c * w).powi(2))
+        .sum::<f64>()
+        .sqrt();
     norm.is_finite().then_some(norm)
 }
 
@@ -69,5 +98,38 @@ mod tests {
         let mut gf = [0.0; 3];
         p.grad_f(&[1.0, 1.0, 0.0], &mut gf);
         assert_eq!(implicit_hypergradient_norm(&p, &[1.0, 1.0, 0.0], &gf), None);
+    }
+
+    #[test]
+    fn one_lower_variable_agrees_with_the_general_formula() {
+        // Two upper variables, one lower; the general path through the full
+        // Hessian, written out here, must give the same number.
+        let p = ExprProblem::new(
+            &["a".into(), "b".into()],
+            &["y".into()],
+            "sin(a)*y + b^2*y^2 + a*b",
+            "y^4/4 + (a - b)*y^2 + a*b*y + exp(0.3*y)",
+            &[],
+        )
+        .unwrap();
+        for z in [[0.3, -0.7, 1.1], [1.5, 0.2, -0.4], [-0.9, 0.8, 0.05]] {
+            let mut gf = [0.0; 3];
+            p.grad_f(&z, &mut gf);
+            let hess = p.hess_g(&z);
+            let w = gf[2] / hess[(2, 2)];
+            let general =
+                ((gf[0] - hess[(0, 2)] * w).powi(2) + (gf[1] - hess[(1, 2)] * w).powi(2)).sqrt();
+            let fast = implicit_hypergradient_norm(&p, &z, &gf).unwrap();
+            assert!(
+                (fast - general).abs() <= 1e-12 * (1.0 + general),
+                "{fast} vs {general}"
+            );
+        }
+        // ∂²g/∂y² = 0: undefined.
+        let flat = ExprProblem::new(&["x".into()], &["y".into()], "x + y", "x*y", &[]).unwrap();
+        assert_eq!(
+            implicit_hypergradient_norm(&flat, &[1.0, 2.0], &[1.0, 1.0]),
+            None
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod atomic_file;
 pub mod bench;
 pub mod cli;
 pub mod diagnostics;
+pub mod envelope;
 pub mod explore;
 pub mod expr;
 pub mod landscape;

@@ -2,11 +2,13 @@
 //! it is tested headless). Events of a run id that is no longer current are
 //! ignored, so nothing from a reset run is ever drawn.
 
+use crate::envelope::Envelope;
 use crate::explore::{LowerGap, Trap, diagnose, lower_curvature, lower_gap};
 use crate::method::{OracleCounts, Record, RunConfig, Status};
 use crate::problem::Problem;
 use crate::runner::{Event, Frames, RunId};
 use std::collections::VecDeque;
+use std::ops::Range;
 
 /// Samples kept per run before the history is thinned; the latest record
 /// is always kept in full beside it.
@@ -41,8 +43,57 @@ pub enum RunState {
     Failed(String),
 }
 
+/// Samples of a zoomed-in range drawn one by one rather than as extremes.
+pub const RAW_LIMIT: usize = 2048;
+
+/// A per-iteration quantity of the history that plots draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// f.
+    F,
+    /// h = ‖∇_y g‖².
+    H,
+    /// λ.
+    Lambda,
+    /// ‖Δ‖.
+    Delta,
+    /// The KKT residual.
+    Kkt,
+    /// The implicit hypergradient norm.
+    Hypergradient,
+    /// Coordinate `i` of z.
+    Coordinate(usize),
+}
+
+impl Column {
+    /// The quantities every history summarises besides the coordinates.
+    const SCALARS: [Column; 6] = [
+        Column::F,
+        Column::H,
+        Column::Lambda,
+        Column::Delta,
+        Column::Kkt,
+        Column::Hypergradient,
+    ];
+
+    /// Its place among a history's envelopes.
+    fn slot(self) -> usize {
+        match self {
+            Column::F => 0,
+            Column::H => 1,
+            Column::Lambda => 2,
+            Column::Delta => 3,
+            Column::Kkt => 4,
+            Column::Hypergradient => 5,
+            Column::Coordinate(i) => 6 + i,
+        }
+    }
+}
+
 /// Per-iteration series of one run: the solver's columns, thinned by
-/// `stride` when long.
+/// `stride` when long, each with a min/max [`Envelope`] kept up to date as
+/// samples arrive, so a frame draws a bounded number of points however long
+/// the run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     /// Point dimension n + m.
@@ -51,6 +102,8 @@ pub struct History {
     pub stride: u64,
     /// The kept iterations, in columns.
     pub series: Frames,
+    /// One envelope per [`Column`]: the scalars, then the coordinates.
+    envelopes: Vec<Envelope>,
 }
 
 impl std::ops::Deref for History {
@@ -67,7 +120,67 @@ impl History {
             dim,
             stride: 1,
             series: Frames::default(),
+            envelopes: Vec::new(),
         }
+    }
+
+    /// A history of points of dimension `dim` holding `frames`, summarised
+    /// (no thinning).
+    pub fn from_frames(dim: usize, frames: &Frames) -> Self {
+        let mut h = Self::new(dim);
+        h.append(frames, usize::MAX);
+        h
+    }
+
+    /// The value of `column` at sample `s` (NaN past the end).
+    pub fn value(&self, column: Column, s: usize) -> f64 {
+        let of = |v: &Vec<f64>| v.get(s).copied().unwrap_or(f64::NAN);
+        match column {
+            Column::F => of(&self.series.f),
+            Column::H => of(&self.series.h),
+            Column::Lambda => of(&self.series.lambda),
+            Column::Delta => of(&self.series.delta_norm),
+            Column::Kkt => of(&self.series.kkt),
+            Column::Hypergradient => of(&self.series.hypergradient),
+            Column::Coordinate(i) if i < self.dim => self.coordinate(s, i),
+            Column::Coordinate(_) => f64::NAN,
+        }
+    }
+
+    /// The samples of `column` to draw, in order: every sample in `detail`
+    /// (the range a zoomed plot shows) when it holds at most [`RAW_LIMIT`],
+    /// and each envelope bucket's extremes elsewhere. With `positive`, only
+    /// positive values (a log axis). Costs O(buckets + RAW_LIMIT), not
+    /// O(samples).
+    pub fn drawable(&self, column: Column, detail: Range<usize>, positive: bool) -> Vec<usize> {
+        let value = |s: usize| self.value(column, s);
+        match self.envelopes.get(column.slot()) {
+            Some(e) if e.len() == self.len() => e.indices(detail, RAW_LIMIT, positive, value),
+            // Not summarised (a history built by hand): every sample.
+            _ => (0..self.len())
+                .filter(|&s| value(s).is_finite() && (!positive || value(s) > 0.0))
+                .collect(),
+        }
+    }
+
+    /// Brings every envelope up to the kept samples (from scratch when
+    /// `rebuild`: after thinning or a replaced last sample).
+    fn summarise(&mut self, rebuild: bool) {
+        let columns = Column::SCALARS.len() + self.dim;
+        if rebuild || self.envelopes.len() != columns {
+            self.envelopes = vec![Envelope::default(); columns];
+        }
+        let len = self.len();
+        let mut envelopes = std::mem::take(&mut self.envelopes);
+        let coordinates = (0..self.dim).map(Column::Coordinate);
+        for (column, envelope) in Column::SCALARS
+            .into_iter()
+            .chain(coordinates)
+            .zip(envelopes.iter_mut())
+        {
+            envelope.extend(len, |s| self.value(column, s));
+        }
+        self.envelopes = envelopes;
     }
 
     /// Coordinate `index` of sample `s`.
@@ -88,6 +201,7 @@ impl History {
     }
 
     fn append(&mut self, frames: &Frames, capacity: usize) {
+        let mut rebuild = false;
         for i in 0..frames.len() {
             let Some(&k) = frames.k.get(i) else { break };
             if k % self.stride != 0 {
@@ -97,15 +211,18 @@ impl History {
             // parameters: that record replaces the old one.
             if self.series.k.last() == Some(&k) {
                 self.series.pop(self.dim);
+                rebuild = true;
             }
             if self.series.len() >= capacity {
                 self.thin();
+                rebuild = true;
                 if k % self.stride != 0 {
                     continue;
                 }
             }
             self.series.push_from(frames, i, self.dim);
         }
+        self.summarise(rebuild);
     }
 
     /// Keeps every other sample (those at multiples of the doubled stride).

@@ -499,3 +499,13 @@ fn sweep_and_basins_write_one_row_per_cell_and_summarise() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_memory_figure_runs_in_a_process_of_its_own() {
+    // What `bench` runs to measure rss_mb_1e7, with a short run.
+    let out = run(&["bench", "--rss-child", "2000"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mb: f64 = stdout.trim().parse().expect("one number");
+    assert!(mb > 1.0 && mb < 1e5, "{mb}");
+}

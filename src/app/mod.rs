@@ -500,7 +500,8 @@ impl BilevelApp {
     }
 
     /// Whether every run has reached `iterations` or finished.
-    fn runs_reached(&self, iterations: u64) -> bool {
+    /// Whether every run has ended or reached iteration `iterations`.
+    pub fn runs_reached(&self, iterations: u64) -> bool {
         self.session
             .runs
             .iter()
@@ -541,48 +542,7 @@ impl eframe::App for BilevelApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.drain_events();
-        self.diagnose_runs();
-        self.explore.poll(&self.ctx, &self.problem);
-        self.receive_landscape();
-        self.poll_dialogs();
-        let mut commands = Vec::new();
-        egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
-        egui::Panel::bottom("status")
-            .show(ui, |ui| commands.extend(status_bar::status_ui(ui, self)));
-        egui::Panel::left("controls")
-            .resizable(true)
-            .default_size(330.0)
-            .min_size(250.0)
-            // Wide content must wrap, not push the plots off the window.
-            .max_size(560.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    commands.extend(problem_panel::problem_ui(ui, self));
-                    ui.separator();
-                    commands.extend(method_panel::method_ui(ui, self));
-                    ui.separator();
-                    compare_panel::compare_ui(ui, self);
-                    ui.separator();
-                    commands.extend(explore_panel::explore_ui(ui, self));
-                });
-            });
-        egui::CentralPanel::default().show(ui, |ui| {
-            let total = ui.available_height();
-            let residual_height = (total * 0.34).clamp(140.0, 360.0);
-            let landscape_height = (total - residual_height - 8.0).max(120.0);
-            commands.extend(landscape_plot::landscape_ui(ui, self, landscape_height));
-            residual_plot::residual_ui(ui, self);
-        });
-        for command in commands {
-            self.run_command(command);
-        }
-        self.request_landscape();
-        self.screenshot_step(ui.ctx());
-        if self.playing && self.session.any_live() {
-            // The solver wakes us when frames arrive; this is only a floor.
-            ui.ctx().request_repaint_after(Duration::from_millis(100));
-        }
+        self.show(ui);
     }
 
     fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
@@ -651,6 +611,56 @@ pub fn launch(launch: Launch) -> Result<(), String> {
             None => Err("the window closed before the screenshot was taken".into()),
         },
         None => Ok(()),
+    }
+}
+
+impl BilevelApp {
+    /// One frame of the whole window: applies what the solver sent, then
+    /// draws every panel and runs the commands they return. `eframe`'s
+    /// `App::ui` calls this; the bench calls it on a headless context.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.drain_events();
+        self.diagnose_runs();
+        self.explore.poll(&self.ctx, &self.problem);
+        self.receive_landscape();
+        self.poll_dialogs();
+        let mut commands = Vec::new();
+        egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
+        egui::Panel::bottom("status")
+            .show(ui, |ui| commands.extend(status_bar::status_ui(ui, self)));
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(330.0)
+            .min_size(250.0)
+            // Wide content must wrap, not push the plots off the window.
+            .max_size(560.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    commands.extend(problem_panel::problem_ui(ui, self));
+                    ui.separator();
+                    commands.extend(method_panel::method_ui(ui, self));
+                    ui.separator();
+                    compare_panel::compare_ui(ui, self);
+                    ui.separator();
+                    commands.extend(explore_panel::explore_ui(ui, self));
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let total = ui.available_height();
+            let residual_height = (total * 0.34).clamp(140.0, 360.0);
+            let landscape_height = (total - residual_height - 8.0).max(120.0);
+            commands.extend(landscape_plot::landscape_ui(ui, self, landscape_height));
+            residual_plot::residual_ui(ui, self);
+        });
+        for command in commands {
+            self.run_command(command);
+        }
+        self.request_landscape();
+        self.screenshot_step(ui.ctx());
+        if self.playing && self.session.any_live() {
+            // The solver wakes us when frames arrive; this is only a floor.
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
     }
 }
 

@@ -4,13 +4,10 @@
 
 use super::settings::XAxis;
 use super::{BilevelApp, theme};
-use crate::session::{History, RunTrace};
+use crate::session::{Column, History, RunTrace};
 use eframe::egui;
 use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot};
-
-/// Most points per drawn series; longer ones are reduced to the minimum and
-/// maximum of each bucket, so spikes survive.
-const MAX_POINTS: usize = 3_000;
+use std::ops::Range;
 
 /// The horizontal position of sample `s` on `axis`.
 fn abscissa(h: &History, s: usize, axis: XAxis) -> Option<f64> {
@@ -21,42 +18,55 @@ fn abscissa(h: &History, s: usize, axis: XAxis) -> Option<f64> {
     }
 }
 
-/// (x, value) pairs of a series against `axis`, log10 of the value if
-/// `log`; points that cannot be drawn (non-finite, or ≤ 0 on a log axis)
-/// are left out.
-pub fn series_points(h: &History, values: &[f64], log: bool, axis: XAxis) -> Vec<[f64; 2]> {
-    let value = |s: usize| -> Option<[f64; 2]> {
-        let v = *values.get(s)?;
-        let k = abscissa(h, s, axis)?;
-        let y = if log {
-            (v > 0.0).then(|| v.log10())?
-        } else {
-            v
-        };
-        y.is_finite().then_some([k, y])
-    };
-    let len = values.len().min(h.len());
-    if len <= MAX_POINTS {
-        return (0..len).filter_map(value).collect();
-    }
-    let buckets = MAX_POINTS / 2;
-    let size = len.div_ceil(buckets);
-    let mut out = Vec::with_capacity(MAX_POINTS + 2);
-    for start in (0..len).step_by(size) {
-        let pts: Vec<[f64; 2]> = (start..(start + size).min(len)).filter_map(value).collect();
-        let lo = pts.iter().min_by(|a, b| a[1].total_cmp(&b[1]));
-        let hi = pts.iter().max_by(|a, b| a[1].total_cmp(&b[1]));
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            // In iteration order, so the line does not double back.
-            if lo[0] <= hi[0] {
-                out.extend([*lo, *hi]);
+/// The samples whose abscissa lies in `view` (every axis grows with the
+/// sample index, so this is a binary search).
+pub fn samples_in(h: &History, view: [f64; 2], axis: XAxis) -> Range<usize> {
+    let before = |x: f64| {
+        let (mut lo, mut hi) = (0, h.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if abscissa(h, mid, axis).is_some_and(|a| a < x) {
+                lo = mid + 1;
             } else {
-                out.extend([*hi, *lo]);
+                hi = mid;
             }
         }
-    }
-    out
+        lo
+    };
+    let start = before(view[0]);
+    start..before(view[1]).max(start)
 }
+
+/// (x, value) pairs of a column against `axis`, log10 of the value if
+/// `log`; points that cannot be drawn (non-finite, or ≤ 0 on a log axis)
+/// are left out. Long series are drawn as the extremes of their envelope
+/// buckets, except in `detail` (the samples a zoomed-in view shows), which
+/// is drawn sample by sample when short enough; either way the cost does
+/// not grow with the length of the run.
+pub fn series_points(
+    h: &History,
+    column: Column,
+    log: bool,
+    axis: XAxis,
+    detail: Range<usize>,
+) -> Vec<[f64; 2]> {
+    h.drawable(column, detail, log)
+        .into_iter()
+        .filter_map(|s| {
+            let v = h.value(column, s);
+            let y = if log { v.log10() } else { v };
+            Some([abscissa(h, s, axis)?, y]).filter(|p| p[1].is_finite())
+        })
+        .collect()
+}
+
+/// Where the plots' shared horizontal view was last frame (None until one
+/// was drawn), kept in egui's memory.
+fn last_view(ui: &egui::Ui) -> Option<[f64; 2]> {
+    ui.ctx().data(|d| d.get_temp(egui::Id::unique(VIEW_KEY)))
+}
+
+const VIEW_KEY: &str = "residual-view";
 
 /// Where the rate guides pass: the KKT residual (log10) at the sample a
 /// tenth of the way through the kept history (at least iteration 1).
@@ -130,16 +140,18 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let link = egui::Id::unique(axis.label());
     let f_star = app.preset.reference.as_ref().and_then(|r| r.f);
     let traces = app.problem.dims().total() > 2;
-    ui.columns(if traces { 3 } else { 2 }, |cols| {
+    let view = last_view(ui);
+    let detail = |h: &History| view.map_or(0..0, |v| samples_in(h, v, axis));
+    let shown = ui.columns(if traces { 3 } else { 2 }, |cols| {
         let (left, right, third) = match cols {
             [a, b] => (a, b, None),
             [a, b, c] => (a, b, Some(c)),
-            _ => return,
+            _ => return None,
         };
         if let Some(ui) = third {
-            coordinate_traces(ui, app, height, link, axis);
+            coordinate_traces(ui, app, height, link, axis, view);
         }
-        iteration_plot("f-plot", height, link, "f", axis).show(left, |plot| {
+        let f_plot = iteration_plot("f-plot", height, link, "f", axis).show(left, |plot| {
             if let Some(f) = f_star {
                 plot.hline(
                     HLine::new("F* (reference)", f)
@@ -152,7 +164,7 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 plot.line(
                     Line::new(
                         format!("f, run {}", run.slot + 1),
-                        series_points(h, &h.f, false, axis),
+                        series_points(h, Column::F, false, axis, detail(h)),
                     )
                     .color(theme::run_color(run.slot)),
                 );
@@ -194,14 +206,18 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 for (i, run) in app.session.runs.iter().enumerate() {
                     let h = &run.history;
                     let selected = i == app.selected;
-                    let all: [(bool, &str, &Vec<f64>); 5] = [
-                        (series.h, "h = ‖∇_y g‖²", &h.h),
-                        (series.delta, "‖Δ‖", &h.delta_norm),
-                        (series.lambda, "λ", &h.lambda),
-                        (series.kkt, "KKT ‖Δ‖² + h", &h.kkt),
-                        (series.hypergradient, "hypergradient norm", &h.hypergradient),
+                    let all: [(bool, &str, Column); 5] = [
+                        (series.h, "h = ‖∇_y g‖²", Column::H),
+                        (series.delta, "‖Δ‖", Column::Delta),
+                        (series.lambda, "λ", Column::Lambda),
+                        (series.kkt, "KKT ‖Δ‖² + h", Column::Kkt),
+                        (
+                            series.hypergradient,
+                            "hypergradient norm",
+                            Column::Hypergradient,
+                        ),
                     ];
-                    for (j, (on, name, values)) in all.into_iter().enumerate() {
+                    for (j, (on, name, column)) in all.into_iter().enumerate() {
                         // Other runs: only their KKT residual, dashed, in their colour.
                         if !on || (!selected && j != 3) {
                             continue;
@@ -216,8 +232,8 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                         } else {
                             format!("{name}, run {}", run.slot + 1)
                         };
-                        let mut line =
-                            Line::new(label, series_points(h, values, true, axis)).color(color);
+                        let points = series_points(h, column, true, axis, detail(h));
+                        let mut line = Line::new(label, points).color(color);
                         if !selected {
                             line = line.style(LineStyle::dashed_loose());
                         }
@@ -225,7 +241,13 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                     }
                 }
             });
+        let bounds = f_plot.transform.bounds();
+        Some([bounds.min()[0], bounds.max()[0]])
     });
+    if let Some(view) = shown.filter(|v| v[0].is_finite() && v[1].is_finite()) {
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(egui::Id::unique(VIEW_KEY), view));
+    }
 }
 
 /// Every coordinate of the selected run against the iteration (problems
@@ -236,16 +258,17 @@ fn coordinate_traces(
     height: f32,
     link: egui::Id,
     axis: XAxis,
+    view: Option<[f64; 2]>,
 ) {
     let names = app.problem.variable_names();
     let Some(run) = app.session.runs.get(app.selected) else {
         return;
     };
     let h = &run.history;
+    let detail = view.map_or(0..0, |v| samples_in(h, v, axis));
     let many = names.len() > 8;
     iteration_plot("coordinate-plot", height, link, "coordinates", axis).show(ui, |plot| {
         for (i, name) in names.iter().enumerate() {
-            let values: Vec<f64> = (0..h.len()).map(|s| h.coordinate(s, i)).collect();
             let shown = i == app.settings.axis_x || i == app.settings.axis_y;
             let upper = i < app.problem.dims().n;
             let color = if upper {
@@ -265,13 +288,16 @@ fn coordinate_traces(
                 name.clone()
             };
             plot.line(
-                Line::new(label, series_points(h, &values, false, axis))
-                    .color(if shown {
-                        color
-                    } else {
-                        color.gamma_multiply(0.45)
-                    })
-                    .width(if shown { 2.0 } else { 1.0 }),
+                Line::new(
+                    label,
+                    series_points(h, Column::Coordinate(i), false, axis, detail.clone()),
+                )
+                .color(if shown {
+                    color
+                } else {
+                    color.gamma_multiply(0.45)
+                })
+                .width(if shown { 2.0 } else { 1.0 }),
             );
         }
     });
@@ -295,31 +321,74 @@ mod tests {
         assert!(((a[1] - b[1]) / (b[0].log10() - a[0].log10()) - 2.0 / 3.0).abs() < 1e-12);
     }
 
+    /// A history of `n` samples of dim 1 whose f column is `f`, summarised
+    /// as the app's is.
+    fn history(f: Vec<f64>) -> History {
+        let mut frames = crate::runner::Frames::default();
+        for (k, v) in f.iter().enumerate() {
+            frames.k.push(k as u64);
+            frames.z.push(0.0);
+            frames.f.push(*v);
+            for c in [
+                &mut frames.h,
+                &mut frames.lambda,
+                &mut frames.delta_norm,
+                &mut frames.kkt,
+                &mut frames.hypergradient,
+            ] {
+                c.push(1.0);
+            }
+            frames.active.push(false);
+            frames.calls.push(3 * k as u64);
+            frames.seconds.push(k as f64 * 1e-6);
+        }
+        History::from_frames(1, &frames)
+    }
+
     #[test]
     fn long_series_keep_their_extremes_and_skip_what_a_log_axis_cannot_show() {
         let n = 100_000;
-        let mut h = History {
-            dim: 1,
-            stride: 1,
-            ..History::default()
-        };
-        h.series.k = (0..n as u64).collect();
         let mut values: Vec<f64> = (0..n).map(|i| 1.0 + (i % 7) as f64).collect();
         values[54_321] = 1e9; // a spike
         values[10] = -1.0; // not drawable on a log axis
         values[11] = f64::NAN;
-        let pts = series_points(&h, &values, true, XAxis::Iterations);
-        assert!(pts.len() <= MAX_POINTS + 2);
+        let h = history(values);
+        let pts = series_points(&h, Column::F, true, XAxis::Iterations, 0..0);
+        assert!(pts.len() <= 2 * crate::envelope::DEFAULT_BUCKETS);
         assert!(pts.iter().any(|p| p[1] == 9.0), "the spike survives");
         assert!(pts.iter().all(|p| p[1].is_finite()));
         assert!(pts.windows(2).all(|w| w[0][0] <= w[1][0]), "in order");
-        let mut three = History {
-            dim: 1,
-            stride: 1,
-            ..History::default()
-        };
-        three.series.k = vec![0, 1, 2];
-        let short = series_points(&three, &[1.0, -2.0, 3.0], false, XAxis::Iterations);
+        let short = series_points(
+            &history(vec![1.0, -2.0, 3.0]),
+            Column::F,
+            false,
+            XAxis::Iterations,
+            0..0,
+        );
         assert_eq!(short, vec![[0.0, 1.0], [1.0, -2.0], [2.0, 3.0]]);
+    }
+
+    #[test]
+    fn a_zoomed_view_draws_every_sample_it_shows_on_any_axis() {
+        let h = history((0..200_000).map(|i| (i as f64 * 0.01).sin()).collect());
+        for (axis, view) in [
+            (XAxis::Iterations, [1000.0, 1999.5]),
+            (XAxis::OracleCalls, [3000.0, 5998.0]),
+            (XAxis::Seconds, [1000e-6, 1999.5e-6]),
+        ] {
+            let range = samples_in(&h, view, axis);
+            assert_eq!(range, 1000..2000, "{axis:?}");
+            let pts = series_points(&h, Column::F, false, axis, range);
+            let inside = pts
+                .iter()
+                .filter(|p| p[0] >= view[0] && p[0] <= view[1])
+                .count();
+            assert_eq!(inside, 1000, "{axis:?}");
+        }
+        assert_eq!(samples_in(&h, [-5.0, -1.0], XAxis::Iterations), 0..0);
+        assert_eq!(
+            samples_in(&h, [1e9, 2e9], XAxis::Iterations),
+            200_000..200_000
+        );
     }
 }

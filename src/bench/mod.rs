@@ -2,8 +2,12 @@
 //! assertions do not belong in tests; the figures are printed here.
 
 mod native;
+#[cfg(feature = "gui")]
+mod ui;
 
 pub use native::B8Native;
+#[cfg(feature = "gui")]
+pub use ui::{HeadlessApp, peak_rss_mb, rss_after_run, ui_figures};
 
 use crate::landscape::{self, Slice};
 use crate::method::{Run, RunConfig, SolverSettings};

@@ -233,6 +233,11 @@ pub struct BenchArgs {
     /// End with one JSON object on the last line of standard output.
     #[arg(long)]
     pub json: bool,
+    /// Internal: run this many iterations into the app's data model and
+    /// print the peak resident memory in MB (the bench runs itself with it,
+    /// so the figure is of a fresh process).
+    #[arg(long, hide = true, value_name = "ITERATIONS")]
+    pub rss_child: Option<u64>,
 }
 
 /// Options of `synthetic`.

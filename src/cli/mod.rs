@@ -4,6 +4,7 @@
 //! error that names the file, the key, and the line and column.
 
 mod args;
+mod bench_cmd;
 mod compare_cmd;
 mod explore_cmd;
 mod run_cmd;
@@ -34,7 +35,7 @@ pub fn main() -> ExitCode {
         Some(Command::Compare(args)) => compare_cmd::run(&args),
         Some(Command::Sweep(args)) => explore_cmd::sweep(&args),
         Some(Command::Basins(args)) => explore_cmd::basins(&args),
-        Some(Command::Bench(args)) => bench(&args),
+        Some(Command::Bench(args)) => bench_cmd::run(&args),
         Some(Command::Presets) => {
             list_presets();
             Ok(())
@@ -55,40 +56,6 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// Prints the bench table (and with `--json` one JSON object last).
-fn bench(args: &BenchArgs) -> Result<(), CliError> {
-    let figures = crate::bench::solver_figures(args.quick).map_err(CliError)?;
-    println!("{:<22} {:>12}  {:<8} what", "figure", "median", "target");
-    for f in &figures {
-        let verdict = match f.met {
-            Some(true) => "met",
-            Some(false) => "MISSED",
-            None => "-",
-        };
-        println!(
-            "{:<22} {:>12.1}  {:<8} {} (target {}; samples {:?})",
-            f.key,
-            f.median,
-            verdict,
-            f.what,
-            f.target,
-            f.samples
-                .iter()
-                .map(|s| (s * 10.0).round() / 10.0)
-                .collect::<Vec<_>>()
-        );
-    }
-    println!("not measured yet: frame_ms_1k, frame_ms_1m, stream_iters_per_s, rss_mb_1e7");
-    if args.json {
-        let map: serde_json::Map<String, serde_json::Value> = figures
-            .iter()
-            .map(|f| (f.key.to_string(), serde_json::Value::from(f.median)))
-            .collect();
-        println!("{}", serde_json::Value::Object(map));
-    }
-    Ok(())
 }
 
 /// Loads a preset from a path, or by built-in name when no such file exists.
