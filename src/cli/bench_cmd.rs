@@ -13,12 +13,16 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     if let Some(iterations) = args.rss_child {
         return rss_child(iterations);
     }
-    let mut figures = solver_figures(args.quick).map_err(CliError)?;
+    let solver = solver_figures(args.quick).map_err(CliError)?;
     #[cfg(feature = "gui")]
-    {
-        figures.extend(crate::bench::ui_figures(args.quick).map_err(CliError)?);
-        figures.push(rss_figure()?);
-    }
+    let figures = {
+        let mut all = solver;
+        all.extend(crate::bench::ui_figures(args.quick).map_err(CliError)?);
+        all.push(rss_figure()?);
+        all
+    };
+    #[cfg(not(feature = "gui"))]
+    let figures = solver;
     print_table(&figures);
     #[cfg(not(feature = "gui"))]
     println!("built without the gui feature: no frame, stream or memory figures");
