@@ -82,8 +82,27 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
     let b8 = crate::preset::load_builtin("b08-mitsos-barton-3-17").map_err(|e| e.to_string())?;
     let config = b8.solver.run_config();
     let native: Arc<dyn Problem> = Arc::new(B8Native);
-    let native_ns = iteration_ns(native, config, &b8.start(), iterations, reps);
-    let expr_ns = iteration_ns(b8.problem.clone(), config, &b8.start(), iterations, reps);
+    // Interleaved, so both see the same load on a shared machine; the
+    // target is judged on the ratio of each pair.
+    let (mut native_ns, mut expr_ns) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        native_ns.extend(iteration_ns(
+            native.clone(),
+            config,
+            &b8.start(),
+            iterations,
+            1,
+        ));
+        expr_ns.extend(iteration_ns(
+            b8.problem.clone(),
+            config,
+            &b8.start(),
+            iterations,
+            1,
+        ));
+    }
+    let ratios: Vec<f64> = expr_ns.iter().zip(&native_ns).map(|(e, n)| e / n).collect();
+    let ratio = median(&ratios);
     let toy = crate::preset::load_builtin("synthetic20-convex").map_err(|e| e.to_string())?;
     let toy_config = SolverSettings {
         iterations,
@@ -129,8 +148,11 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
             what: "ns per PGD-QP iteration, B8 from its preset (expression engine)",
             median: e,
             samples: expr_ns,
-            target: format!("≤ 3 × iter_ns_native = {:.0}", 3.0 * n),
-            met: Some(e <= 3.0 * n),
+            target: format!(
+                "≤ 3 × iter_ns_native = {:.0}; median ratio of interleaved pairs {ratio:.2}",
+                3.0 * n
+            ),
+            met: Some(ratio <= 3.0),
         },
         Figure {
             key: "iter_ns_synthetic20",

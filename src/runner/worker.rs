@@ -207,11 +207,13 @@ impl Worker {
             let mut diagnostics = Duration::ZERO;
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 slot.run.advance(n, |record| {
-                    let at = base + started.elapsed().saturating_sub(diagnostics);
-                    let t = Instant::now();
+                    // Two clock reads per iteration: when the step ended,
+                    // and when the diagnostic after it did.
+                    let now = Instant::now();
+                    let at = base + (now - started).saturating_sub(diagnostics);
                     let hyper =
                         implicit_hypergradient_norm(problem.as_ref(), &record.z, &record.grad_f);
-                    diagnostics += t.elapsed();
+                    diagnostics += now.elapsed();
                     frames.push(record, hyper, at.as_secs_f64());
                 });
             }));
