@@ -1,10 +1,10 @@
 //! BOME (Ye, Liu, Wright, Stone, Liu, NeurIPS 2022): a value-function
 //! method with ŷ from a few lower-level gradient steps.
 
-use super::inner::ValueGap;
+use super::inner::{GapStep, ValueGap};
 use super::oracle::{LowerLevel, Oracle, dot};
 use super::pgd_qp::solve_qp;
-use super::record::{Detail, Record, RecordParts, State, moved};
+use super::record::{Detail, Record, State};
 
 /// BOME's choice of φ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -66,32 +66,20 @@ impl Bome {
         // The same half-space projection as PGD-QP's, with ∇q for ∇h and φ
         // for αρ: the guard keeps λ finite where ∇q vanishes.
         let qp = solve_qp(&grad_f, &gap.grad_q, phi);
-        let record = RecordParts {
-            k: state.k,
-            n: oracle.dims().n,
-            z: z.clone(),
+        GapStep {
             f,
-            correction: gap.grad_q.iter().map(|a| qp.lambda * a).collect(),
             grad_f,
             lower,
-            grad_h: Vec::new(),
-            lambda: qp.lambda,
+            gap,
+            weight: qp.lambda,
             active: qp.active,
-            step: self.step,
-            detail: Detail::Bome {
-                y_hat: gap.y_hat,
-                q: gap.q,
-                grad_q: gap.grad_q,
-                phi,
-            },
         }
-        .build();
-        let next = State {
-            k: state.k + 1,
-            z: moved(z, self.step, &record.delta),
-            warm: Vec::new(),
-        };
-        (next, record)
+        .take(oracle, state, self.step, |gap| Detail::Bome {
+            y_hat: gap.y_hat,
+            q: gap.q,
+            grad_q: gap.grad_q,
+            phi,
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! so that every gradient is counted.
 
 use super::oracle::{LowerLevel, Oracle};
+use super::record::{Detail, Record, RecordParts, State, moved};
 
 /// The point (x, ŷ) after `steps` lower-level gradient steps from
 /// `z` = (x, y), given `grad_g` = ∇g(z): the first step reuses it, so the
@@ -64,6 +65,58 @@ impl ValueGap {
             q: lower.g - g_hat,
             grad_q,
         }
+    }
+}
+
+/// What BOME and V-PBGD step with: f and ∇f, the lower level, the value gap
+/// and the weight on ∇q (BOME's λ, V-PBGD's γ_k).
+pub(super) struct GapStep {
+    /// f(z).
+    pub f: f64,
+    /// ∇f(z).
+    pub grad_f: Vec<f64>,
+    /// g, ∇g and h at z.
+    pub lower: LowerLevel,
+    /// The value gap at z.
+    pub gap: ValueGap,
+    /// The weight on ∇q.
+    pub weight: f64,
+    /// Whether the correction is in force (for the record).
+    pub active: bool,
+}
+
+impl GapStep {
+    /// The record of Δ = −∇f − weight·∇q and the next state z + step·Δ;
+    /// `detail` turns the gap into the method's own detail.
+    pub fn take(
+        self,
+        oracle: &Oracle,
+        state: &State,
+        step: f64,
+        detail: impl FnOnce(ValueGap) -> Detail,
+    ) -> (State, Record) {
+        let z = &state.z;
+        let record = RecordParts {
+            k: state.k,
+            n: oracle.dims().n,
+            z: z.clone(),
+            f: self.f,
+            correction: self.gap.grad_q.iter().map(|a| self.weight * a).collect(),
+            grad_f: self.grad_f,
+            lower: self.lower,
+            grad_h: Vec::new(),
+            lambda: self.weight,
+            active: self.active,
+            step,
+            detail: detail(self.gap),
+        }
+        .build();
+        let next = State {
+            k: state.k + 1,
+            z: moved(z, step, &record.delta),
+            warm: Vec::new(),
+        };
+        (next, record)
     }
 }
 

@@ -1,9 +1,9 @@
 //! V-PBGD (Shen & Chen, ICML 2023): gradient descent on the penalty
 //! `f + γ(g − g*)` with g* from a few lower-level steps.
 
-use super::inner::ValueGap;
+use super::inner::{GapStep, ValueGap};
 use super::oracle::{LowerLevel, Oracle};
-use super::record::{Detail, Record, RecordParts, State, moved};
+use super::record::{Detail, Record, State};
 
 /// V-PBGD with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -44,32 +44,20 @@ impl Vpbgd {
         let f = oracle.grad_f(z, &mut grad_f);
         let lower = LowerLevel::at(oracle, z);
         let gap = ValueGap::at(oracle, z, &lower, self.inner_steps, self.inner_step);
-        let record = RecordParts {
-            k: state.k,
-            n: oracle.dims().n,
-            z: z.clone(),
+        GapStep {
             f,
-            correction: gap.grad_q.iter().map(|a| gamma * a).collect(),
             grad_f,
             lower,
-            grad_h: Vec::new(),
-            lambda: gamma,
+            gap,
+            weight: gamma,
             active: gamma > 0.0,
-            step: self.step,
-            detail: Detail::Vpbgd {
-                y_hat: gap.y_hat,
-                q: gap.q,
-                grad_q: gap.grad_q,
-                gamma,
-            },
         }
-        .build();
-        let next = State {
-            k: state.k + 1,
-            z: moved(z, self.step, &record.delta),
-            warm: Vec::new(),
-        };
-        (next, record)
+        .take(oracle, state, self.step, |gap| Detail::Vpbgd {
+            y_hat: gap.y_hat,
+            q: gap.q,
+            grad_q: gap.grad_q,
+            gamma,
+        })
     }
 }
 
