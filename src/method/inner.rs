@@ -123,19 +123,7 @@ impl GapStep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problem::ExprProblem;
-
-    fn b1() -> ExprProblem {
-        let v = |s: &str| vec![s.to_string()];
-        ExprProblem::new(
-            &v("x"),
-            &v("y"),
-            "0.5*(x-1)^2 + 0.5*(y-1)^2",
-            "y^2 - x*y + 0.5*x^2",
-            &[],
-        )
-        .expect("valid")
-    }
+    use crate::method::fixtures::b1;
 
     #[test]
     fn inner_steps_contract_towards_the_lower_level_minimiser() {

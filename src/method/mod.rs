@@ -6,6 +6,8 @@
 mod aid;
 mod bome;
 mod dispatch;
+#[cfg(test)]
+mod fixtures;
 mod inner;
 mod oracle;
 mod pgd_qp;

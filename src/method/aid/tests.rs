@@ -1,5 +1,6 @@
 use super::*;
 use crate::method::Detail;
+use crate::method::fixtures::{b1, close};
 use crate::problem::{ExprProblem, Problem, hessian_blocks};
 use nalgebra::DVector;
 
@@ -8,25 +9,12 @@ fn problem(x: &[&str], y: &[&str], f: &str, g: &str) -> ExprProblem {
     ExprProblem::new(&names(x), &names(y), f, g, &[]).expect("valid")
 }
 
-fn b1() -> ExprProblem {
-    problem(
-        &["x"],
-        &["y"],
-        "0.5*(x-1)^2 + 0.5*(y-1)^2",
-        "y^2 - x*y + 0.5*x^2",
-    )
-}
-
 const DEFAULTS: Aid = Aid {
     inner_steps: 10,
     inner_step: 0.05,
     cg_iterations: 10,
     step: 0.05,
 };
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * (1.0 + b.abs())
-}
 
 fn detail(rec: &Record) -> (&[f64], &[f64], u32, f64, Curvature, &[f64]) {
     let Detail::Aid {

@@ -1,18 +1,6 @@
 use super::*;
 use crate::method::Detail;
-use crate::problem::ExprProblem;
-
-fn b1() -> ExprProblem {
-    let v = |s: &str| vec![s.to_string()];
-    ExprProblem::new(
-        &v("x"),
-        &v("y"),
-        "0.5*(x-1)^2 + 0.5*(y-1)^2",
-        "y^2 - x*y + 0.5*x^2",
-        &[],
-    )
-    .expect("valid")
-}
+use crate::method::fixtures::{b1, close};
 
 const DEFAULTS: Bome = Bome {
     inner_steps: 10,
@@ -21,10 +9,6 @@ const DEFAULTS: Bome = Bome {
     eta: 0.5,
     phi: Phi::Gradient,
 };
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * (1.0 + b.abs())
-}
 
 #[test]
 fn one_step_on_the_quadratic_matches_hand_computation() {

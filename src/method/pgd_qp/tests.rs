@@ -1,6 +1,6 @@
 use super::*;
 use crate::method::{Method, Run, RunConfig, Status};
-use crate::problem::{ExprProblem, Problem, synthetic_data::SplitMix64};
+use crate::problem::{Problem, synthetic_data::SplitMix64};
 use std::sync::Arc;
 
 fn objective(d: &[f64], grad_f: &[f64]) -> f64 {
@@ -125,17 +125,7 @@ fn budget_schedule_gives_the_papers_numbers() {
 }
 
 fn b1() -> Arc<dyn Problem> {
-    let v = |s: &str| vec![s.to_string()];
-    Arc::new(
-        ExprProblem::new(
-            &v("x"),
-            &v("y"),
-            "0.5*(x-1)^2 + 0.5*(y-1)^2",
-            "y^2 - x*y + 0.5*x^2",
-            &[],
-        )
-        .expect("valid"),
-    )
+    Arc::new(crate::method::fixtures::b1())
 }
 
 #[test]

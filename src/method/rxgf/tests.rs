@@ -1,14 +1,7 @@
 use super::*;
+use crate::method::fixtures::{b1, problem};
 use crate::method::oracle::norm;
-use crate::problem::{ExprProblem, Problem};
-
-fn problem(f: &str, g: &str) -> ExprProblem {
-    ExprProblem::new(&["x".into()], &["y".into()], f, g, &[]).unwrap()
-}
-
-fn b1() -> ExprProblem {
-    problem("0.5*(x-1)^2 + 0.5*(y-1)^2", "y^2 - x*y + 0.5*x^2")
-}
+use crate::problem::Problem;
 
 fn flow(alpha: f64, eps: f64, dt: f64, integrator: Integrator) -> Rxgf {
     Rxgf {

@@ -1,14 +1,7 @@
 use super::*;
+use crate::method::fixtures::{b1, problem};
 use crate::problem::synthetic_data::SplitMix64;
 use crate::problem::{ExprProblem, Problem};
-
-fn problem(f: &str, g: &str) -> ExprProblem {
-    ExprProblem::new(&["x".into()], &["y".into()], f, g, &[]).unwrap()
-}
-
-fn b1() -> ExprProblem {
-    problem("0.5*(x-1)^2 + 0.5*(y-1)^2", "y^2 - x*y + 0.5*x^2")
-}
 
 fn b8() -> ExprProblem {
     problem("(x + 0.5)^2 + 0.5*y^2", "0.5*x*y^2 + 0.25*y^4")

@@ -1,18 +1,6 @@
 use super::*;
 use crate::method::Detail;
-use crate::problem::ExprProblem;
-
-fn b1() -> ExprProblem {
-    let v = |s: &str| vec![s.to_string()];
-    ExprProblem::new(
-        &v("x"),
-        &v("y"),
-        "0.5*(x-1)^2 + 0.5*(y-1)^2",
-        "y^2 - x*y + 0.5*x^2",
-        &[],
-    )
-    .expect("valid")
-}
+use crate::method::fixtures::{b1, close};
 
 const DEFAULTS: Vpbgd = Vpbgd {
     gamma: 10.0,
@@ -21,10 +9,6 @@ const DEFAULTS: Vpbgd = Vpbgd {
     inner_steps: 10,
     inner_step: 0.05,
 };
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * (1.0 + b.abs())
-}
 
 #[test]
 fn one_step_on_the_quadratic_matches_hand_computation() {
