@@ -315,3 +315,54 @@ fn shutdown_joins_in_bounded_time_even_when_the_ui_does_not_drain() {
         start.elapsed()
     );
 }
+
+#[test]
+fn a_billion_iteration_run_pauses_and_resets_promptly() {
+    let p = load_builtin("b08-mitsos-barton-3-17").unwrap();
+    let mut runner = Runner::spawn(Box::new(|| {}));
+    runner.send(Command::Add {
+        id: 1,
+        problem: p.problem.clone(),
+        config: config(1_000_000_000),
+        z0: p.start(),
+    });
+    runner.send(Command::SetSpeed(Speed::Max));
+    runner.send(Command::Play);
+    // It streams...
+    let events = collect(
+        &runner,
+        10,
+        |e| matches!(e, Event::Frames { last, .. } if last.k > 10_000),
+    );
+    assert!(events.iter().any(|e| matches!(e, Event::Frames { .. })));
+    // ...and stops when paused: whatever was in flight arrives, then nothing.
+    runner.send(Command::Pause);
+    let paused_at = Instant::now();
+    while runner
+        .events()
+        .recv_timeout(Duration::from_millis(300))
+        .is_ok()
+    {
+        assert!(
+            paused_at.elapsed() < Duration::from_secs(5),
+            "still streaming after Pause"
+        );
+    }
+    // A reset replaces it at once; only the new run speaks.
+    runner.send(Command::Reset {
+        old: 1,
+        new: 2,
+        problem: p.problem.clone(),
+        config: config(1_000_000_000),
+        z0: p.start(),
+    });
+    runner.send(Command::Step(5));
+    let events = collect(
+        &runner,
+        10,
+        |e| matches!(e, Event::Frames { last, .. } if last.k >= 5),
+    );
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|e| e.id() == 2));
+    runner.shutdown();
+}

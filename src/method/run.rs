@@ -59,6 +59,9 @@ impl Status {
     }
 }
 
+/// The `quantity` of a run whose start point is not finite.
+pub const START: &str = "the start point";
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -74,9 +77,19 @@ impl fmt::Display for Status {
                         format!("{quantity} grew beyond ‖z‖ = {DIVERGENCE_NORM:e}")
                     }
                 };
+                if *quantity == START {
+                    let how = match how {
+                        BadValue::NotANumber => "NaN",
+                        _ => "infinite",
+                    };
+                    return write!(
+                        f,
+                        "diverged at iteration {iteration}: the start point has a coordinate that is {how} — choose a finite start"
+                    );
+                }
                 write!(
                     f,
-                    "diverged at iteration {iteration}: {what} — try a smaller step γ"
+                    "diverged at iteration {iteration}: {what} — try a smaller step size"
                 )
             }
             other => f.write_str(other.as_str()),
@@ -198,6 +211,21 @@ impl Run {
 
     fn iterate(&mut self, sink: &mut impl FnMut(&Record)) {
         let k = self.state.k;
+        // A bad start is the user's input, not the method's divergence.
+        if k == 0
+            && let Some(bad) = self.state.z.iter().find(|v| !v.is_finite())
+        {
+            self.status = Status::Diverged {
+                iteration: 0,
+                quantity: START,
+                how: if bad.is_nan() {
+                    BadValue::NotANumber
+                } else {
+                    BadValue::Infinite
+                },
+            };
+            return;
+        }
         let oracle = Oracle::new(self.problem.as_ref());
         let (next, mut record) =
             self.config
