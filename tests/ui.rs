@@ -17,7 +17,7 @@ fn harness(id: &str) -> Harness<'static, BilevelApp> {
     let p = preset::load_builtin(id).unwrap();
     let launch = Launch {
         preset: Some((PresetSource::Builtin(id.into()), p)),
-        screenshot: None,
+        ..Launch::default()
     };
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
@@ -473,4 +473,105 @@ fn the_basin_map_and_the_sweep_run_off_the_ui_thread_and_show() {
     };
     assert_eq!((m.alpha, m.step), (cell.first, cell.second));
     assert_eq!(h.state().iteration(), 0, "restarted");
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("bilevel-ui-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_typed_edit_survives_a_crash_through_the_settings_file() {
+    use bilevel_lab::app::settings_file;
+    let dir = temp_dir("crash");
+    let path = dir.join(settings_file::FILE_NAME);
+    let id = "b08-mitsos-barton-3-17";
+    let launch = Launch {
+        preset: Some((
+            PresetSource::Builtin(id.into()),
+            preset::load_builtin(id).unwrap(),
+        )),
+        settings_file: Some(path.clone()),
+        ..Launch::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch));
+    h.run_steps(2);
+    type_into(&mut h, "g(x, y): lower level", " + (");
+    // Never saved by hand: the quiet spell passes and the file is written.
+    let saved = |p: &std::path::Path| {
+        settings_file::load(p)
+            .ok()
+            .flatten()
+            .is_some_and(|s| s.g_text.is_some_and(|g| g.ends_with(" + (")))
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !saved(&path) {
+        assert!(Instant::now() < deadline, "the edit never reached {path:?}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A crash: no save, no exit handler.
+    drop(h);
+    let restored = settings_file::load(&path).unwrap();
+    let launch = Launch {
+        settings_file: Some(path.clone()),
+        ..Launch::default()
+    };
+    let mut again = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
+    again.run_steps(2);
+    assert!(
+        again
+            .state()
+            .settings()
+            .g_text
+            .as_deref()
+            .is_some_and(|g| g.ends_with(" + (")),
+        "the edit is back"
+    );
+    assert!(again.state().edit_error().is_some(), "with its error");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files: {leftovers:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_preset_file_changed_or_removed_on_disk_is_reported_and_can_be_reloaded() {
+    let dir = temp_dir("watch");
+    let path = dir.join("mine.toml");
+    let text = preset::builtin_text("b01-quadratic").unwrap();
+    std::fs::write(&path, text).unwrap();
+    let launch = Launch {
+        preset: Some((
+            PresetSource::File(path.display().to_string()),
+            preset::load_path(&path).unwrap(),
+        )),
+        ..Launch::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch));
+    h.run_steps(2);
+    let original = h.state().f_text().to_string();
+    let notice = |a: &BilevelApp, what: &str| a.notice().is_some_and(|n| n.text.contains(what));
+    // Changed on disk: reported, and the runs keep the loaded version.
+    let changed = text.replace("(x - 1)^2", "(x - 2)^2");
+    assert_ne!(changed, text, "the edit applies to the preset's text");
+    std::fs::write(&path, &changed).unwrap();
+    assert!(step_until(&mut h, |a| notice(a, "changed on disk")));
+    assert_eq!(h.state().f_text(), original);
+    h.get_by_label("reload").click();
+    assert!(step_until(&mut h, |a| a.f_text().contains("(x - 2)^2")));
+    // Removed: reported; the app keeps its problem and goes on.
+    std::fs::remove_file(&path).unwrap();
+    assert!(step_until(&mut h, |a| notice(a, "removed")));
+    assert!(h.state().notice().is_some_and(|n| n.error));
+    assert!(h.state().f_text().contains("(x - 2)^2"));
+    h.get_by_label("Step").click();
+    assert!(step_until(&mut h, |a| a.iteration() >= 1), "still running");
+    std::fs::remove_dir_all(&dir).ok();
 }

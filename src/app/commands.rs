@@ -348,6 +348,10 @@ impl BilevelApp {
     }
 
     pub(super) fn notify(&mut self, text: String, error: bool) {
-        self.notice = Some(Notice { text, error });
+        self.notice = Some(Notice {
+            text,
+            error,
+            action: None,
+        });
     }
 }

@@ -11,6 +11,7 @@ mod method_panel;
 mod problem_panel;
 mod residual_plot;
 mod settings;
+pub mod settings_file;
 mod status_bar;
 pub mod theme;
 mod toolbar;
@@ -33,6 +34,8 @@ use std::time::{Duration, Instant};
 const DRAIN_BUDGET: Duration = Duration::from_millis(6);
 /// The shortest time between two diagnoses of the runs.
 const DIAGNOSIS_INTERVAL: Duration = Duration::from_millis(100);
+/// How often the open preset file is checked for changes on disk.
+const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 /// Grid nodes per side of the interactive landscape.
 const RESOLUTION: usize = 160;
 
@@ -63,6 +66,8 @@ pub struct Notice {
     pub text: String,
     /// Whether it reports a failure.
     pub error: bool,
+    /// A button offered beside it: (label, what it does).
+    pub action: Option<(String, AppCommand)>,
 }
 
 /// What `--screenshot` asked for.
@@ -85,6 +90,9 @@ pub struct Launch {
     pub preset: Option<(PresetSource, Preset)>,
     /// Run, save a PNG of the window and exit.
     pub screenshot: Option<ScreenshotJob>,
+    /// Where the settings are kept (see [`settings_file`]); `None` keeps
+    /// them in eframe's storage only (tests, scripted screenshots).
+    pub settings_file: Option<PathBuf>,
 }
 
 /// The app.
@@ -115,21 +123,42 @@ pub struct BilevelApp {
     screenshot_state: export::ShotState,
     pending_png: PendingPng,
     explore: explore_panel::ExploreState,
+    /// The open preset file, when it came from one, and when it was last
+    /// looked at.
+    watch: Option<(preset::FileWatch, Instant)>,
+    settings_file: settings_file::SettingsFile,
     ctx: egui::Context,
 }
 
 impl BilevelApp {
     /// Builds the app from eframe's creation context.
     pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
-        let stored: Option<Settings> = cc
-            .storage
-            .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
-        Self::with_settings(&cc.egui_ctx, stored, launch)
+        // The settings file first; eframe's storage for settings saved by
+        // an older version.
+        let from_file = launch
+            .settings_file
+            .as_deref()
+            .map_or(Ok(None), settings_file::load);
+        let (stored, damaged) = match from_file {
+            Ok(Some(s)) => (Some(s), None),
+            Ok(None) => (
+                cc.storage
+                    .and_then(|s| eframe::get_value(s, eframe::APP_KEY)),
+                None,
+            ),
+            Err(e) => (None, Some(e)),
+        };
+        let mut app = Self::with_settings(&cc.egui_ctx, stored, launch);
+        if let Some(e) = damaged {
+            app.notify(e, true);
+        }
+        app
     }
 
     /// Builds the app from settings (restored or default); used by tests too.
     pub fn with_settings(ctx: &egui::Context, stored: Option<Settings>, launch: Launch) -> Self {
         theme::install_fonts(ctx);
+        let settings_path = launch.settings_file.clone();
         let mut notice = None;
         let mut settings = stored.unwrap_or_default();
         let preset = match launch.preset {
@@ -149,6 +178,7 @@ impl BilevelApp {
                     notice = Some(Notice {
                         text: format!("could not reopen the last preset: {e}"),
                         error: true,
+                        action: None,
                     });
                     settings = Settings::default();
                     preset::load_builtin(preset::DEFAULT_PRESET)
@@ -190,6 +220,8 @@ impl BilevelApp {
             screenshot_state: export::ShotState::default(),
             pending_png: Arc::new(Mutex::new(None)),
             explore: explore_panel::ExploreState::default(),
+            watch: None,
+            settings_file: settings_file::SettingsFile::new(settings_path),
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -254,8 +286,46 @@ impl BilevelApp {
         }
         self.selected = 0;
         self.reset_view = true;
+        self.watch = match &self.settings.source {
+            PresetSource::File(path) => Some((preset::FileWatch::new(path), Instant::now())),
+            PresetSource::Builtin(_) => None,
+        };
         self.drop_landscape();
         self.restart_all();
+    }
+
+    /// Says so when the open preset file was removed or changed on disk
+    /// (looked at every [`WATCH_INTERVAL`]); the loaded problem and the
+    /// runs stay as they are until the user reloads.
+    fn watch_preset_file(&mut self) {
+        let Some((watch, last)) = &mut self.watch else {
+            return;
+        };
+        if last.elapsed() < WATCH_INTERVAL {
+            return;
+        }
+        *last = Instant::now();
+        let path = watch.path().to_path_buf();
+        let shown = path.display();
+        match watch.poll() {
+            Some(preset::FileChange::Removed) => {
+                self.notice = Some(Notice {
+                    text: format!(
+                        "{shown} was removed or renamed on disk; the problem stays as loaded (Export ▸ preset saves it)"
+                    ),
+                    error: true,
+                    action: None,
+                })
+            }
+            Some(preset::FileChange::Modified) => {
+                self.notice = Some(Notice {
+                    text: format!("{shown} changed on disk; the runs still use the version loaded"),
+                    error: false,
+                    action: Some(("reload".into(), AppCommand::OpenFile(path))),
+                })
+            }
+            None => {}
+        }
     }
 
     /// Forgets the landscape: the problem changed, so grids computed or in
@@ -550,10 +620,19 @@ impl eframe::App for BilevelApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        if self.settings_file.path().is_some() {
+            if let Some(e) = self.settings_file.flush(&self.settings) {
+                self.notify(e, true);
+            }
+        } else {
+            eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // Nothing more can be shown; a failure was reported when it first
+        // happened.
+        self.settings_file.flush(&self.settings);
         self.runner.shutdown();
     }
 }
@@ -624,6 +703,7 @@ impl BilevelApp {
         self.explore.poll(&self.ctx, &self.problem);
         self.receive_landscape();
         self.poll_dialogs();
+        self.watch_preset_file();
         let mut commands = Vec::new();
         egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
         egui::Panel::bottom("status")
@@ -655,6 +735,13 @@ impl BilevelApp {
         for command in commands {
             self.run_command(command);
         }
+        if let Some(e) = self.settings_file.tick(&self.settings) {
+            self.notify(e, true);
+        }
+        if self.settings_file.busy() {
+            // Come back to write once the edits have been quiet.
+            ui.ctx().request_repaint_after(Duration::from_millis(200));
+        }
         self.request_landscape();
         self.screenshot_step(ui.ctx());
         if self.playing && self.session.any_live() {
@@ -666,6 +753,11 @@ impl BilevelApp {
 
 /// Read-only views of the app's state, for tests and the bench.
 impl BilevelApp {
+    /// The message shown in the status bar, if any.
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
     /// The selected run's current iteration.
     pub fn iteration(&self) -> u64 {
         self.session

@@ -112,6 +112,11 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
                 ui.visuals().weak_text_color()
             };
             ui.label(RichText::new(&notice.text).color(color));
+            if let Some((label, command)) = &notice.action
+                && ui.small_button(label).clicked()
+            {
+                commands.push(command.clone());
+            }
         }
     });
     commands

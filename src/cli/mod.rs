@@ -126,7 +126,18 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
         }
         None => None,
     };
-    crate::app::launch(Launch { preset, screenshot }).map_err(CliError)
+    // A scripted screenshot neither reads nor overwrites the user's settings.
+    let settings_file = if screenshot.is_some() {
+        None
+    } else {
+        crate::app::settings_file::default_path()
+    };
+    crate::app::launch(Launch {
+        preset,
+        screenshot,
+        settings_file,
+    })
+    .map_err(CliError)
 }
 
 /// Without the `gui` feature there is no window to open.

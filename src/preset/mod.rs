@@ -6,11 +6,13 @@ mod builtin;
 mod error;
 mod generate;
 mod schema;
+mod watch;
 mod write;
 
 pub use builtin::{BUILTIN, DEFAULT_PRESET, builtin_text};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
+pub use watch::{FileChange, FileWatch};
 pub use write::to_toml;
 
 use crate::expr::line_column;

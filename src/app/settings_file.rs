@@ -1,0 +1,238 @@
+//! The user's work on disk: the settings (preset, edited f and g, every
+//! run's parameters, view toggles) as JSON, written atomically half a second
+//! after the last change, so a typed edit survives a crash or a killed
+//! process without ever being saved by hand, and a crash mid-write never
+//! leaves half a file. eframe's own file then holds only the window's
+//! geometry.
+
+use super::Settings;
+use crate::atomic_file::write_atomic;
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How long the settings must stay unchanged before they are written.
+const QUIET: Duration = Duration::from_millis(500);
+
+/// The name of the settings file in the app's data directory.
+pub const FILE_NAME: &str = "settings.json";
+
+/// Where the app keeps its settings (None if the system has no data
+/// directory for it).
+pub fn default_path() -> Option<PathBuf> {
+    eframe::storage_dir("bilevel-lab").map(|dir| dir.join(FILE_NAME))
+}
+
+/// Reads settings saved at `path`: `Ok(None)` if there are none yet. A
+/// damaged file is moved aside (to `….damaged`) so the next save does not
+/// destroy what might be recovered from it, and the error says so.
+pub fn load(path: &Path) -> Result<Option<Settings>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("could not read {}: {e}", path.display())),
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        let mut aside = path.as_os_str().to_owned();
+        aside.push(".damaged");
+        let kept = match std::fs::rename(path, &aside) {
+            Ok(()) => format!("; it is kept as {}", Path::new(&aside).display()),
+            Err(_) => String::new(),
+        };
+        format!(
+            "{} is damaged (line {}, column {}: {e}){kept}; starting from the defaults",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// Writes settings in the background once they have been quiet for
+/// [`QUIET`], and reports a failed write once.
+#[derive(Debug, Default)]
+pub struct SettingsFile {
+    path: Option<PathBuf>,
+    /// The settings last handed to a write.
+    written: Option<Settings>,
+    /// When the settings were first seen to differ from `written`.
+    changed: Option<Instant>,
+    writing: Option<JoinHandle<Result<(), String>>>,
+}
+
+impl SettingsFile {
+    /// Saves to `path` (nowhere when `None`: tests and scripted screenshots).
+    pub fn new(path: Option<PathBuf>) -> Self {
+        Self {
+            path,
+            ..Self::default()
+        }
+    }
+
+    /// The file written to, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Whether a write is pending or running (the caller asks for another
+    /// frame so it completes).
+    pub fn busy(&self) -> bool {
+        self.changed.is_some() || self.writing.is_some()
+    }
+
+    /// Called every frame with the current settings: starts a write when
+    /// they changed and then stayed quiet; returns the error of a write
+    /// that failed since the last call.
+    pub fn tick(&mut self, settings: &Settings) -> Option<String> {
+        let failed = self.finished_write();
+        let Some(path) = self.path.clone() else {
+            return failed;
+        };
+        if self.written.as_ref() == Some(settings) {
+            self.changed = None;
+            return failed;
+        }
+        let since = *self.changed.get_or_insert_with(Instant::now);
+        if since.elapsed() >= QUIET && self.writing.is_none() {
+            self.changed = None;
+            self.written = Some(settings.clone());
+            let settings = settings.clone();
+            self.writing = Some(std::thread::spawn(move || save(&path, &settings)));
+        }
+        failed
+    }
+
+    /// Writes now (on exit), waiting for any write in flight first.
+    pub fn flush(&mut self, settings: &Settings) -> Option<String> {
+        let failed = self.wait();
+        let path = self.path.clone()?;
+        if self.written.as_ref() == Some(settings) {
+            return failed;
+        }
+        self.changed = None;
+        self.written = Some(settings.clone());
+        save(&path, settings).err().or(failed)
+    }
+
+    /// The outcome of a write that has finished (None while it runs).
+    fn finished_write(&mut self) -> Option<String> {
+        if self.writing.as_ref().is_some_and(|h| h.is_finished()) {
+            return self.wait();
+        }
+        None
+    }
+
+    fn wait(&mut self) -> Option<String> {
+        let handle = self.writing.take()?;
+        let outcome = handle
+            .join()
+            .unwrap_or_else(|_| Err("the saving thread failed".into()));
+        if outcome.is_err() {
+            // Try again at the next change or the next tick.
+            self.written = None;
+        }
+        outcome.err()
+    }
+}
+
+/// Writes `settings` to `path` atomically, creating its directory.
+fn save(path: &Path, settings: &Settings) -> Result<(), String> {
+    let failed = |e: &dyn std::fmt::Display| {
+        format!(
+            "could not save your settings to {}: {e} — your edits stay in this window (Export ▸ preset keeps them)",
+            path.display()
+        )
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| failed(&e))?;
+    }
+    let json = serde_json::to_vec_pretty(settings).map_err(|e| failed(&e))?;
+    write_atomic(path, &json).map_err(|e| failed(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("bilevel-settings-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn tick_until_written(file: &mut SettingsFile, s: &Settings) -> Option<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut error = None;
+        while file.busy() || file.written.as_ref() != Some(s) {
+            error = error.or(file.tick(s));
+            assert!(Instant::now() < deadline, "never written");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        error
+    }
+
+    #[test]
+    fn changes_are_written_after_a_quiet_spell_and_read_back() {
+        let dir = dir("roundtrip");
+        let path = dir.join("sub").join(FILE_NAME);
+        let mut file = SettingsFile::new(Some(path.clone()));
+        let mut s = Settings {
+            g_text: Some("x*y + (".into()),
+            ..Settings::default()
+        };
+        assert_eq!(file.tick(&s), None);
+        assert!(!path.exists(), "not before the quiet spell");
+        assert_eq!(tick_until_written(&mut file, &s), None);
+        assert_eq!(load(&path).unwrap(), Some(s.clone()));
+        s.eps = 0.25;
+        assert_eq!(file.flush(&s), None);
+        assert_eq!(load(&path).unwrap().unwrap().eps, 0.25);
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from(FILE_NAME)],
+            "no temporary files left"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_and_retried() {
+        let dir = dir("fail");
+        // The parent "directory" is a file: creating it fails.
+        let blocker = dir.join("blocker");
+        std::fs::write(&blocker, "").unwrap();
+        let mut file = SettingsFile::new(Some(blocker.join(FILE_NAME)));
+        let s = Settings::default();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let error = loop {
+            if let Some(e) = file.tick(&s) {
+                break e;
+            }
+            assert!(Instant::now() < deadline, "the failure was never reported");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(error.contains("could not save your settings"), "{error}");
+        assert!(error.contains("stay in this window"), "{error}");
+        assert_eq!(file.written, None, "retried at the next change");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_damaged_file_is_moved_aside_with_a_position() {
+        let dir = dir("damaged");
+        let path = dir.join(FILE_NAME);
+        std::fs::write(&path, "{\n  \"eps\": 0.1,\n  oops\n}").unwrap();
+        let e = load(&path).unwrap_err();
+        assert!(e.contains("line 3"), "{e}");
+        assert!(e.contains("damaged"), "{e}");
+        assert!(!path.exists());
+        assert!(dir.join(format!("{FILE_NAME}.damaged")).exists());
+        assert_eq!(load(&path).unwrap(), None, "then there is nothing to load");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
