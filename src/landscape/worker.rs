@@ -79,19 +79,99 @@ fn serve(
         let reuse = cache
             .as_ref()
             .is_some_and(|(p, s, _)| Arc::ptr_eq(p, &request.problem) && *s == request.slice);
-        let grids = match (&cache, reuse) {
-            (Some((_, _, grids)), true) => grids.clone(),
-            _ => compute_grids(&request.problem, &request.slice, default_threads()),
+        // A panic while evaluating a problem must not end the thread: that
+        // request gets no landscape, and the next one is served as usual.
+        let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let grids = match (&cache, reuse) {
+                (Some((_, _, grids)), true) => grids.clone(),
+                _ => compute_grids(&request.problem, &request.slice, default_threads()),
+            };
+            let landscape = assemble(request.slice.clone(), grids.clone(), request.eps);
+            (grids, landscape)
+        }));
+        let Ok((grids, landscape)) = computed else {
+            cache = None;
+            continue;
         };
-        cache = Some((
-            request.problem.clone(),
-            request.slice.clone(),
-            grids.clone(),
-        ));
-        let landscape = assemble(request.slice, grids, request.eps);
+        cache = Some((request.problem.clone(), request.slice.clone(), grids));
         if results.send((request.generation, landscape)).is_err() {
             break;
         }
         wake();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Dims;
+    use nalgebra::DMatrix;
+
+    /// A problem whose f panics: a bug in a problem, as the thread meets it.
+    #[derive(Debug)]
+    struct Broken;
+
+    impl Problem for Broken {
+        fn dims(&self) -> Dims {
+            Dims { n: 1, m: 1 }
+        }
+        fn variable_names(&self) -> Vec<String> {
+            vec!["x".into(), "y".into()]
+        }
+        fn f(&self, _: &[f64]) -> f64 {
+            panic!("injected failure in f")
+        }
+        fn g(&self, _: &[f64]) -> f64 {
+            0.0
+        }
+        fn grad_f(&self, _: &[f64], _: &mut [f64]) -> f64 {
+            0.0
+        }
+        fn grad_g(&self, _: &[f64], _: &mut [f64]) -> f64 {
+            0.0
+        }
+        fn hvp_g(&self, _: &[f64], _: &[f64], _: &mut [f64]) {}
+        fn hess_g(&self, _: &[f64]) -> DMatrix<f64> {
+            DMatrix::zeros(2, 2)
+        }
+    }
+
+    #[test]
+    fn a_panicking_problem_does_not_end_the_thread() {
+        let worker = LandscapeWorker::spawn(Box::new(|| {}));
+        let slice = Slice {
+            ix: 0,
+            iy: 1,
+            base: vec![0.0, 0.0],
+            x: [-1.0, 1.0],
+            y: [-1.0, 1.0],
+            resolution: 12,
+        };
+        let request = |generation, problem: Arc<dyn Problem>| LandscapeRequest {
+            generation,
+            problem,
+            slice: slice.clone(),
+            eps: 1e-3,
+        };
+        worker.request(request(1, Arc::new(Broken)));
+        let good = crate::preset::load_builtin("b01-quadratic")
+            .unwrap()
+            .problem;
+        // Sent after the first was taken, so it is not collapsed into it.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        worker.request(request(2, good));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let answer = loop {
+            if let Some(answer) = worker.latest() {
+                break answer;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no landscape after the panic"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert_eq!(answer.0, 2, "only the good request is answered");
+        assert!(!answer.1.f_contours.is_empty());
     }
 }
