@@ -222,7 +222,7 @@ fn runs_end_with_budget_converged_or_diverged() {
         run.run_to_end(|_| {}),
         Status::Diverged {
             iteration: 0,
-            quantity: "f",
+            quantity: crate::method::run::START,
             ..
         }
     ));
