@@ -22,3 +22,4 @@ pub mod preset;
 pub mod problem;
 pub mod runner;
 pub mod session;
+pub mod teaching;

@@ -1,7 +1,7 @@
 //! What panels ask for: they return commands, and `run_command` carries
 //! them out after the frame's panels are drawn.
 
-use super::settings::PresetSource;
+use super::settings::{PresetSource, RunSpec};
 use super::{BilevelApp, Notice, export};
 use crate::runner::{Command, Speed};
 use eframe::egui;
@@ -47,6 +47,12 @@ pub enum AppCommand {
     ExportPreset,
     /// Save a PNG of the window.
     ExportPng,
+    /// Set up and play stop `i` of the guided tour.
+    TourStop(usize),
+    /// Toggle the lecture view.
+    ToggleLecture,
+    /// Toggle between the light and the dark theme.
+    ToggleTheme,
     /// Use a sweep cell's two parameter values in the selected run and
     /// restart it with them.
     UseSweepCell {
@@ -77,6 +83,7 @@ impl BilevelApp {
             egui::Key::Space => Some(AppCommand::TogglePlay),
             egui::Key::ArrowRight => Some(AppCommand::Step(1)),
             egui::Key::R => Some(AppCommand::Reset),
+            egui::Key::L => Some(AppCommand::ToggleLecture),
             _ => None,
         }
     }
@@ -117,7 +124,12 @@ impl BilevelApp {
             return out;
         }
         ctx.input_mut(|i| {
-            for key in [egui::Key::Space, egui::Key::ArrowRight, egui::Key::R] {
+            for key in [
+                egui::Key::Space,
+                egui::Key::ArrowRight,
+                egui::Key::R,
+                egui::Key::L,
+            ] {
                 if i.consume_key(egui::Modifiers::NONE, key) {
                     out.extend(Self::shortcut(key));
                 }
@@ -158,6 +170,13 @@ impl BilevelApp {
                 }
                 Err(e) => self.notify(e.to_string(), true),
             },
+            AppCommand::TourStop(i) => self.tour_stop(i),
+            AppCommand::ToggleLecture => {
+                self.settings.lecture = !self.settings.lecture;
+                // A lecture is about the step: show its explanation.
+                self.teach.explain_open |= self.settings.lecture;
+            }
+            AppCommand::ToggleTheme => self.settings.light = !self.settings.light,
             AppCommand::OpenFile(path) => match crate::preset::load_path(&path) {
                 Ok(p) => {
                     self.settings.source = PresetSource::File(path.display().to_string());
@@ -337,6 +356,45 @@ impl BilevelApp {
                 DialogResult::Png(path) => self.start_png(path),
             }
         }
+    }
+
+    /// Opens a tour stop: its preset, its runs (method, parameters, start,
+    /// budget), then plays. A stop that cannot be set up says why and
+    /// leaves the app as it was.
+    fn tour_stop(&mut self, i: usize) {
+        let Some(stop) = crate::teaching::TOUR.get(i) else {
+            return;
+        };
+        let preset = match crate::preset::load_builtin(stop.preset) {
+            Ok(p) => p,
+            Err(e) => return self.notify(e.to_string(), true),
+        };
+        let specs: Result<Vec<RunSpec>, String> = stop
+            .runs
+            .iter()
+            .map(|run| {
+                Ok(RunSpec {
+                    solver: run.settings(&preset.solver, stop.iterations)?,
+                    use_tolerance: false,
+                    tolerance: 1e-10,
+                    start: run.start.map_or_else(|| preset.start(), |s| s.to_vec()),
+                })
+            })
+            .collect();
+        let specs = match specs {
+            Ok(s) => s,
+            Err(e) => return self.notify(format!("tour stop {}: {e}", i + 1), true),
+        };
+        self.settings.source = PresetSource::Builtin(stop.preset.into());
+        self.preset = preset;
+        self.adopt_preset(false);
+        self.settings.runs = specs;
+        self.teach.tour_stop = i;
+        self.teach.tour_open = true;
+        self.teach.scrub = None;
+        self.teach.stage = None;
+        self.restart_all();
+        self.run_command(AppCommand::Play);
     }
 
     pub(super) fn report_write(&mut self, path: &std::path::Path, result: std::io::Result<()>) {

@@ -7,6 +7,7 @@ use crate::landscape::Landscape;
 use crate::method::{Detail, Method, Oracle, ParamValue, Record, State};
 use crate::problem::Problem;
 use crate::session::RunTrace;
+use crate::teaching::Stage;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{
     Arrows, Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotUi,
@@ -62,12 +63,47 @@ fn correction_name(detail: &Detail) -> &'static str {
     }
 }
 
+/// How the plot is drawn: line widths and colours for the view and theme.
+#[derive(Debug, Clone, Copy)]
+struct Look {
+    /// Multiplies line widths (the lecture view thickens them).
+    width: f32,
+    /// The light theme (pale colours are darkened).
+    light: bool,
+}
+
+impl Look {
+    fn of(app: &BilevelApp) -> Self {
+        Self {
+            width: app.line_width(1.0),
+            light: app.settings.light,
+        }
+    }
+
+    fn ink(self, c: Color32) -> Color32 {
+        theme::ink(c, self.light)
+    }
+}
+
 /// Draws −∇f from the iterate, the method's correction from its tip, and
 /// the direction Δ = −∇f − c, all with one scale so the triangle is true;
-/// with `labels` (the current iterate) also the method's own geometry: the
-/// half-space edge (PGD-QP, RXGF), the ball (SQCQP), ŷ (BOME, V-PBGD) or
-/// the inner iterate (AID).
-fn geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, length: f64, labels: bool) {
+/// with `labels` (the explained iterate) also the method's own geometry:
+/// the half-space edge (PGD-QP, RXGF), the ball (SQCQP), ŷ (BOME, V-PBGD)
+/// or the inner iterate (AID). Only what belongs to stages up to `upto` is
+/// drawn, so the step can be played stage by stage; at the last stage the
+/// point the step lands on (`next`) is marked.
+#[allow(clippy::too_many_arguments)]
+fn geometry(
+    plot: &mut PlotUi<'_>,
+    r: &Record,
+    ix: usize,
+    iy: usize,
+    length: f64,
+    labels: bool,
+    upto: Stage,
+    next: Option<&[f64]>,
+    look: Look,
+) {
     let origin = project(&r.z, ix, iy);
     let gf = project(&r.grad_f, ix, iy);
     let minus_gf = [-gf[0], -gf[1]];
@@ -96,9 +132,32 @@ fn geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, length: f64
             vec![origin],
             vec![tip_gf],
         )
-        .color(theme::GRAD_F)
+        .color(look.ink(theme::GRAD_F))
         .tip_length(10.0),
     );
+    if labels && upto >= Stage::Lower {
+        // ∇h's direction only: its length is not on the arrows' scale.
+        let gh = project(&r.grad_h, ix, iy);
+        let n = norm2(gh);
+        if n > NEGLIGIBLE {
+            let unit = [0.6 * longest * gh[0] / n, 0.6 * longest * gh[1] / n];
+            plot.arrows(
+                Arrows::new(
+                    "∇h: where h grows (direction)",
+                    vec![origin],
+                    vec![at(origin, unit)],
+                )
+                .color(look.ink(theme::HALF_SPACE).gamma_multiply(0.7))
+                .tip_length(8.0),
+            );
+        }
+    }
+    if labels && upto >= Stage::HalfSpace {
+        method_geometry(plot, r, ix, iy, s, longest, look);
+    }
+    if upto < Stage::Project {
+        return;
+    }
     if norm2(pert) > NEGLIGIBLE * longest.max(1.0) {
         plot.arrows(
             Arrows::new(
@@ -119,13 +178,36 @@ fn geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, length: f64
         .color(theme::STEP)
         .tip_length(12.0),
     );
-    if labels {
-        method_geometry(plot, r, ix, iy, s, longest);
+    if upto == Stage::Move
+        && let Some(next) = next
+    {
+        let to = project(next, ix, iy);
+        plot.line(
+            Line::new("the move: z ← the next iterate", vec![origin, to])
+                .color(theme::STEP)
+                .style(LineStyle::dashed_loose())
+                .width(1.5 * look.width),
+        );
+        plot.points(
+            Points::new("the move: z ← the next iterate", vec![to])
+                .shape(MarkerShape::Circle)
+                .radius(6.0)
+                .filled(false)
+                .color(theme::STEP),
+        );
     }
 }
 
 /// The method's own object at the current iterate, in the arrows' scale `s`.
-fn method_geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, s: f64, longest: f64) {
+fn method_geometry(
+    plot: &mut PlotUi<'_>,
+    r: &Record,
+    ix: usize,
+    iy: usize,
+    s: f64,
+    longest: f64,
+    look: Look,
+) {
     let origin = project(&r.z, ix, iy);
     let at = |v: [f64; 2]| [origin[0] + s * v[0], origin[1] + s * v[1]];
     match &r.detail {
@@ -151,7 +233,7 @@ fn method_geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, s: f
                 Line::new(label, vec![a, b])
                     .color(theme::HALF_SPACE)
                     .style(LineStyle::dashed_dense())
-                    .width(1.5),
+                    .width(1.5 * look.width),
             );
         }
         Detail::Sqcqp {
@@ -170,7 +252,7 @@ fn method_geometry(plot: &mut PlotUi<'_>, r: &Record, ix: usize, iy: usize, s: f
                 Line::new("QCQP ball ∇hᵀd + w‖d‖² ≤ c", circle)
                     .color(theme::HALF_SPACE)
                     .style(LineStyle::dashed_dense())
-                    .width(1.5),
+                    .width(1.5 * look.width),
             );
         }
         Detail::Sqcqp { radius: None, .. } => {}
@@ -306,6 +388,9 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
     let selected = app.selected;
     let runs = &app.session.runs;
     let problem = app.problem.clone();
+    let look = Look::of(app);
+    let shown = app.teach.shown.clone();
+    let stage = app.teach.stage;
     let response = Plot::new("landscape")
         .height(height)
         .legend(
@@ -340,7 +425,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         plot.line(
                             Line::new(region_label.clone(), line.clone())
                                 .color(theme::REGION_EDGE)
-                                .width(1.0),
+                                .width(look.width),
                         );
                     }
                 }
@@ -349,8 +434,8 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         for line in lines {
                             plot.line(
                                 Line::new("contours of f", line.clone())
-                                    .color(theme::F_CONTOUR)
-                                    .width(1.0),
+                                    .color(look.ink(theme::F_CONTOUR))
+                                    .width(look.width),
                             );
                         }
                     }
@@ -360,8 +445,8 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         for line in lines {
                             plot.line(
                                 Line::new("contours of g", line.clone())
-                                    .color(theme::G_CONTOUR)
-                                    .width(1.0)
+                                    .color(look.ink(theme::G_CONTOUR))
+                                    .width(look.width)
                                     .style(LineStyle::dotted_dense()),
                             );
                         }
@@ -374,18 +459,18 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         plot.line(
                             Line::new(global_label.clone(), piece.clone())
                                 .color(theme::LL_MIN.gamma_multiply(0.35))
-                                .width(9.0),
+                                .width(9.0 * look.width),
                         );
                     }
                     for piece in &l.stationary {
                         let line = if piece.minimum {
                             Line::new(ll_label.0.clone(), piece.points.clone())
                                 .color(theme::LL_MIN)
-                                .width(2.5)
+                                .width(2.5 * look.width)
                         } else {
                             Line::new(ll_label.1.clone(), piece.points.clone())
                                 .color(theme::LL_MAX)
-                                .width(2.0)
+                                .width(2.0 * look.width)
                                 .style(LineStyle::Dashed { length: 8.0 })
                         };
                         plot.line(line);
@@ -404,12 +489,14 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                     Points::new(label, vec![project(&z, ix, iy)])
                         .shape(MarkerShape::Diamond)
                         .radius(8.0)
-                        .color(theme::REFERENCE)
+                        .color(look.ink(theme::REFERENCE))
                         .filled(true),
                 );
             }
             let bounds = plot.plot_bounds();
-            let length = 0.14 * bounds.width().min(bounds.height()).max(1e-12);
+            // Longer arrows in the lecture view, where they are the point.
+            let share = if look.width > 1.0 { 0.22 } else { 0.14 };
+            let length = share * bounds.width().min(bounds.height()).max(1e-12);
             for (i, run) in runs.iter().enumerate() {
                 let color = theme::run_color(run.slot);
                 let config = run.config();
@@ -417,7 +504,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                 plot.line(
                     Line::new(label.clone(), path(run, ix, iy))
                         .color(color)
-                        .width(if i == selected { 2.0 } else { 1.5 }),
+                        .width(look.width * if i == selected { 2.0 } else { 1.5 }),
                 );
                 plot.points(
                     Points::new(label.clone(), vec![project(&run.start, ix, iy)])
@@ -453,16 +540,36 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         plot,
                         run,
                         problem.as_ref(),
-                        ix,
-                        iy,
+                        (ix, iy),
                         layers.path_arrow_every,
                         0.4 * length,
+                        look,
                     );
                 }
                 if layers.geometry
-                    && let Some(r) = &run.last
+                    && let Some(step) = &shown
                 {
-                    geometry(plot, r, ix, iy, length, true);
+                    if step.past {
+                        let at = project(&step.record.z, ix, iy);
+                        plot.points(
+                            Points::new(format!("iteration {} (history)", step.record.k), vec![at])
+                                .shape(MarkerShape::Square)
+                                .radius(6.0)
+                                .filled(true)
+                                .color(theme::STEP),
+                        );
+                    }
+                    geometry(
+                        plot,
+                        &step.record,
+                        ix,
+                        iy,
+                        length,
+                        true,
+                        stage.unwrap_or(Stage::Project),
+                        Some(&step.next),
+                        look,
+                    );
                 }
             }
             plot.pointer_coordinate()
@@ -493,10 +600,10 @@ fn path_arrows(
     plot: &mut PlotUi<'_>,
     run: &RunTrace,
     problem: &dyn Problem,
-    ix: usize,
-    iy: usize,
+    (ix, iy): (usize, usize),
     every: u64,
     length: f64,
+    look: Look,
 ) {
     let h = &run.history;
     let last_k = h.k.last().copied().unwrap_or(0);
@@ -515,7 +622,7 @@ fn path_arrows(
         let (_, r) = config
             .method
             .step(&Oracle::new(problem), &state, config.iterations);
-        geometry(plot, &r, ix, iy, length, false);
+        geometry(plot, &r, ix, iy, length, false, Stage::Project, None, look);
         // Iterations increase along the history, so this moves past s.
         let next = (k / every + 1).saturating_mul(every);
         s = h.k.partition_point(|&kk| kk < next);

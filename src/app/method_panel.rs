@@ -226,6 +226,11 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         }
     }
     ui.separator();
+    // The lecture view keeps the residual toggles (rate guides) and hides
+    // the layer switches a class does not need.
+    if app.settings.lecture {
+        return out;
+    }
     let layers = &mut app.settings.layers;
     ui.label(RichText::new("Landscape").strong());
     ui.checkbox(&mut layers.f_contours, "contours of f")

@@ -13,8 +13,10 @@ mod residual_plot;
 mod settings;
 pub mod settings_file;
 mod status_bar;
+mod teaching_panel;
 pub mod theme;
 mod toolbar;
+mod tour_panel;
 
 pub use commands::AppCommand;
 pub use settings::{PresetSource, RunSpec, Settings, XAxis};
@@ -34,6 +36,8 @@ use std::time::{Duration, Instant};
 const DRAIN_BUDGET: Duration = Duration::from_millis(6);
 /// The shortest time between two diagnoses of the runs.
 const DIAGNOSIS_INTERVAL: Duration = Duration::from_millis(100);
+/// How much larger everything is in the lecture view.
+const LECTURE_ZOOM: f32 = 1.25;
 /// How often the open preset file is checked for changes on disk.
 const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 /// Grid nodes per side of the interactive landscape.
@@ -93,6 +97,23 @@ pub struct Launch {
     /// Where the settings are kept (see [`settings_file`]); `None` keeps
     /// them in eframe's storage only (tests, scripted screenshots).
     pub settings_file: Option<PathBuf>,
+    /// How teaching mode starts.
+    pub teaching: TeachLaunch,
+}
+
+/// Teaching options from the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TeachLaunch {
+    /// Start in the lecture view.
+    pub lecture: bool,
+    /// Use the light theme.
+    pub light: bool,
+    /// Open this tour stop (0-based) and play it.
+    pub tour: Option<usize>,
+    /// Open "Explain this step".
+    pub explain: bool,
+    /// Show this stage of the step.
+    pub stage: Option<crate::teaching::Stage>,
 }
 
 /// The app.
@@ -127,6 +148,9 @@ pub struct BilevelApp {
     /// looked at.
     watch: Option<(preset::FileWatch, Instant)>,
     settings_file: settings_file::SettingsFile,
+    teach: teaching_panel::TeachState,
+    /// The (lecture, light) look last applied to the context.
+    look: Option<(bool, bool)>,
     ctx: egui::Context,
 }
 
@@ -222,9 +246,19 @@ impl BilevelApp {
             explore: explore_panel::ExploreState::default(),
             watch: None,
             settings_file: settings_file::SettingsFile::new(settings_path),
+            teach: teaching_panel::TeachState::default(),
+            look: None,
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
+        let teaching = launch.teaching;
+        app.settings.lecture |= teaching.lecture;
+        app.settings.light |= teaching.light;
+        if let Some(i) = teaching.tour {
+            app.run_command(AppCommand::TourStop(i));
+        }
+        app.teach.explain_open = teaching.explain || app.settings.lecture;
+        app.teach.stage = teaching.stage;
         if let Some(job) = &app.screenshot {
             app.runner.send(Command::SetSpeed(Speed::Max));
             app.runner.send(Command::Step(job.iterations));
@@ -292,6 +326,45 @@ impl BilevelApp {
         };
         self.drop_landscape();
         self.restart_all();
+    }
+
+    /// Applies the theme and the lecture view's size when they change.
+    fn apply_look(&mut self, ctx: &egui::Context) {
+        let look = (self.settings.lecture, self.settings.light);
+        if self.look == Some(look) {
+            return;
+        }
+        self.look = Some(look);
+        let mut visuals = if look.1 {
+            egui::Visuals::light()
+        } else {
+            egui::Visuals::dark()
+        };
+        if look.0 {
+            // A projector washes colours out: plain black or white behind
+            // the plots, and stronger text.
+            visuals.extreme_bg_color = if look.1 {
+                egui::Color32::WHITE
+            } else {
+                egui::Color32::BLACK
+            };
+            visuals.widgets.noninteractive.fg_stroke.color = if look.1 {
+                egui::Color32::BLACK
+            } else {
+                egui::Color32::WHITE
+            };
+        }
+        ctx.set_visuals(visuals);
+        ctx.set_zoom_factor(if look.0 { LECTURE_ZOOM } else { 1.0 });
+    }
+
+    /// Line widths scaled for the lecture view.
+    pub(super) fn line_width(&self, width: f32) -> f32 {
+        if self.settings.lecture {
+            width * 1.8
+        } else {
+            width
+        }
     }
 
     /// Says so when the open preset file was removed or changed on disk
@@ -704,6 +777,8 @@ impl BilevelApp {
         self.receive_landscape();
         self.poll_dialogs();
         self.watch_preset_file();
+        self.apply_look(ui.ctx());
+        self.update_shown_step();
         let mut commands = Vec::new();
         egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
         egui::Panel::bottom("status")
@@ -716,15 +791,21 @@ impl BilevelApp {
             .max_size(560.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    commands.extend(tour_panel::tour_ui(ui, self));
                     commands.extend(problem_panel::problem_ui(ui, self));
                     ui.separator();
                     commands.extend(method_panel::method_ui(ui, self));
                     ui.separator();
-                    compare_panel::compare_ui(ui, self);
-                    ui.separator();
-                    commands.extend(explore_panel::explore_ui(ui, self));
+                    // A class does not need the comparison table or the maps.
+                    if !self.settings.lecture {
+                        ui.separator();
+                        compare_panel::compare_ui(ui, self);
+                        ui.separator();
+                        commands.extend(explore_panel::explore_ui(ui, self));
+                    }
                 });
             });
+        teaching_panel::teaching_ui(ui, self);
         egui::CentralPanel::default().show(ui, |ui| {
             let total = ui.available_height();
             let residual_height = (total * 0.34).clamp(140.0, 360.0);

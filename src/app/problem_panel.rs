@@ -108,6 +108,10 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         )
         .on_hover_text("The optimum from the preset, drawn as a diamond");
     }
+    // The lecture view shows the story, not the editors.
+    if app.settings.lecture {
+        return out;
+    }
     ui.separator();
     match &app.preset.spec {
         ProblemSpec::Expression { .. } => {

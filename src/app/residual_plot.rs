@@ -166,7 +166,8 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                         format!("f, run {}", run.slot + 1),
                         series_points(h, Column::F, false, axis, detail(h)),
                     )
-                    .color(theme::run_color(run.slot)),
+                    .color(theme::run_color(run.slot))
+                    .width(app.line_width(1.5)),
                 );
             }
         });
@@ -233,7 +234,9 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                             format!("{name}, run {}", run.slot + 1)
                         };
                         let points = series_points(h, column, true, axis, detail(h));
-                        let mut line = Line::new(label, points).color(color);
+                        let mut line = Line::new(label, points)
+                            .color(color)
+                            .width(app.line_width(1.5));
                         if !selected {
                             line = line.style(LineStyle::dashed_loose());
                         }

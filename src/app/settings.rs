@@ -197,6 +197,10 @@ pub struct Settings {
     pub x_axis: XAxis,
     /// The KKT tolerance of the comparison table's "reached at" column.
     pub reach: f64,
+    /// Lecture view: larger type, thicker lines, fewer controls.
+    pub lecture: bool,
+    /// The light theme (else dark).
+    pub light: bool,
 }
 
 impl Default for Settings {
@@ -215,6 +219,8 @@ impl Default for Settings {
             axis_y: 1,
             x_axis: XAxis::Iterations,
             reach: 1e-6,
+            lecture: false,
+            light: false,
         }
     }
 }

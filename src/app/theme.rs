@@ -85,3 +85,19 @@ pub fn install_fonts(ctx: &egui::Context) {
 pub const GUIDE_FAST: Color32 = Color32::from_rgb(120, 200, 200);
 /// The rate guide K^(−1/3) (qp2's rate).
 pub const GUIDE_SLOW: Color32 = Color32::from_rgb(200, 200, 120);
+
+/// `color` made readable on the theme's background: on the light theme,
+/// light colours (pale greys, yellow) are darkened.
+pub fn ink(color: Color32, light: bool) -> Color32 {
+    if !light {
+        return color;
+    }
+    let [r, g, b, a] = color.to_array();
+    let luminance = 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
+    if luminance < 120.0 {
+        return color;
+    }
+    let k = 120.0 / luminance;
+    let scale = |c: u8| (f32::from(c) * k).round().clamp(0.0, 255.0) as u8;
+    Color32::from_rgba_unmultiplied(scale(r), scale(g), scale(b), a)
+}

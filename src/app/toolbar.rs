@@ -26,7 +26,8 @@ pub fn toolbar_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
             })
             .response
             .on_hover_text("The preset library: each problem has a known answer and a story (left panel).");
-        if ui.button("Open…").on_hover_text("Open a preset TOML file").clicked() {
+        let lecture = app.settings.lecture;
+        if !lecture && ui.button("Open…").on_hover_text("Open a preset TOML file").clicked() {
             out.push(AppCommand::OpenDialog);
         }
         ui.separator();
@@ -73,6 +74,35 @@ pub fn toolbar_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
             .changed();
         if speed_changed || max_changed {
             out.push(AppCommand::SetSpeed((!max).then_some(rate)));
+        }
+        ui.separator();
+        if ui
+            .selectable_label(app.teach.explain_open, "Explain")
+            .on_hover_text("The update with this iteration's numbers, stage by stage, and a slider through the history")
+            .clicked()
+        {
+            app.teach.explain_open = !app.teach.explain_open;
+        }
+        if ui
+            .selectable_label(app.teach.tour_open, "Tour")
+            .on_hover_text("The guided tour: seven stops, each a preset set up to show one idea")
+            .clicked()
+        {
+            app.teach.tour_open = !app.teach.tour_open;
+        }
+        if ui
+            .selectable_label(lecture, "Lecture")
+            .on_hover_text("Lecture view: larger type, thicker lines, more contrast, fewer controls (L)")
+            .clicked()
+        {
+            out.push(AppCommand::ToggleLecture);
+        }
+        let theme = if app.settings.light { "☀ Light" } else { "☾ Dark" };
+        if ui.button(theme).on_hover_text("Switch between the light and the dark theme").clicked() {
+            out.push(AppCommand::ToggleTheme);
+        }
+        if lecture {
+            return;
         }
         ui.separator();
         if ui

@@ -24,6 +24,21 @@ pub struct Cli {
     /// landscape) and the step-size sweep (its window) before the picture.
     #[arg(long, requires = "screenshot")]
     pub explore: bool,
+    /// Open in the lecture view (larger type, thicker lines, fewer controls).
+    #[arg(long)]
+    pub lecture: bool,
+    /// Use the light theme.
+    #[arg(long)]
+    pub light: bool,
+    /// Open stop N (1–7) of the guided tour and play it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7))]
+    pub tour: Option<u8>,
+    /// Open "Explain this step" (the update with this iteration's numbers).
+    #[arg(long)]
+    pub explain: bool,
+    /// With the explanation: show stage N (1–5) of the step on the plot.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub stage: Option<u8>,
 }
 
 /// The subcommands.

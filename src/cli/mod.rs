@@ -132,10 +132,20 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
     } else {
         crate::app::settings_file::default_path()
     };
+    let teaching = crate::app::TeachLaunch {
+        lecture: cli.lecture,
+        light: cli.light,
+        tour: cli.tour.map(|n| usize::from(n) - 1),
+        explain: cli.explain || cli.stage.is_some(),
+        stage: cli
+            .stage
+            .and_then(|n| crate::teaching::Stage::ALL.get(usize::from(n) - 1).copied()),
+    };
     crate::app::launch(Launch {
         preset,
         screenshot,
         settings_file,
+        teaching,
     })
     .map_err(CliError)
 }

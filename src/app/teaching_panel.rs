@@ -1,0 +1,241 @@
+//! "Explain this step": the selected run's update written out with the
+//! numbers of the iteration shown, stage by stage, and a slider through the
+//! kept history. The plot draws the same iteration and stage.
+
+use super::{BilevelApp, theme};
+use crate::method::{Method, Record};
+use crate::teaching::{Explanation, Stage, explain, replay};
+use eframe::egui::{self, RichText};
+
+/// What teaching mode shows (not persisted: a lecture starts live).
+#[derive(Debug, Clone, Default)]
+pub struct TeachState {
+    /// The stage shown, or `None` for the whole step.
+    pub stage: Option<Stage>,
+    /// The history sample shown, or `None` for the current iterate.
+    pub scrub: Option<usize>,
+    /// The step shown this frame (computed once per frame).
+    pub shown: Option<ShownStep>,
+    /// Whether the guided tour's window is open.
+    pub tour_open: bool,
+    /// The tour stop shown in that window.
+    pub tour_stop: usize,
+    /// Whether the "Explain this step" panel is open.
+    pub explain_open: bool,
+}
+
+/// The iteration the panel and the plot explain.
+#[derive(Debug, Clone)]
+pub struct ShownStep {
+    /// Its record.
+    pub record: Record,
+    /// Where the step lands.
+    pub next: Vec<f64>,
+    /// The method in force at that iteration.
+    pub method: Method,
+    /// Whether it is a past iteration (from the history slider).
+    pub past: bool,
+}
+
+impl BilevelApp {
+    /// Works out the step to explain: the scrubbed history sample,
+    /// recomputed from its kept point with the parameters in force then, or
+    /// the current iterate's record.
+    pub(super) fn update_shown_step(&mut self) {
+        let shown = self.session.runs.get(self.selected).and_then(|run| {
+            let h = &run.history;
+            match self.teach.scrub {
+                Some(s) if s < h.len() => {
+                    let k = *h.k.get(s)?;
+                    let config = run.config_at(k);
+                    let (record, next) = replay(
+                        &config.method,
+                        self.problem.as_ref(),
+                        k,
+                        h.point(s),
+                        config.iterations,
+                    );
+                    Some(ShownStep {
+                        record,
+                        next,
+                        method: config.method,
+                        past: true,
+                    })
+                }
+                _ => {
+                    let record = run.last.clone()?;
+                    let config = run.config_at(record.k);
+                    let (_, next) = replay(
+                        &config.method,
+                        self.problem.as_ref(),
+                        record.k,
+                        &record.z,
+                        config.iterations,
+                    );
+                    Some(ShownStep {
+                        record,
+                        next,
+                        method: config.method,
+                        past: false,
+                    })
+                }
+            }
+        });
+        self.teach.shown = shown;
+    }
+
+    /// The step explained, if any (for tests and the plot).
+    pub fn shown_step(&self) -> Option<&ShownStep> {
+        self.teach.shown.as_ref()
+    }
+
+    /// The explanation on screen, if any.
+    pub fn explanation(&self) -> Option<Explanation> {
+        self.teach
+            .shown
+            .as_ref()
+            .map(|s| explain(&s.method, &s.record, &s.next))
+    }
+
+    /// The stage shown (`None`: the whole step).
+    pub fn teaching_stage(&self) -> Option<Stage> {
+        self.teach.stage
+    }
+}
+
+/// Draws the panel on the right of the plots when it is open.
+pub fn teaching_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
+    if !app.teach.explain_open {
+        return;
+    }
+    egui::Panel::right("explain")
+        .resizable(true)
+        .default_size(400.0)
+        .min_size(260.0)
+        .max_size(640.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Explain this step");
+                if ui
+                    .small_button("✖")
+                    .on_hover_text("Close (toolbar: Explain)")
+                    .clicked()
+                {
+                    app.teach.explain_open = false;
+                }
+            });
+            egui::ScrollArea::vertical().show(ui, |ui| body(ui, app));
+        });
+}
+
+fn body(ui: &mut egui::Ui, app: &mut BilevelApp) {
+    let len = app
+        .session
+        .runs
+        .get(app.selected)
+        .map_or(0, |r| r.history.len());
+    ui.horizontal_wrapped(|ui| {
+        let stage = app.teach.stage;
+        if ui
+            .add_enabled(stage != Some(Stage::GradF), egui::Button::new("◀ stage"))
+            .on_hover_text("The previous stage of this step")
+            .clicked()
+        {
+            app.teach.stage = Some(stage.and_then(Stage::previous).unwrap_or(Stage::Move));
+        }
+        if ui
+            .add_enabled(stage != Some(Stage::Move), egui::Button::new("stage ▶"))
+            .on_hover_text("The next stage: each is drawn on the plot as it happens")
+            .clicked()
+        {
+            app.teach.stage = Some(stage.map_or(Stage::GradF, |s| s.next().unwrap_or(s)));
+        }
+        if ui
+            .add_enabled(stage.is_some(), egui::Button::new("whole step"))
+            .on_hover_text("Show every stage at once")
+            .clicked()
+        {
+            app.teach.stage = None;
+        }
+    });
+    ui.horizontal(|ui| {
+        // Positions 0..len are the kept history; position `len` is the
+        // current iterate (whose step is not taken yet).
+        let mut s = app.teach.scrub.unwrap_or(len).min(len);
+        let run = app.session.runs.get(app.selected);
+        let history = run.map(|r| &r.history);
+        let live_k = run.map_or(0, |r| r.iteration());
+        let k_of = |s: usize| history.and_then(|h| h.k.get(s).copied()).unwrap_or(live_k);
+        let slider = egui::Slider::new(&mut s, 0..=len)
+            .text("iteration")
+            .custom_formatter(|v, _| k_of(v as usize).to_string())
+            .custom_parser(|t| {
+                let k: u64 = t.trim().parse().ok()?;
+                let h = history?;
+                Some(h.k.partition_point(|&kk| kk < k).min(len) as f64)
+            });
+        if ui
+            .add_enabled(len > 0, slider)
+            .on_hover_text(
+                "Scrub through the kept history: the plot shows that iteration and its geometry",
+            )
+            .changed()
+        {
+            app.teach.scrub = (s < len).then_some(s);
+        }
+        if ui
+            .add_enabled(app.teach.scrub.is_some(), egui::Button::new("live"))
+            .on_hover_text("Back to the current iterate")
+            .clicked()
+        {
+            app.teach.scrub = None;
+        }
+    });
+    let Some(e) = app.explanation() else {
+        ui.label("No iteration yet: press Step.");
+        return;
+    };
+    let past = app.teach.shown.as_ref().is_some_and(|s| s.past);
+    ui.label(
+        RichText::new(if past {
+            format!("{} (from the history)", e.title)
+        } else {
+            e.title.clone()
+        })
+        .strong(),
+    );
+    let current = app.teach.stage;
+    let mut last_stage = None;
+    for line in &e.lines {
+        if last_stage != Some(line.stage) {
+            last_stage = Some(line.stage);
+            let name = e.stage_names.get(line.stage.index()).copied().unwrap_or("");
+            let mut text = RichText::new(name).small();
+            if current == Some(line.stage) {
+                text = text.strong().color(theme::STEP);
+            }
+            ui.label(text);
+        }
+        let mut text = RichText::new(&line.text).monospace();
+        match current {
+            Some(c) if line.stage == c => {
+                text = text
+                    .strong()
+                    .background_color(theme::STEP.gamma_multiply(0.25));
+            }
+            Some(c) if line.stage > c => text = text.weak(),
+            _ => {}
+        }
+        ui.label(text);
+    }
+    let shown = current.is_none_or(|c| c >= Stage::Project);
+    if shown {
+        let record_active = app.teach.shown.as_ref().is_some_and(|s| s.record.active);
+        let color = if record_active {
+            theme::PERTURBATION
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(RichText::new(&e.case).color(color));
+    }
+}
