@@ -575,3 +575,183 @@ fn a_preset_file_changed_or_removed_on_disk_is_reported_and_can_be_reloaded() {
     assert!(step_until(&mut h, |a| a.iteration() >= 1), "still running");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// B8 with "Explain this step" open.
+fn explaining(id: &str) -> Harness<'static, BilevelApp> {
+    let p = preset::load_builtin(id).unwrap();
+    let launch = Launch {
+        preset: Some((PresetSource::Builtin(id.into()), p)),
+        teaching: bilevel_lab::app::TeachLaunch {
+            explain: true,
+            ..Default::default()
+        },
+        ..Launch::default()
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch))
+}
+
+#[test]
+fn the_explained_numbers_are_the_records() {
+    use bilevel_lab::teaching::{num, vector};
+    for (id, steps) in [("b08-mitsos-barton-3-17", 4), ("b01-quadratic", 12)] {
+        let mut h = explaining(id);
+        h.run_steps(2);
+        h.get_by_label("Step N").click();
+        h.run_steps(1);
+        for _ in 0..steps {
+            h.get_by_label("Step").click();
+            h.run_steps(1);
+        }
+        assert!(step_until(&mut h, |a| a.iteration() == 100 + steps));
+        h.run_steps(2);
+        let r = h.state().selected_record().unwrap().clone();
+        // The panel's text, read back from the accessibility tree.
+        let lambda = format!("= {}", num(r.lambda));
+        let lines = h
+            .get_all_by_label_contains("λ = max(0, αρ − ⟨∇f, ∇h⟩)")
+            .collect::<Vec<_>>();
+        assert_eq!(lines.len(), 1, "{id}");
+        let text = format!("{lines:?}");
+        assert!(
+            text.contains(&lambda),
+            "{id}: {text} should end with {lambda}"
+        );
+        let shows = |h: &Harness<'static, BilevelApp>, text: &str| {
+            h.query_all_by_label_contains(text).next().is_some()
+        };
+        assert!(
+            shows(&h, &format!("Δ = −∇f − λ∇h = {}", vector(&r.delta))),
+            "{id}: Δ"
+        );
+        assert!(
+            shows(&h, &format!("∇f(z) = {}", vector(&r.grad_f))),
+            "{id}: ∇f"
+        );
+        assert!(shows(&h, &vector(&r.grad_h)), "{id}: ∇h");
+        let case = if r.active {
+            "active: ⟨∇f, ∇h⟩"
+        } else {
+            "inactive: ⟨∇f, ∇h⟩"
+        };
+        assert!(h.query_by_label_contains(case).is_some(), "{id}: the case");
+        assert!(
+            h.query_by_label_contains(&format!("PGD-QP at iteration {}", r.k))
+                .is_some()
+        );
+    }
+}
+
+#[test]
+fn playing_the_stages_ends_where_the_next_step_starts() {
+    let mut h = explaining("b08-mitsos-barton-3-17");
+    h.run_steps(2);
+    h.get_by_label("Step").click();
+    assert!(step_until(&mut h, |a| a.iteration() == 1));
+    h.run_steps(2);
+    for expect in bilevel_lab::teaching::Stage::ALL {
+        h.get_by_label("stage ▶").click();
+        h.run_steps(1);
+        assert_eq!(h.state().teaching_stage(), Some(expect));
+    }
+    let landing = h.state().shown_step().unwrap().next.clone();
+    assert!(
+        h.query_by_label("the move: z ← the next iterate").is_some(),
+        "drawn"
+    );
+    h.get_by_label("◀ stage").click();
+    h.run_steps(1);
+    assert_eq!(
+        h.state().teaching_stage(),
+        Some(bilevel_lab::teaching::Stage::Project)
+    );
+    // A plain step lands exactly where the stages said.
+    h.get_by_label("Step").click();
+    assert!(step_until(&mut h, |a| a.iteration() == 2));
+    assert_eq!(h.state().selected_record().unwrap().z, landing);
+}
+
+#[test]
+fn the_history_slider_shows_a_past_iterations_geometry() {
+    let mut h = explaining("b01-quadratic");
+    h.run_steps(2);
+    h.get_by_label("Step N").click();
+    assert!(step_until(&mut h, |a| a.iteration() >= 100));
+    h.run_steps(2);
+    let slider = h.get_by_role_and_label(egui::accesskit::Role::Slider, "iteration");
+    slider.set_value_accesskit(37.0);
+    h.run_steps(2);
+    let shown = h.state().shown_step().unwrap().clone();
+    assert!(shown.past);
+    assert_eq!(shown.record.k, 37);
+    // Its geometry is what the method computes at the kept point of k = 37.
+    let mut run = bilevel_lab::method::Run::new(
+        h.state().problem().clone(),
+        h.state().settings().runs[0].config(),
+        h.state().settings().runs[0].start.clone(),
+    );
+    let mut at_37 = None;
+    run.advance(38, |r| {
+        if r.k == 37 {
+            at_37 = Some(r.clone());
+        }
+    });
+    let at_37 = at_37.unwrap();
+    assert_eq!(shown.record.z, at_37.z);
+    assert_eq!(shown.record.delta, at_37.delta);
+    assert_eq!(shown.record.lambda, at_37.lambda);
+    assert!(
+        h.query_by_label("iteration 37 (history)").is_some(),
+        "marked on the plot"
+    );
+    assert!(
+        h.query_by_label_contains("PGD-QP at iteration 37 (from the history)")
+            .is_some()
+    );
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "live")
+        .click();
+    h.run_steps(2);
+    assert!(!h.state().shown_step().unwrap().past);
+}
+
+#[test]
+fn the_tour_sets_up_each_stop_and_the_lecture_view_hides_controls() {
+    let mut h = harness("b08-mitsos-barton-3-17");
+    h.run_steps(2);
+    h.get_by_label("Tour").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Guided tour — 1 of 7").is_some());
+    h.get_by_label("show me").click();
+    h.run_steps(2);
+    let s = h.state().settings();
+    assert_eq!(s.source, PresetSource::Builtin("b01-quadratic".into()));
+    assert_eq!(s.runs[0].solver.method, MethodKind::Vpbgd);
+    assert!(h.state().is_playing());
+    h.get_by_label("next ▶").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Guided tour — 2 of 7").is_some());
+    assert_eq!(
+        h.state().settings().runs[0].solver.method,
+        MethodKind::PgdQp
+    );
+    assert!(step_until(&mut h, |a| a.iteration() > 10), "the stop plays");
+    // qp1 against qp2: two runs.
+    h.get_by_label("next ▶").click();
+    h.run_steps(2);
+    assert_eq!(h.state().settings().runs.len(), 2);
+    // The lecture view (L) hides the editors and the maps, and comes back.
+    assert!(h.query_by_label("g(x, y): lower level").is_some());
+    h.key_press(egui::Key::L);
+    h.run_steps(2);
+    assert!(h.state().settings().lecture);
+    assert!(h.query_by_label("g(x, y): lower level").is_none());
+    assert!(h.query_by_label_contains("Explain this step").is_some());
+    h.get_by_label("☾ Dark").click();
+    h.run_steps(2);
+    assert!(h.state().settings().light);
+    h.key_press(egui::Key::L);
+    h.run_steps(2);
+    assert!(!h.state().settings().lecture);
+    assert!(h.query_by_label("g(x, y): lower level").is_some());
+}

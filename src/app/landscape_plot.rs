@@ -395,8 +395,15 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
         .height(height)
         .legend(
             Legend::default()
-                .position(Corner::RightTop)
-                .background_alpha(0.75)
+                // The lecture view's larger legend goes bottom-left, away
+                // from where runs usually head, and lighter, so arrows
+                // under it still show.
+                .position(if look.width > 1.0 {
+                    Corner::LeftBottom
+                } else {
+                    Corner::RightTop
+                })
+                .background_alpha(if look.width > 1.0 { 0.4 } else { 0.75 })
                 .text_style(egui::TextStyle::Small)
                 .follow_insertion_order(true),
         )

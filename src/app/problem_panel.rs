@@ -103,7 +103,7 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         }
         ui.label(
             RichText::new(answer)
-                .color(theme::REFERENCE.gamma_multiply(0.9))
+                .color(theme::ink(theme::REFERENCE, app.settings.light).gamma_multiply(0.9))
                 .strong(),
         )
         .on_hover_text("The optimum from the preset, drawn as a diamond");

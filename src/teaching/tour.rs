@@ -120,10 +120,11 @@ pub const TOUR: &[TourStop] = &[
             start: PRESET_START,
         }],
         iterations: 400,
-        text: "The same method with step γ = 1.2. The curvature of f and g along the way is about 1, so a step \
-               this long overshoots every time: the run settles into a cycle between two points, (1.25, 0.5) and \
-               (0.95, 1.1), jumping across the solution forever. The status line flags the short cycle. Try γ = 0.5 \
-               in the method panel: the same run converges. Debugging a step size starts here — the sweep map in \
+        text: "The same method with step γ = 1.2. On f alone this step would still converge (f's curvature \
+               is 1), but near the line y = x/2 the active constraint adds curvature through λ∇h: each step \
+               overshoots the line, the QP pulls back too hard, and the run settles into a cycle between two \
+               points, (1.25, 0.5) and (0.95, 1.1), jumping across the solution forever. The status line flags \
+               the short cycle. Set γ = 0.5 in the method panel and the same run converges; the sweep map in \
                Explore shows at once which γ converge.",
     },
     TourStop {
