@@ -7,18 +7,9 @@ use crate::method::{Curvature, Detail, Record, norm};
 use crate::session::RunState;
 use eframe::egui::{self, RichText};
 
-/// A number in a short readable form.
-pub fn num(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if !v.is_finite() {
-        format!("{v}")
-    } else if v.abs() >= 1e4 || v.abs() < 1e-3 {
-        format!("{v:.3e}")
-    } else {
-        format!("{v:.5}")
-    }
-}
+/// A number in a short readable form (the same everywhere: the
+/// explanation panel's numbers are read back by tests).
+pub use crate::teaching::num;
 
 /// Draws the status line.
 pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {

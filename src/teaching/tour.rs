@@ -53,6 +53,13 @@ pub struct TourStop {
 
 const PRESET_START: Option<[f64; 2]> = None;
 
+/// One PGD-QP run with the preset's parameters from the preset's start.
+const PRESET_PGD_QP: &[TourRun] = &[TourRun {
+    method: MethodKind::PgdQp,
+    edits: &[],
+    start: PRESET_START,
+}];
+
 /// The tour, in order.
 pub const TOUR: &[TourStop] = &[
     TourStop {
@@ -77,11 +84,7 @@ pub const TOUR: &[TourStop] = &[
     TourStop {
         title: "The perturbation pulls back to the lower-level set",
         preset: "b01-quadratic",
-        runs: &[TourRun {
-            method: MethodKind::PgdQp,
-            edits: &[],
-            start: PRESET_START,
-        }],
+        runs: PRESET_PGD_QP,
         iterations: 2000,
         text: "PGD-QP on the same problem. Each step solves a small QP: stay as close as possible to −∇f, but make \
                h fall at rate αρ (∇hᵀΔ ≤ −αρ). When −∇f alone would not do that, the constraint is active and the \
@@ -130,11 +133,7 @@ pub const TOUR: &[TourStop] = &[
     TourStop {
         title: "Mirrlees' problem fools local methods",
         preset: "b12-mirrlees",
-        runs: &[TourRun {
-            method: MethodKind::PgdQp,
-            edits: &[],
-            start: PRESET_START,
-        }],
+        runs: PRESET_PGD_QP,
         iterations: 3000,
         text: "The lower level has two wells; which one is the global minimum switches at x = 1. From (0.5, 0.5) \
                PGD-QP follows the right-hand well past x = 1 and stops near (1.99, 0.90) with f ≈ 0.01 — far below \
@@ -167,11 +166,7 @@ pub const TOUR: &[TourStop] = &[
     TourStop {
         title: "The true lower-level gap exposes it",
         preset: "b12-mirrlees",
-        runs: &[TourRun {
-            method: MethodKind::PgdQp,
-            edits: &[],
-            start: PRESET_START,
-        }],
+        runs: PRESET_PGD_QP,
         iterations: 3000,
         text: "Back to Mirrlees. h = ‖∇_y g‖² is tiny at the end, so the method thinks it is done. The true gap \
                g(x, y) − min_y' g(x, y'), found by a global search over y, says otherwise: about 0.97 (status line, \
