@@ -1,9 +1,9 @@
 //! The user's work on disk: the settings (preset, edited f and g, every
-//! run's parameters, view toggles) as JSON, written atomically half a second
-//! after the last change, so a typed edit survives a crash or a killed
-//! process without ever being saved by hand, and a crash mid-write never
-//! leaves half a file. eframe's own file then holds only the window's
-//! geometry.
+//! run's parameters, view toggles) as JSON, written atomically about half a
+//! second after a change (at most about twice a second while typing), so a
+//! typed edit survives a crash or a killed process without ever being saved
+//! by hand, and a crash mid-write never leaves half a file. eframe's own
+//! file then holds only the window's geometry.
 
 use super::Settings;
 use crate::atomic_file::write_atomic;
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// How long the settings must stay unchanged before they are written.
+/// How long after a change the settings are written.
 const QUIET: Duration = Duration::from_millis(500);
 
 /// The name of the settings file in the app's data directory.
@@ -48,8 +48,9 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
     })
 }
 
-/// Writes settings in the background once they have been quiet for
-/// [`QUIET`], and reports a failed write once.
+/// Writes settings in the background [`QUIET`] after they change, and
+/// reports a failed write (retried at the next tick after another
+/// [`QUIET`]).
 #[derive(Debug, Default)]
 pub struct SettingsFile {
     path: Option<PathBuf>,
@@ -80,9 +81,9 @@ impl SettingsFile {
         self.changed.is_some() || self.writing.is_some()
     }
 
-    /// Called every frame with the current settings: starts a write when
-    /// they changed and then stayed quiet; returns the error of a write
-    /// that failed since the last call.
+    /// Called every frame with the current settings: starts a write once
+    /// [`QUIET`] has passed since they first differed from what was last
+    /// written; returns the error of a write that failed since the last call.
     pub fn tick(&mut self, settings: &Settings) -> Option<String> {
         let failed = self.finished_write();
         let Some(path) = self.path.clone() else {
