@@ -152,7 +152,13 @@ fn geometry(
             );
         }
     }
-    if labels && upto >= Stage::HalfSpace {
+    // Inner-loop methods show ŷ (or AID's inner y) with the lower level,
+    // as their explanation does; the others their constraint in stage 3.
+    let own_stage = match r.detail {
+        Detail::Bome { .. } | Detail::Vpbgd { .. } | Detail::Aid { .. } => Stage::Lower,
+        _ => Stage::HalfSpace,
+    };
+    if labels && upto >= own_stage {
         method_geometry(plot, r, ix, iy, s, longest, look);
     }
     if upto < Stage::Project {
