@@ -36,6 +36,42 @@ pub fn implicit_hypergradient_norm(
     norm.is_finite().then_some(norm)
 }
 
+/// The same, reusing `grad_h` = ∇h = 2∇²g·(0, ∂g/∂y) when the method
+/// computed it (PGD-QP, RXGF, SQCQP; empty otherwise). With one lower-level
+/// variable ∇h is a multiple of the Hessian column (∇²_xy g, ∂²g/∂y²), and
+/// only the ratio of its parts enters the hypergradient, so no further
+/// derivative is needed: ∇_x f − ∇h_x · (∂f/∂y) / ∇h_y. Where ∇h_y is 0
+/// (on the lower-level set, or a flat ∂²g/∂y²) it falls back to
+/// [`implicit_hypergradient_norm`]. The solver thread calls this for every
+/// streamed iteration.
+pub fn implicit_hypergradient_norm_reusing(
+    problem: &dyn Problem,
+    z: &[f64],
+    grad_f: &[f64],
+    grad_h: &[f64],
+) -> Option<f64> {
+    let dims = problem.dims();
+    let n = dims.n;
+    if dims.m == 1
+        && dims.total() <= HYPERGRADIENT_MAX_DIM
+        && grad_h.len() == n + 1
+        && let Some(&hy) = grad_h.get(n)
+        && hy != 0.0
+        && hy.is_finite()
+    {
+        let w = grad_f.get(n)? / hy;
+        let norm = grad_f
+            .get(..n)?
+            .iter()
+            .zip(grad_h)
+            .map(|(g, c)| (g - c * w).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        return norm.is_finite().then_some(norm);
+    }
+    implicit_hypergradient_norm(problem, z, grad_f)
+}
+
 /// The same with one lower-level variable, from one Hessian-vector product:
 /// `∇²g·(0, 1)` is (∇²_xy g, ∂²g/∂y²), and a 1 × 1 block is singular
 /// (or badly conditioned) only where it is zero. This runs for every
@@ -123,6 +159,31 @@ mod tests {
             assert!(
                 (fast - general).abs() <= 1e-12 * (1.0 + general),
                 "{fast} vs {general}"
+            );
+        }
+        // Reusing PGD-QP's ∇h gives the same number.
+        for z in [[0.3, -0.7, 1.1], [1.5, 0.2, -0.4], [-0.9, 0.8, 0.05]] {
+            let mut gf = [0.0; 3];
+            p.grad_f(&z, &mut gf);
+            let mut gg = [0.0; 3];
+            p.grad_g(&z, &mut gg);
+            let mut grad_h = [0.0; 3];
+            p.hvp_g(&z, &gg[2..], &mut grad_h);
+            grad_h.iter_mut().for_each(|v| *v *= 2.0);
+            let direct = implicit_hypergradient_norm(&p, &z, &gf).unwrap();
+            let reused = implicit_hypergradient_norm_reusing(&p, &z, &gf, &grad_h).unwrap();
+            assert!(
+                (reused - direct).abs() <= 1e-12 * (1.0 + direct),
+                "{reused} vs {direct}"
+            );
+            // No ∇h (BOME, V-PBGD, AID), or ∇h = 0: the direct path.
+            assert_eq!(
+                implicit_hypergradient_norm_reusing(&p, &z, &gf, &[]),
+                Some(direct)
+            );
+            assert_eq!(
+                implicit_hypergradient_norm_reusing(&p, &z, &gf, &[0.0; 3]),
+                Some(direct)
             );
         }
         // ∂²g/∂y² = 0: undefined.

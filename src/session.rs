@@ -171,16 +171,26 @@ impl History {
             self.envelopes = vec![Envelope::default(); columns];
         }
         let len = self.len();
-        let mut envelopes = std::mem::take(&mut self.envelopes);
-        let coordinates = (0..self.dim).map(Column::Coordinate);
-        for (column, envelope) in Column::SCALARS
-            .into_iter()
-            .chain(coordinates)
-            .zip(envelopes.iter_mut())
-        {
-            envelope.extend(len, |s| self.value(column, s));
+        let f = &self.series;
+        // In the order of Column::SCALARS.
+        let scalars = [
+            &f.f,
+            &f.h,
+            &f.lambda,
+            &f.delta_norm,
+            &f.kkt,
+            &f.hypergradient,
+        ];
+        let (scalar_envelopes, coordinate_envelopes) =
+            self.envelopes.split_at_mut(Column::SCALARS.len());
+        // Straight from the columns: this runs for every streamed sample.
+        for (values, envelope) in scalars.into_iter().zip(scalar_envelopes) {
+            envelope.extend(len, |s| values.get(s).copied().unwrap_or(f64::NAN));
         }
-        self.envelopes = envelopes;
+        let dim = self.dim;
+        for (i, envelope) in coordinate_envelopes.iter_mut().enumerate() {
+            envelope.extend(len, |s| f.z.get(s * dim + i).copied().unwrap_or(f64::NAN));
+        }
     }
 
     /// Coordinate `index` of sample `s`.
@@ -202,8 +212,22 @@ impl History {
 
     fn append(&mut self, frames: &Frames, capacity: usize) {
         let mut rebuild = false;
-        for i in 0..frames.len() {
-            let Some(&k) = frames.k.get(i) else { break };
+        let mut i = 0;
+        while let Some(&k) = frames.k.get(i) {
+            // The common case, every sample of a batch kept (the solver's
+            // batches are in increasing k): copy it whole, up to capacity.
+            if self.stride == 1
+                && self.series.k.last().is_none_or(|&last| last < k)
+                && self.series.len() < capacity
+            {
+                let room = capacity - self.series.len();
+                let end = i.saturating_add(room).min(frames.len());
+                self.series.extend_from(frames, i..end, self.dim);
+                i = end;
+                continue;
+            }
+            let at = i;
+            i += 1;
             if k % self.stride != 0 {
                 continue;
             }
@@ -220,7 +244,7 @@ impl History {
                     continue;
                 }
             }
-            self.series.push_from(frames, i, self.dim);
+            self.series.push_from(frames, at, self.dim);
         }
         self.summarise(rebuild);
     }

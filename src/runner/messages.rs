@@ -125,6 +125,59 @@ impl Frames {
         self.seconds.push(at(&other.seconds));
     }
 
+    /// Appends iterations `range` of `other` column by column (a batch
+    /// copied whole); falls back to one at a time if a column of `other` is
+    /// shorter than its iterations.
+    pub fn extend_from(&mut self, other: &Frames, range: std::ops::Range<usize>, dim: usize) {
+        fn part<'a, T>(v: &'a [T], r: &std::ops::Range<usize>) -> Option<&'a [T]> {
+            v.get(r.clone())
+        }
+        let z = other.z.get(range.start * dim..range.end * dim);
+        let columns = (
+            part(&other.k, &range),
+            z,
+            part(&other.f, &range),
+            part(&other.h, &range),
+            part(&other.lambda, &range),
+            part(&other.delta_norm, &range),
+            part(&other.kkt, &range),
+            part(&other.hypergradient, &range),
+            part(&other.active, &range),
+            part(&other.calls, &range),
+            part(&other.seconds, &range),
+        );
+        let (
+            Some(k),
+            Some(z),
+            Some(f),
+            Some(h),
+            Some(lambda),
+            Some(delta_norm),
+            Some(kkt),
+            Some(hypergradient),
+            Some(active),
+            Some(calls),
+            Some(seconds),
+        ) = columns
+        else {
+            for i in range {
+                self.push_from(other, i, dim);
+            }
+            return;
+        };
+        self.k.extend_from_slice(k);
+        self.z.extend_from_slice(z);
+        self.f.extend_from_slice(f);
+        self.h.extend_from_slice(h);
+        self.lambda.extend_from_slice(lambda);
+        self.delta_norm.extend_from_slice(delta_norm);
+        self.kkt.extend_from_slice(kkt);
+        self.hypergradient.extend_from_slice(hypergradient);
+        self.active.extend_from_slice(active);
+        self.calls.extend_from_slice(calls);
+        self.seconds.extend_from_slice(seconds);
+    }
+
     /// Removes the newest iteration (points of `dim` numbers).
     pub fn pop(&mut self, dim: usize) {
         self.k.pop();

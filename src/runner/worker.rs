@@ -1,7 +1,7 @@
 //! The solver thread's loop.
 
 use super::messages::{Command, Event, Frames, RunId, Speed};
-use crate::diagnostics::implicit_hypergradient_norm;
+use crate::diagnostics::implicit_hypergradient_norm_reusing;
 use crate::method::Run;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -211,8 +211,12 @@ impl Worker {
                     // and when the diagnostic after it did.
                     let now = Instant::now();
                     let at = base + (now - started).saturating_sub(diagnostics);
-                    let hyper =
-                        implicit_hypergradient_norm(problem.as_ref(), &record.z, &record.grad_f);
+                    let hyper = implicit_hypergradient_norm_reusing(
+                        problem.as_ref(),
+                        &record.z,
+                        &record.grad_f,
+                        &record.grad_h,
+                    );
                     diagnostics += now.elapsed();
                     frames.push(record, hyper, at.as_secs_f64());
                 });
