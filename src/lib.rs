@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod envelope;
 pub mod explore;
 pub mod expr;
+pub mod guard;
 pub mod landscape;
 pub mod method;
 pub mod preset;

@@ -755,3 +755,141 @@ fn the_tour_sets_up_each_stop_and_the_lecture_view_hides_controls() {
     assert!(!h.state().settings().lecture);
     assert!(h.query_by_label("g(x, y): lower level").is_some());
 }
+
+/// B1 whose ∇f panics exactly once: on its `panic_at`-th call from the
+/// thread named `on_thread` (the solver's, or the UI's).
+#[derive(Debug)]
+struct PanicsOnce {
+    inner: std::sync::Arc<dyn bilevel_lab::problem::Problem>,
+    on_thread: String,
+    calls: std::sync::atomic::AtomicU64,
+    panic_at: u64,
+}
+
+impl PanicsOnce {
+    fn b01(on_thread: &str, panic_at: u64) -> preset::Preset {
+        let mut p = preset::load_builtin("b01-quadratic").unwrap();
+        p.problem = std::sync::Arc::new(PanicsOnce {
+            inner: p.problem.clone(),
+            on_thread: on_thread.into(),
+            calls: Default::default(),
+            panic_at,
+        });
+        p
+    }
+}
+
+impl bilevel_lab::problem::Problem for PanicsOnce {
+    fn dims(&self) -> bilevel_lab::problem::Dims {
+        self.inner.dims()
+    }
+    fn variable_names(&self) -> Vec<String> {
+        self.inner.variable_names()
+    }
+    fn f(&self, z: &[f64]) -> f64 {
+        self.inner.f(z)
+    }
+    fn g(&self, z: &[f64]) -> f64 {
+        self.inner.g(z)
+    }
+    fn grad_f(&self, z: &[f64], out: &mut [f64]) -> f64 {
+        if std::thread::current().name() == Some(self.on_thread.as_str())
+            && self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == self.panic_at
+        {
+            panic!("injected failure in the method");
+        }
+        self.inner.grad_f(z, out)
+    }
+    fn grad_g(&self, z: &[f64], out: &mut [f64]) -> f64 {
+        self.inner.grad_g(z, out)
+    }
+    fn hvp_g(&self, z: &[f64], v: &[f64], out: &mut [f64]) {
+        self.inner.hvp_g(z, v, out)
+    }
+    fn hess_g(&self, z: &[f64]) -> nalgebra::DMatrix<f64> {
+        self.inner.hess_g(z)
+    }
+}
+
+fn harness_with(p: preset::Preset) -> Harness<'static, BilevelApp> {
+    let launch = Launch {
+        preset: Some((PresetSource::Builtin("b01-quadratic".into()), p)),
+        ..Launch::default()
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch))
+}
+
+/// Steps frames until a label containing every one of `parts` is shown.
+fn shows(h: &mut Harness<'static, BilevelApp>, parts: &[&str]) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if parts.iter().all(|p| h.query_by_label_contains(p).is_some()) {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_panic_in_the_solver_is_reported_and_the_app_goes_on() {
+    let mut h = harness_with(PanicsOnce::b01("solver", 20));
+    h.run_steps(2);
+    h.get_by_label("▶ Play").click();
+    // Caught on the solver thread; its message is the run's state in the
+    // status line, and the iterations before it are kept.
+    let failure = [
+        "the step panicked at iteration",
+        "injected failure in the method",
+    ];
+    assert!(shows(&mut h, &failure), "the failure is in the status line");
+    let at_failure = h.state().iteration();
+    assert!(
+        (1..20).contains(&at_failure),
+        "the run kept the iterations before the panic ({at_failure})"
+    );
+    // Reset starts the run again (the problem panics only once); it runs on
+    // past the iteration that failed.
+    h.get_by_label("Reset").click();
+    h.run_steps(1);
+    if !h.state().is_playing() {
+        h.get_by_label("▶ Play").click();
+    }
+    assert!(
+        step_until(&mut h, |a| a.iteration() > 50),
+        "the app goes on after the panic"
+    );
+    assert!(
+        h.query_by_label_contains(failure[0]).is_none(),
+        "the old failure is gone"
+    );
+}
+
+#[test]
+fn a_panic_while_the_app_evaluates_is_reported_and_the_run_goes_on() {
+    // The app calls the problem on its own thread too (explaining and
+    // judging the iterate); the harness runs on the test's thread.
+    let ui_thread = std::thread::current().name().unwrap().to_string();
+    let mut h = harness_with(PanicsOnce::b01(&ui_thread, 3));
+    h.run_steps(2);
+    h.get_by_label("▶ Play").click();
+    assert!(
+        shows(
+            &mut h,
+            &["panicked while", "injected failure in the method"]
+        ),
+        "the failure is a notice"
+    );
+    assert!(h.state().notice().is_some_and(|n| n.error));
+    let seen = h.state().iteration();
+    assert!(
+        step_until(&mut h, |a| a.iteration() > seen + 50),
+        "the run goes on"
+    );
+    assert!(h.query_by_label_contains("the step panicked").is_none());
+}

@@ -6,7 +6,7 @@ use super::{AppCommand, BilevelApp, theme};
 use crate::landscape::Landscape;
 use crate::method::{Detail, Method, Oracle, ParamValue, Record, State};
 use crate::problem::Problem;
-use crate::session::RunTrace;
+use crate::session::{RunState, RunTrace};
 use crate::teaching::Stage;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{
@@ -548,7 +548,8 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                 if i != selected {
                     continue;
                 }
-                if layers.path_arrows {
+                // A run whose step panicked is not stepped again here.
+                if layers.path_arrows && !matches!(run.state, RunState::Failed(_)) {
                     path_arrows(
                         plot,
                         run,
@@ -632,9 +633,15 @@ fn path_arrows(
             z: h.point(s).to_vec(),
             warm: Vec::new(),
         };
-        let (_, r) = config
-            .method
-            .step(&Oracle::new(problem), &state, config.iterations);
+        // A bug in the method or problem must not close the app: the
+        // arrows stop where it panics (the solver reports the panic).
+        let Ok((_, r)) = crate::guard::catch(|| {
+            config
+                .method
+                .step(&Oracle::new(problem), &state, config.iterations)
+        }) else {
+            break;
+        };
         geometry(plot, &r, ix, iy, length, false, Stage::Project, None, look);
         // Iterations increase along the history, so this moves past s.
         let next = (k / every + 1).saturating_mul(every);

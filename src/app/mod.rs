@@ -24,8 +24,8 @@ pub use settings::{PresetSource, RunSpec, Settings, XAxis};
 use crate::landscape::{Landscape, LandscapeRequest, LandscapeWorker, Slice};
 use crate::preset::{self, Preset};
 use crate::problem::{ExprProblem, Problem};
-use crate::runner::{Command, Runner, Speed};
-use crate::session::{RunTrace, Session};
+use crate::runner::{Command, RunId, Runner, Speed};
+use crate::session::{RunState, RunTrace, Session};
 use crossbeam_channel::Receiver;
 use eframe::egui;
 use std::path::PathBuf;
@@ -151,6 +151,8 @@ pub struct BilevelApp {
     teach: teaching_panel::TeachState,
     /// The (lecture, light) look last applied to the context.
     look: Option<(bool, bool)>,
+    /// The run and iteration at which evaluating on the UI thread panicked.
+    ui_fault: Option<(RunId, u64)>,
     ctx: egui::Context,
 }
 
@@ -248,6 +250,7 @@ impl BilevelApp {
             settings_file: settings_file::SettingsFile::new(settings_path),
             teach: teaching_panel::TeachState::default(),
             look: None,
+            ui_fault: None,
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -562,12 +565,48 @@ impl BilevelApp {
         let f_star = self.preset.reference.as_ref().and_then(|r| r.f);
         let problem = self.problem.clone();
         let mut any = false;
+        let mut failed = None;
         for run in &mut self.session.runs {
-            any |= run.diagnose(problem.as_ref(), window, f_star);
+            if !Self::evaluable(self.ui_fault, run) {
+                continue;
+            }
+            // The search calls the problem on this thread: a bug in it must
+            // not close the app.
+            match crate::guard::catch(|| run.diagnose(problem.as_ref(), window, f_star)) {
+                Ok(judged) => any |= judged,
+                Err(message) => failed = Some((run.id, run.iteration(), message)),
+            }
+        }
+        if let Some((id, k, message)) = failed {
+            self.evaluation_panicked(id, k, "judging the iterate", &message);
         }
         if any {
             self.last_diagnosis = Instant::now();
         }
+    }
+
+    /// Whether the app may evaluate the problem at this run's newest iterate
+    /// on the UI thread: not once the run failed, nor again at an iterate
+    /// where doing so panicked.
+    pub(super) fn may_evaluate(&self, run: &RunTrace) -> bool {
+        Self::evaluable(self.ui_fault, run)
+    }
+
+    fn evaluable(fault: Option<(RunId, u64)>, run: &RunTrace) -> bool {
+        !matches!(run.state, RunState::Failed(_)) && fault != Some((run.id, run.iteration()))
+    }
+
+    /// Reports a panic in the problem or method met while the app itself
+    /// evaluated it, and stops evaluating at that iterate.
+    fn evaluation_panicked(&mut self, id: RunId, k: u64, doing: &str, message: &str) {
+        self.ui_fault = Some((id, k));
+        self.notify(
+            format!(
+                "the problem or method panicked while {doing} at iteration {k}: {message} — \
+                 the app goes on; this iterate is not explained or judged"
+            ),
+            true,
+        );
     }
 
     /// The slice the landscape should show now.

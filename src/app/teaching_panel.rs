@@ -42,46 +42,61 @@ impl BilevelApp {
     /// recomputed from its kept point with the parameters in force then, or
     /// the current iterate's record.
     pub(super) fn update_shown_step(&mut self) {
-        let shown = self.session.runs.get(self.selected).and_then(|run| {
-            let h = &run.history;
-            match self.teach.scrub {
-                Some(s) if s < h.len() => {
-                    let k = *h.k.get(s)?;
-                    let config = run.config_at(k);
-                    let (record, next) = replay(
-                        &config.method,
-                        self.problem.as_ref(),
-                        k,
-                        h.point(s),
-                        config.iterations,
-                    );
-                    Some(ShownStep {
-                        record,
-                        next,
-                        method: config.method,
-                        past: true,
-                    })
-                }
-                _ => {
-                    let record = run.last.clone()?;
-                    let config = run.config_at(record.k);
-                    let (_, next) = replay(
-                        &config.method,
-                        self.problem.as_ref(),
-                        record.k,
-                        &record.z,
-                        config.iterations,
-                    );
-                    Some(ShownStep {
-                        record,
-                        next,
-                        method: config.method,
-                        past: false,
-                    })
-                }
+        let Some(run) = self.session.runs.get(self.selected) else {
+            self.teach.shown = None;
+            return;
+        };
+        if !self.may_evaluate(run) {
+            self.teach.shown = None;
+            return;
+        }
+        let (id, live_k) = (run.id, run.iteration());
+        let h = &run.history;
+        // The replay runs the method on this thread: a bug in it must not
+        // close the app.
+        let shown = crate::guard::catch(|| match self.teach.scrub {
+            Some(s) if s < h.len() => {
+                let k = *h.k.get(s)?;
+                let config = run.config_at(k);
+                let (record, next) = replay(
+                    &config.method,
+                    self.problem.as_ref(),
+                    k,
+                    h.point(s),
+                    config.iterations,
+                );
+                Some(ShownStep {
+                    record,
+                    next,
+                    method: config.method,
+                    past: true,
+                })
+            }
+            _ => {
+                let record = run.last.clone()?;
+                let config = run.config_at(record.k);
+                let (_, next) = replay(
+                    &config.method,
+                    self.problem.as_ref(),
+                    record.k,
+                    &record.z,
+                    config.iterations,
+                );
+                Some(ShownStep {
+                    record,
+                    next,
+                    method: config.method,
+                    past: false,
+                })
             }
         });
-        self.teach.shown = shown;
+        self.teach.shown = match shown {
+            Ok(shown) => shown,
+            Err(message) => {
+                self.evaluation_panicked(id, live_k, "explaining the step", &message);
+                None
+            }
+        };
     }
 
     /// The step explained, if any (for tests and the plot).

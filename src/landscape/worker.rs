@@ -81,14 +81,14 @@ fn serve(
             .is_some_and(|(p, s, _)| Arc::ptr_eq(p, &request.problem) && *s == request.slice);
         // A panic while evaluating a problem must not end the thread: that
         // request gets no landscape, and the next one is served as usual.
-        let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let computed = crate::guard::catch(|| {
             let grids = match (&cache, reuse) {
                 (Some((_, _, grids)), true) => grids.clone(),
                 _ => compute_grids(&request.problem, &request.slice, default_threads()),
             };
             let landscape = assemble(request.slice.clone(), grids.clone(), request.eps);
             (grids, landscape)
-        }));
+        });
         let Ok((grids, landscape)) = computed else {
             cache = None;
             continue;

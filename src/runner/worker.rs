@@ -2,9 +2,9 @@
 
 use super::messages::{Command, Event, Frames, RunId, Speed};
 use crate::diagnostics::implicit_hypergradient_norm_reusing;
+use crate::guard;
 use crate::method::Run;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 /// Iterations per run in one batch at full speed.
@@ -205,7 +205,7 @@ impl Worker {
             let base = slot.compute;
             // The hypergradient is a diagnostic: its time is not the method's.
             let mut diagnostics = Duration::ZERO;
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let outcome = guard::catch(|| {
                 slot.run.advance(n, |record| {
                     // Two clock reads per iteration: when the step ended,
                     // and when the diagnostic after it did.
@@ -220,15 +220,27 @@ impl Worker {
                     diagnostics += now.elapsed();
                     frames.push(record, hyper, at.as_secs_f64());
                 });
-            }));
+            });
             slot.compute = base + started.elapsed().saturating_sub(diagnostics);
-            if let Err(payload) = outcome {
+            // The QP at the current iterate, for the geometry on the plot;
+            // computing it calls the problem too, so it is guarded as well.
+            let current = match &outcome {
+                Ok(_) => {
+                    guard::catch(|| slot.run.peek().or_else(|| slot.run.last_record().cloned()))
+                }
+                Err(_) => Ok(slot.run.last_record().cloned()),
+            };
+            // Iterations finished before a panic are real: deliver them.
+            if let (false, Ok(Some(last))) = (frames.is_empty(), &current) {
+                events.push(Event::Frames {
+                    id: slot.id,
+                    frames: Box::new(frames),
+                    last: Box::new(last.clone()),
+                    counts: slot.run.counts(),
+                });
+            }
+            if let Some(what) = outcome.err().or(current.err()) {
                 slot.done = true;
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
                 events.push(Event::Failed {
                     id: slot.id,
                     message: format!(
@@ -237,16 +249,6 @@ impl Worker {
                     ),
                 });
                 continue;
-            }
-            // The QP at the current iterate, for the geometry on the plot.
-            let current = slot.run.peek().or_else(|| slot.run.last_record().cloned());
-            if let (false, Some(last)) = (frames.is_empty(), current) {
-                events.push(Event::Frames {
-                    id: slot.id,
-                    frames: Box::new(frames),
-                    last: Box::new(last),
-                    counts: slot.run.counts(),
-                });
             }
             let status = slot.run.status();
             if status.is_finished() {
