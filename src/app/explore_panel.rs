@@ -292,29 +292,15 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 .prefix("grid "),
         );
     });
-    match &state.sweep_job {
-        Some(job) => {
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::ProgressBar::new(job.fraction())
-                        .desired_width(150.0)
-                        .show_percentage(),
-                );
-                if ui.button("Cancel sweep").clicked() {
-                    job.progress.stop();
-                }
-            });
-        }
-        None => {
-            if ui
-                .button("Sweep")
-                .on_hover_text("Run every cell on every core; the map opens in its own window")
-                .clicked()
-            {
-                want.0 = true;
-            }
-        }
-    }
+    want.0 = job_row(
+        ui,
+        state.sweep_job.as_ref(),
+        (
+            "Sweep",
+            "Run every cell on every core; the map opens in its own window",
+        ),
+        "Cancel sweep",
+    );
     ui.separator();
     ui.horizontal(|ui| {
         ui.label("Basin map:");
@@ -325,29 +311,15 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         );
         ui.checkbox(&mut state.show_basins, "show");
     });
-    match &state.basin_job {
-        Some(job) => {
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::ProgressBar::new(job.fraction())
-                        .desired_width(150.0)
-                        .show_percentage(),
-                );
-                if ui.button("Cancel map").clicked() {
-                    job.progress.stop();
-                }
-            });
-        }
-        None => {
-            if ui
-                .button("Map basins")
-                .on_hover_text("Run the selected run's method from a grid of starts over the view; each start is coloured by where it ends")
-                .clicked()
-            {
-                want.1 = true;
-            }
-        }
-    }
+    want.1 = job_row(
+        ui,
+        state.basin_job.as_ref(),
+        (
+            "Map basins",
+            "Run the selected run's method from a grid of starts over the view; each start is coloured by where it ends",
+        ),
+        "Cancel map",
+    );
     if let Some(map) = &state.basins {
         let mut counts: Vec<(EndClass, usize)> = Vec::new();
         for b in &map.cells {
@@ -543,4 +515,30 @@ pub fn apply_cell(
     let kind = solver.method;
     solver.set(kind, first.0, ParamValue::Number(first.1))?;
     solver.set(kind, second.0, ParamValue::Number(second.1))
+}
+
+/// A job's row: its progress and a cancel button while it runs, else the
+/// button that starts it (true when clicked).
+fn job_row<T: Send + 'static>(
+    ui: &mut egui::Ui,
+    job: Option<&Job<T>>,
+    (start, hover): (&str, &str),
+    cancel: &str,
+) -> bool {
+    match job {
+        Some(job) => {
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::ProgressBar::new(job.fraction())
+                        .desired_width(150.0)
+                        .show_percentage(),
+                );
+                if ui.button(cancel).clicked() {
+                    job.progress.stop();
+                }
+            });
+            false
+        }
+        None => ui.button(start).on_hover_text(hover).clicked(),
+    }
 }

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 /// How long after a change the settings are written.
 const QUIET: Duration = Duration::from_millis(500);
 
+/// The longest wait between retries of a write that keeps failing.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
 /// The name of the settings file in the app's data directory.
 pub const FILE_NAME: &str = "settings.json";
 
@@ -49,8 +52,9 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
 }
 
 /// Writes settings in the background [`QUIET`] after they change, and
-/// reports a failed write (retried at the next tick after another
-/// [`QUIET`]).
+/// reports a failed write. A failing write is retried after a wait that
+/// doubles with each failure (up to [`MAX_RETRY`]) and is reported each
+/// time; one success brings the wait back to [`QUIET`].
 #[derive(Debug, Default)]
 pub struct SettingsFile {
     path: Option<PathBuf>,
@@ -59,6 +63,8 @@ pub struct SettingsFile {
     /// When the settings were first seen to differ from `written`.
     changed: Option<Instant>,
     writing: Option<JoinHandle<Result<(), String>>>,
+    /// Writes that failed in a row.
+    failures: u32,
 }
 
 impl SettingsFile {
@@ -94,7 +100,7 @@ impl SettingsFile {
             return failed;
         }
         let since = *self.changed.get_or_insert_with(Instant::now);
-        if since.elapsed() >= QUIET && self.writing.is_none() {
+        if since.elapsed() >= self.wait_before_writing() && self.writing.is_none() {
             self.changed = None;
             self.written = Some(settings.clone());
             let settings = settings.clone();
@@ -115,6 +121,13 @@ impl SettingsFile {
         save(&path, settings).err().or(failed)
     }
 
+    /// [`QUIET`], doubled for each write that failed in a row.
+    fn wait_before_writing(&self) -> Duration {
+        QUIET
+            .saturating_mul(1 << self.failures.min(16))
+            .min(MAX_RETRY)
+    }
+
     /// The outcome of a write that has finished (None while it runs).
     fn finished_write(&mut self) -> Option<String> {
         if self.writing.as_ref().is_some_and(|h| h.is_finished()) {
@@ -129,8 +142,11 @@ impl SettingsFile {
             .join()
             .unwrap_or_else(|_| Err("the saving thread failed".into()));
         if outcome.is_err() {
-            // Try again at the next change or the next tick.
+            // Try again, after a longer wait each time.
             self.written = None;
+            self.failures = self.failures.saturating_add(1);
+        } else {
+            self.failures = 0;
         }
         outcome.err()
     }
@@ -220,6 +236,18 @@ mod tests {
         assert!(error.contains("could not save your settings"), "{error}");
         assert!(error.contains("stay in this window"), "{error}");
         assert_eq!(file.written, None, "retried at the next change");
+        // Each failure doubles the wait before the next try, up to a cap.
+        assert_eq!(file.wait_before_writing(), 2 * QUIET);
+        file.failures = 40;
+        assert_eq!(file.wait_before_writing(), MAX_RETRY);
+        file.failures = 1;
+        // Once the obstacle is gone the retry succeeds and the wait is back
+        // to normal.
+        std::fs::remove_file(&blocker).unwrap();
+        assert_eq!(tick_until_written(&mut file, &s), None);
+        assert_eq!(file.failures, 0);
+        assert_eq!(file.wait_before_writing(), QUIET);
+        assert_eq!(load(&blocker.join(FILE_NAME)).unwrap(), Some(s));
         std::fs::remove_dir_all(&dir).ok();
     }
 
