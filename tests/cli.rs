@@ -525,3 +525,16 @@ fn huge_files_directories_and_missing_files_exit_with_code_2() {
     assert_bad_input(&run(&["run", "no-such-preset"]), &["no-such-preset"]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_bad_window_size_exits_with_code_2_before_any_window_opens() {
+    for (size, what) in [
+        ("1920by1080", "is not WIDTHxHEIGHT"),
+        ("100x900", "the width 100 is outside 800–16384"),
+        ("1920x99999", "the height 99999 is outside 560–16384"),
+        ("1920xabc", "the height 'abc' is not a whole number"),
+    ] {
+        let out = run(&["--size", size]);
+        assert_bad_input(&out, &["--size", what]);
+    }
+}

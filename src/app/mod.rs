@@ -99,6 +99,9 @@ pub struct Launch {
     pub settings_file: Option<PathBuf>,
     /// How teaching mode starts.
     pub teaching: TeachLaunch,
+    /// The window's size in points, instead of the default or the size it
+    /// had last.
+    pub size: Option<[f32; 2]>,
 }
 
 /// Teaching options from the command line.
@@ -769,8 +772,8 @@ pub fn launch(launch: Launch) -> Result<(), String> {
     let scripted = launch.screenshot.is_some();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("bilevel-lab")
-        .with_inner_size([1440.0, 900.0])
-        .with_min_inner_size([800.0, 560.0]);
+        .with_inner_size(launch.size.unwrap_or([1440.0, 900.0]))
+        .with_min_inner_size(crate::cli::MIN_WINDOW);
     if let Some(icon) = icon() {
         viewport = viewport.with_icon(icon);
     }
@@ -779,7 +782,8 @@ pub fn launch(launch: Launch) -> Result<(), String> {
         // A scripted screenshot neither reads nor overwrites the user's session.
         persistence_path: scripted
             .then(|| std::env::temp_dir().join(format!("bilevel-lab-shot-{}", std::process::id()))),
-        persist_window: !scripted,
+        // A size asked for wins over the one remembered.
+        persist_window: !scripted && launch.size.is_none(),
         ..Default::default()
     };
     let outcome = launch.screenshot.as_ref().map(|job| job.outcome.clone());

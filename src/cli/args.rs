@@ -39,6 +39,36 @@ pub struct Cli {
     /// With the explanation: show stage N (1–5) of the step on the plot.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
     pub stage: Option<u8>,
+    /// Open the window at this size in points, e.g. `1920x1080` for a
+    /// projector or a slide (default 1440x900, or the size it had last).
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<[f32; 2]>,
+}
+
+/// The smallest window the app lays out sensibly, in points.
+pub const MIN_WINDOW: [f32; 2] = [800.0, 560.0];
+
+/// Parses `WxH` (e.g. `1920x1080`) into a window size of at least
+/// [`MIN_WINDOW`] and at most 16384 on each side.
+fn parse_size(text: &str) -> Result<[f32; 2], String> {
+    let (w, h) = text
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT (e.g. 1920x1080)"))?;
+    let side = |s: &str, what: &str, min: f32| -> Result<f32, String> {
+        let v: u32 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("the {what} '{s}' is not a whole number (e.g. 1920x1080)"))?;
+        let v = v as f32;
+        if !(min..=16384.0).contains(&v) {
+            return Err(format!("the {what} {v} is outside {min}–16384"));
+        }
+        Ok(v)
+    };
+    Ok([
+        side(w, "width", MIN_WINDOW[0])?,
+        side(h, "height", MIN_WINDOW[1])?,
+    ])
 }
 
 /// The subcommands.

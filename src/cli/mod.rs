@@ -10,7 +10,7 @@ mod explore_cmd;
 mod run_cmd;
 mod summary;
 
-pub use args::{BasinsArgs, BenchArgs, Cli, Command, CompareArgs, RunArgs, SweepArgs};
+pub use args::{BasinsArgs, BenchArgs, Cli, Command, CompareArgs, MIN_WINDOW, RunArgs, SweepArgs};
 
 use crate::preset::{self, BUILTIN, Preset, PresetError};
 use clap::Parser;
@@ -146,6 +146,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
         screenshot,
         settings_file,
         teaching,
+        size: cli.size,
     })
     .map_err(CliError)
 }
