@@ -70,12 +70,15 @@ impl Tape {
     /// end of `vars` reads as zero (the parser never produces one).
     #[inline]
     pub fn eval<D: Scalar>(&self, vars: &[D]) -> D {
-        if self.max_stack <= INLINE_STACK {
-            let mut stack = [D::zero(); INLINE_STACK];
-            self.run(vars, &mut stack)
-        } else {
-            let mut stack = vec![D::zero(); self.max_stack];
-            self.run(vars, &mut stack)
+        // The stack is zeroed before use (safe code cannot leave it
+        // uninitialised), so it is only as large as the expression needs:
+        // zeroing 32 hyper-dual numbers on every call cost more than a
+        // small expression's arithmetic.
+        match self.max_stack {
+            0..=4 => self.run(vars, &mut [D::zero(); 4]),
+            5..=8 => self.run(vars, &mut [D::zero(); 8]),
+            9..=INLINE_STACK => self.run(vars, &mut [D::zero(); INLINE_STACK]),
+            _ => self.run(vars, &mut vec![D::zero(); self.max_stack]),
         }
     }
 

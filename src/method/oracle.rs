@@ -105,6 +105,17 @@ impl<'a> Oracle<'a> {
         self.problem.hvp_g(z, v, out)
     }
 
+    /// Writes ∇g(z) into `grad` and ∇²g(z)·(0, ∇_y g) into `hv`, returns
+    /// g(z); counted as one gradient and one Hessian-vector product, which
+    /// is what it is (problems may share work between the two).
+    pub fn grad_g_and_hvp_along_grad_y(&self, z: &[f64], grad: &mut [f64], hv: &mut [f64]) -> f64 {
+        self.bump(|c| {
+            c.grad_g += 1;
+            c.hvp += 1;
+        });
+        self.problem.grad_g_and_hvp_along_grad_y(z, grad, hv)
+    }
+
     /// The full Hessian of g.
     pub fn hess_g(&self, z: &[f64]) -> DMatrix<f64> {
         self.bump(|c| c.hessian += 1);
@@ -128,6 +139,20 @@ impl LowerLevel {
     pub fn at(oracle: &Oracle, z: &[f64]) -> Self {
         let mut grad_g = vec![0.0; z.len()];
         let g = oracle.grad_g(z, &mut grad_g);
+        Self::from_gradient(oracle, g, grad_g)
+    }
+
+    /// g, ∇g, h and ∇h at z (one gradient of g and one Hessian-vector
+    /// product, which the problem may compute together).
+    pub fn with_grad_h(oracle: &Oracle, z: &[f64]) -> (Self, Vec<f64>) {
+        let mut grad_g = vec![0.0; z.len()];
+        let mut grad_h = vec![0.0; z.len()];
+        let g = oracle.grad_g_and_hvp_along_grad_y(z, &mut grad_g, &mut grad_h);
+        grad_h.iter_mut().for_each(|a| *a *= 2.0);
+        (Self::from_gradient(oracle, g, grad_g), grad_h)
+    }
+
+    fn from_gradient(oracle: &Oracle, g: f64, grad_g: Vec<f64>) -> Self {
         let n = oracle.dims().n;
         let h = grad_g
             .get(n..)
@@ -143,13 +168,6 @@ impl LowerLevel {
         self.grad_g.get(n..).unwrap_or_default()
     }
 
-    /// ∇h = 2 Jᵀ∇_y g = 2 ∇²g·(0, ∇_y g) (one Hessian-vector product).
-    pub fn grad_h(&self, oracle: &Oracle, z: &[f64]) -> Vec<f64> {
-        let mut out = vec![0.0; z.len()];
-        oracle.hvp_g(z, self.grad_y(oracle.dims().n), &mut out);
-        out.iter_mut().for_each(|a| *a *= 2.0);
-        out
-    }
 }
 
 /// f, ∇f, the lower level and ∇h at a point: what PGD-QP, RXGF and SQCQP
@@ -171,8 +189,7 @@ impl FirstOrder {
     pub fn at(oracle: &Oracle, z: &[f64]) -> Self {
         let mut grad_f = vec![0.0; z.len()];
         let f = oracle.grad_f(z, &mut grad_f);
-        let lower = LowerLevel::at(oracle, z);
-        let grad_h = lower.grad_h(oracle, z);
+        let (lower, grad_h) = LowerLevel::with_grad_h(oracle, z);
         Self {
             f,
             grad_f,

@@ -54,6 +54,17 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
     /// dimension.
     fn hess_g(&self, z: &[f64]) -> DMatrix<f64>;
 
+    /// Writes ∇g(z) into `grad` and `∇²g(z)·(0, ∇_y g(z))` into `hv`, and
+    /// returns g(z): what h = ‖∇_y g‖² and ∇h = 2∇²g·(0, ∇_y g) need. The
+    /// default is [`Problem::grad_g`] then [`Problem::hvp_g`]; problems that
+    /// can share the work between the two override it.
+    fn grad_g_and_hvp_along_grad_y(&self, z: &[f64], grad: &mut [f64], hv: &mut [f64]) -> f64 {
+        let g = self.grad_g(z, grad);
+        let v = grad.get(self.dims().n..).unwrap_or_default().to_vec();
+        self.hvp_g(z, &v, hv);
+        g
+    }
+
     /// g, ∂g/∂y_j and ∂²g/∂y_j² at z, along lower-level coordinate `j`
     /// (NaN for a `j` past the y block). Landscapes call this once per grid
     /// node, so problems that can get all three in one pass override it.

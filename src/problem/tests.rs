@@ -90,6 +90,23 @@ pub(crate) fn check_derivatives(p: &dyn Problem, z: &[f64], tol: f64) {
         );
     }
     assert!(p.g_along_y(z, dims.m)[1].is_nan());
+    // ∇g and ∇²g·(0, ∇_y g) together: the same numbers as separately.
+    let (mut g2, mut hv2) = (vec![0.0; len], vec![0.0; len]);
+    let value = p.grad_g_and_hvp_along_grad_y(z, &mut g2, &mut hv2);
+    assert!((value - p.g(z)).abs() <= 1e-14 * (1.0 + value.abs()));
+    let grad_y = gg[dims.n..].to_vec();
+    let mut hv_separate = vec![0.0; len];
+    p.hvp_g(z, &grad_y, &mut hv_separate);
+    for i in 0..len {
+        assert!(
+            (g2[i] - gg[i]).abs() <= 1e-13 * (1.0 + gg[i].abs()),
+            "fused ∇g at {z:?}: {g2:?} vs {gg:?}"
+        );
+        assert!(
+            (hv2[i] - hv_separate[i]).abs() <= 1e-12 * (1.0 + hv_separate[i].abs()),
+            "fused ∇²g·(0, ∇_y g) at {z:?}: {hv2:?} vs {hv_separate:?}"
+        );
+    }
 }
 
 #[test]
@@ -233,4 +250,23 @@ fn bad_names_are_refused() {
         err.to_string().starts_with("in g: line 1, column 4"),
         "{err}"
     );
+}
+
+#[test]
+fn every_builtin_preset_has_exact_derivatives_at_its_start_and_nearby() {
+    // Every preset problem, one and several lower variables, expression and
+    // synthetic: each derivative path (fused ones included) against
+    // central differences and against each other.
+    for (id, _) in crate::preset::BUILTIN {
+        let p = crate::preset::load_builtin(id).expect("built-in presets load");
+        let start = p.start();
+        let nearby: Vec<f64> = start
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a + 0.13 + 0.05 * i as f64)
+            .collect();
+        for z in [&start, &nearby] {
+            check_derivatives(p.problem.as_ref(), z, 1e-5);
+        }
+    }
 }

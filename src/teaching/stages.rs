@@ -96,12 +96,12 @@ pub fn pgd_qp_stages(problem: &dyn Problem, m: &PgdQp, z: &[f64]) -> PgdQpStages
     let len = z.len();
     let mut grad_f = vec![0.0; len];
     problem.grad_f(z, &mut grad_f);
+    // ∇g and ∇²g·(0, ∇_y g) in one call, as the method asks for them.
     let mut grad_g = vec![0.0; len];
-    problem.grad_g(z, &mut grad_g);
+    let mut grad_h = vec![0.0; len];
+    problem.grad_g_and_hvp_along_grad_y(z, &mut grad_g, &mut grad_h);
     let grad_y_g = grad_g.get(n..).unwrap_or_default().to_vec();
     let h = dot(&grad_y_g, &grad_y_g);
-    let mut grad_h = vec![0.0; len];
-    problem.hvp_g(z, &grad_y_g, &mut grad_h);
     grad_h.iter_mut().for_each(|v| *v *= 2.0);
     let norm2 = dot(&grad_h, &grad_h);
     let rho = match m.rho {
