@@ -167,7 +167,6 @@ impl LowerLevel {
     pub fn grad_y(&self, n: usize) -> &[f64] {
         self.grad_g.get(n..).unwrap_or_default()
     }
-
 }
 
 /// f, ∇f, the lower level and ∇h at a point: what PGD-QP, RXGF and SQCQP
