@@ -202,10 +202,7 @@ impl Problem for ExprProblem {
 
     fn grad_g_and_hvp_along_grad_y(&self, z: &[f64], grad: &mut [f64], hv: &mut [f64]) -> f64 {
         if self.dims.m != 1 {
-            let g = self.grad_g(z, grad);
-            let v = grad.get(self.dims.n..).unwrap_or_default().to_vec();
-            self.hvp_g(z, &v, hv);
-            return g;
+            return super::grad_g_then_hvp(self, z, grad, hv);
         }
         // One lower variable y: ∇²g·(0, ∂g/∂y) = (∂g/∂y)·∇²g·(0, 1). One
         // hyper-dual pass per coordinate with ε₁ = e_i and ε₂ = e_y gives

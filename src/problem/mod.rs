@@ -59,10 +59,7 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
     /// default is [`Problem::grad_g`] then [`Problem::hvp_g`]; problems that
     /// can share the work between the two override it.
     fn grad_g_and_hvp_along_grad_y(&self, z: &[f64], grad: &mut [f64], hv: &mut [f64]) -> f64 {
-        let g = self.grad_g(z, grad);
-        let v = grad.get(self.dims().n..).unwrap_or_default().to_vec();
-        self.hvp_g(z, &v, hv);
-        g
+        grad_g_then_hvp(self, z, grad, hv)
     }
 
     /// g, ∂g/∂y_j and ∂²g/∂y_j² at z, along lower-level coordinate `j`
@@ -82,6 +79,21 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
         let at = |v: &[f64]| v.get(dims.n + j).copied().unwrap_or(f64::NAN);
         [g, at(&grad), at(&hv)]
     }
+}
+
+/// [`Problem::grad_g_and_hvp_along_grad_y`] as two separate calls: ∇g,
+/// then ∇²g·(0, ∇_y g). The default, and the fallback of problems whose
+/// shared pass only covers some cases.
+pub fn grad_g_then_hvp<P: Problem + ?Sized>(
+    problem: &P,
+    z: &[f64],
+    grad: &mut [f64],
+    hv: &mut [f64],
+) -> f64 {
+    let g = problem.grad_g(z, grad);
+    let v = grad.get(problem.dims().n..).unwrap_or_default().to_vec();
+    problem.hvp_g(z, &v, hv);
+    g
 }
 
 /// The lower-level blocks of a full Hessian of g: (`∇²_xy g` as n × m,
