@@ -147,3 +147,46 @@ fn convex_20d_toy_with_the_papers_constants() {
         );
     }
 }
+
+/// Once PGD-QP has converged it stays: long after h has fallen to 1e-20
+/// no step leaves the lower-level set again. (With ‖∇h‖² guarded at 1e-24
+/// the plain gradient step of the guard kicked converged runs away — B8
+/// back to h = 5e-4 every ~5 000 iterations, B1, B5, B6, B10 and B12 too.)
+#[test]
+fn converged_runs_stay_converged_over_long_budgets() {
+    for id in [
+        "b01-quadratic",
+        "b05-sin",
+        "b06-mitsos-barton-3-10",
+        "b08-mitsos-barton-3-17",
+        "b10-mitsos-barton-3-21",
+        "b12-mirrlees",
+    ] {
+        let p = preset(id);
+        let config = RunConfig {
+            iterations: 20_000,
+            tolerance: None,
+            ..p.solver.run_config()
+        };
+        let (_, last, records) = final_record(&p, config);
+        let converged = records
+            .iter()
+            .position(|r| r.h <= 1e-20)
+            .unwrap_or_else(|| panic!("{id}: h never fell to 1e-20"));
+        let worst = records[converged..].iter().map(|r| r.h).fold(0.0, f64::max);
+        assert!(
+            worst <= 1e-20,
+            "{id}: converged at iteration {converged}, later h = {worst:e}"
+        );
+        let moved = records[converged..]
+            .iter()
+            .map(|r| {
+                r.z.iter()
+                    .zip(&last.z)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max)
+            })
+            .fold(0.0, f64::max);
+        assert!(moved < 1e-6, "{id}: moved {moved:e} after converging");
+    }
+}

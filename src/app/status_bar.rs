@@ -118,7 +118,7 @@ fn activity(r: &Record) -> (&'static str, &'static str, egui::Color32) {
     let bent = (theme::PERTURBATION, theme::GRAD_F);
     match &r.detail {
         Detail::PgdQp { guarded: true, .. } | Detail::Rxgf { guarded: true, .. } => {
-            ("λ", "guard: ‖∇h‖² ≈ 0, plain gradient step", bent.1)
+            ("λ", "guard: ∇h = 0, plain gradient step", bent.1)
         }
         Detail::PgdQp { .. } | Detail::Rxgf { .. } if r.active => {
             ("λ", "active: the QP bends the step", bent.0)

@@ -8,9 +8,18 @@
 use super::oracle::{FirstOrder, Oracle, dot};
 use super::record::{Detail, Record, RecordParts, State, moved};
 
-/// Below this value of ‖∇h‖² the half-space normal is rounding noise: the
-/// QP is not formed, λ = 0 and the step is plain gradient descent on f.
-pub const GUARD: f64 = 1e-24;
+/// Below this value of ‖∇h‖² (the smallest normal f64, ‖∇h‖ < 1.5e-154)
+/// the half-space's normal cannot be formed: λ = 0 and the step is plain
+/// gradient descent on f — which is also the QP's exact solution when
+/// ∇h = 0, since then ρ = 0 and the constraint holds for every Δ.
+///
+/// Why not a larger, "about zero" threshold: near the lower-level set ∇h is
+/// small because h is, yet its direction is accurate (with one lower
+/// variable ∇h = ∂_y g · ∇(∂_y g)), and λ∇h stays of the size of ∇f. A
+/// threshold of 1e-24 fired on converged runs and kicked them off the
+/// solution by γ‖∇f‖: B8 jumped from h = 5e-25 back to 5e-4 every ~5 000
+/// iterations, B6 ended 0.15 away from where it had converged.
+pub const GUARD: f64 = f64::MIN_POSITIVE;
 
 /// The choice of ρ in the QP constraint; both vanish on {h = 0}.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -84,12 +93,14 @@ pub struct QpSolution {
     pub lambda: f64,
     /// Whether the constraint is active (λ > 0).
     pub active: bool,
-    /// Whether ‖∇h‖² fell below [`GUARD`] (then λ = 0).
+    /// Whether ‖∇h‖² fell below [`GUARD`], i.e. ∇h is 0 in floating point
+    /// (then λ = 0).
     pub guarded: bool,
 }
 
 /// The projection of −∇f onto the half-space `∇hᵀΔ ≤ −rate`:
-/// λ = max(0, rate − ⟨∇h, ∇f⟩) / ‖∇h‖², guarded when ‖∇h‖² is ~0.
+/// λ = max(0, rate − ⟨∇h, ∇f⟩) / ‖∇h‖², guarded when ‖∇h‖² is 0 (below
+/// [`GUARD`]).
 /// PGD-QP uses rate = αρ, RXGF rate = α(h − ε²).
 pub fn solve_qp(grad_f: &[f64], grad_h: &[f64], rate: f64) -> QpSolution {
     let norm2: f64 = grad_h.iter().map(|v| v * v).sum();

@@ -86,16 +86,21 @@ pub fn explain(method: &Method, r: &Record, next: &[f64]) -> Explanation {
                     num(-rate)
                 ),
             );
-            w.add(
-                Stage::Project,
+            // Under the guard there is nothing to divide by: say so rather
+            // than print "/ 0 = 0".
+            let lambda_line = if *guarded {
+                "λ = 0: ‖∇h‖² = 0, so the half-space is every Δ and −∇f is already in it"
+                    .to_string()
+            } else {
                 format!(
                     "λ = max(0, αρ − ⟨∇f, ∇h⟩) / ‖∇h‖² = max(0, {} − {}) / {} = {}",
                     num(*rate),
                     num(inner),
                     num(norm2),
                     num(r.lambda)
-                ),
-            );
+                )
+            };
+            w.add(Stage::Project, lambda_line);
             w.add(
                 Stage::Project,
                 format!(
@@ -107,7 +112,7 @@ pub fn explain(method: &Method, r: &Record, next: &[f64]) -> Explanation {
             move_line(&mut w, "γ", r, next);
             let case = if *guarded {
                 format!(
-                    "guard: ‖∇h‖² = {} is below 1e-24, so the constraint cannot be formed; λ = 0 and Δ = −∇f.",
+                    "guard: ∇h = 0 in floating point (‖∇h‖² = {}), so ρ = 0 and the constraint 0ᵀΔ ≤ 0 holds for every Δ; λ = 0 and Δ = −∇f, a plain gradient step (at an exactly feasible point it leaves the lower-level set).",
                     num(norm2)
                 )
             } else if r.active {
@@ -164,7 +169,7 @@ pub fn explain(method: &Method, r: &Record, next: &[f64]) -> Explanation {
                 ),
             );
             let case = if *guarded {
-                "guard: ‖∇h‖² is about 0; the flow follows −∇f.".to_string()
+                "guard: ‖∇h‖² is zero in floating point, so there is no direction to bend the flow along; it follows −∇f.".to_string()
             } else if r.active {
                 format!(
                     "active: ⟨∇f, ∇h⟩ = {} is less than α(h − ε²) = {}: the barrier bends the flow so h − ε² decays at least like e^(−αt).",

@@ -36,6 +36,22 @@ fn walking_through_the_stages_lands_where_the_step_does() {
 }
 
 #[test]
+fn the_guard_case_is_explained_without_dividing_by_zero() {
+    // B1 at its solution: ∂_y g = 2·0.6 − 1.2 is exactly 0, so ∇h = 0.
+    let p = load_builtin("b01-quadratic").unwrap();
+    let method = Method::PgdQp(pgd(Rho::Qp1, 0.1, 0.05));
+    let (r, next) = replay(&method, p.problem.as_ref(), 0, &[1.2, 0.6], 100);
+    let e = explain(&method, &r, &next);
+    let all: String = e.lines.iter().map(|l| l.text.clone() + "\n").collect();
+    assert!(e.case.starts_with("guard: ∇h = 0"), "{}", e.case);
+    assert!(all.contains("λ = 0: ‖∇h‖² = 0"), "{all}");
+    assert!(!all.contains("/ 0"), "{all}");
+    let minus_grad_f: Vec<f64> = r.grad_f.iter().map(|v| -v).collect();
+    assert_eq!(r.delta, minus_grad_f);
+    assert!(all.contains(&vector(&r.delta)), "{all}");
+}
+
+#[test]
 fn the_stages_run_forward_and_back_in_order() {
     assert_eq!(Stage::GradF.previous(), None);
     assert_eq!(Stage::Move.next(), None);

@@ -104,10 +104,14 @@ fn guard_gives_plain_gradient_descent() {
     assert!(qp.guarded && !qp.active);
     assert_eq!(qp.lambda, 0.0);
     assert_eq!(delta, vec![-1.0, 2.0]);
-    let (qp, _) = closed_form(&[1.0, -2.0], &[1e-13, 0.0], 0.5);
+    // ‖∇h‖² underflows below the smallest normal f64: guarded.
+    let (qp, _) = closed_form(&[1.0, -2.0], &[1e-160, 0.0], 0.5);
     assert!(qp.guarded);
-    let (qp, _) = closed_form(&[1.0, -2.0], &[1e-11, 0.0], 0.5);
-    assert!(!qp.guarded && qp.lambda.is_finite());
+    // A tiny but representable normal is used: λ∇h is still of the size of
+    // ∇f (the projection removes ∇f's component along ∇h).
+    let (qp, delta) = closed_form(&[-1.0, -2.0], &[1e-150, 0.0], 0.0);
+    assert!(!qp.guarded && qp.active && qp.lambda.is_finite());
+    assert!(delta[0].abs() < 1e-15 && delta[1] == 2.0, "{delta:?}");
 }
 
 #[test]
