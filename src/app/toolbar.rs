@@ -13,20 +13,32 @@ pub fn toolbar_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
             PresetSource::Builtin(id) => id.clone(),
             PresetSource::File(path) => path.clone(),
         };
-        egui::ComboBox::new("preset", "")
-            .selected_text(&app.preset.name)
-            .width(260.0)
-            .show_ui(ui, |ui| {
-                for (id, _) in BUILTIN {
-                    let title = crate::preset::load_builtin(id).map_or_else(|_| id.to_string(), |p| p.name);
-                    if ui.selectable_label(current == id, format!("{id}: {title}")).clicked() {
-                        out.push(AppCommand::OpenBuiltin(id.to_string()));
-                    }
-                }
-            })
-            .response
-            .on_hover_text("The preset library: each problem has a known answer and a story (left panel).");
         let lecture = app.settings.lecture;
+        // The lecture view's zoom makes everything 25 % wider; a narrower
+        // picker that truncates the name keeps the toolbar on one line at
+        // 1440 px (the name is the left panel's heading anyway). A combo
+        // box's width is only its minimum, so the room is capped around it.
+        let width = if lecture { 180.0 } else { 260.0 };
+        let room = egui::vec2(width, ui.spacing().interact_size.y);
+        ui.allocate_ui(room, |ui| {
+            egui::ComboBox::new("preset", "")
+                .selected_text(&app.preset.name)
+                .width(width)
+                .truncate()
+                .show_ui(ui, |ui| {
+                    for (id, _) in BUILTIN {
+                        let title = crate::preset::load_builtin(id).map_or_else(|_| id.to_string(), |p| p.name);
+                        if ui.selectable_label(current == id, format!("{id}: {title}")).clicked() {
+                            out.push(AppCommand::OpenBuiltin(id.to_string()));
+                        }
+                    }
+                })
+                .response
+                .on_hover_text(format!(
+                    "{}\nThe preset library: each problem has a known answer and a story (left panel).",
+                    app.preset.name
+                ));
+        });
         if !lecture && ui.button("Open…").on_hover_text("Open a preset TOML file").clicked() {
             out.push(AppCommand::OpenDialog);
         }
