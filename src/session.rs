@@ -3,7 +3,10 @@
 //! ignored, so nothing from a reset run is ever drawn.
 
 use crate::envelope::Envelope;
-use crate::explore::{LowerGap, Trap, diagnose, lower_curvature, lower_gap};
+use crate::explore::{
+    Answer, EndClass, EventKind, LowerDomain, LowerGap, LowerShape, Reach, RunEnd, RunEvent, Trap,
+    classify,
+};
 use crate::method::{OracleCounts, Record, RunConfig, Status};
 use crate::problem::Problem;
 use crate::runner::{Event, Frames, RunId};
@@ -18,6 +21,8 @@ pub const DEFAULT_CAPACITY: usize = 1 << 20;
 const RECENT: usize = 9;
 /// Most samples of the gap series before it is thinned.
 const GAP_SAMPLES: usize = 4096;
+/// Events kept per run for markers and the explanation (the newest).
+const EVENTS_KEPT: usize = 2000;
 
 /// What the diagnostics say about a run's newest iterate.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,8 +33,12 @@ pub struct Diagnosis {
     pub gap: LowerGap,
     /// The smallest eigenvalue of ∇²_yy g there.
     pub curvature: f64,
+    /// What that curvature makes the point: minimum, maximum/saddle, flat.
+    pub shape: LowerShape,
     /// The traps it sits in (empty while it moves on).
     pub traps: Vec<Trap>,
+    /// Where the run stands by the shared classifier.
+    pub class: EndClass,
 }
 
 /// Where a run stands, as the UI shows it.
@@ -284,8 +293,18 @@ pub struct RunTrace {
     pub recent: VecDeque<Vec<f64>>,
     /// The diagnosis of the newest judged iterate.
     pub diagnosis: Option<Diagnosis>,
-    /// (iteration, true gap) at every diagnosis, thinned when long.
+    /// (iteration, true gap) as the solver sampled it, thinned when long.
     pub gap_series: Vec<[f64; 2]>,
+    /// Kicks, runaways and cycles as the solver saw them (the newest
+    /// [`EVENTS_KEPT`]), with their points.
+    pub events: VecDeque<(RunEvent, Vec<f64>)>,
+    /// Kicks so far (kept or not).
+    pub kicks: usize,
+    /// (tolerance, F*, stride, samples scanned, tracker) of the last
+    /// [`RunTrace::first_reaching`] question.
+    common_reach: Option<(f64, f64, u64, usize, Reach)>,
+    /// Whether a runaway is going on.
+    pub running_away: bool,
 }
 
 impl RunTrace {
@@ -317,6 +336,10 @@ impl RunTrace {
             recent: VecDeque::with_capacity(RECENT + 1),
             diagnosis: None,
             gap_series: Vec::new(),
+            events: VecDeque::new(),
+            kicks: 0,
+            common_reach: None,
+            running_away: false,
         }
     }
 
@@ -372,14 +395,51 @@ impl RunTrace {
         found
     }
 
+    /// The first kept iteration within `tol` of the reference by the common
+    /// measure (distance to z* or |f − F*|, h and the true gap; see
+    /// [`Reach`]) — the same for every method. Scans only what arrived
+    /// since the last call with the same question.
+    pub fn first_reaching(
+        &mut self,
+        problem: &dyn Problem,
+        domain: &LowerDomain,
+        answer: &Answer,
+        tol: f64,
+    ) -> Option<u64> {
+        let h = &self.history;
+        let same = self
+            .common_reach
+            .as_ref()
+            .is_some_and(|(t, f, stride, _, _)| *t == tol && *f == answer.f && *stride == h.stride);
+        if !same {
+            self.common_reach = Some((tol, answer.f, h.stride, 0, Reach::new(tol)));
+        }
+        let (_, _, _, scanned, reach) = self.common_reach.as_mut()?;
+        let len = h.k.len().min(h.f.len()).min(h.h.len());
+        for s in *scanned..len {
+            if reach.reached.is_some() {
+                break;
+            }
+            reach.observe(
+                problem,
+                domain,
+                answer,
+                (h.k[s], h.point(s), h.f[s], h.h[s]),
+            );
+        }
+        *scanned = len;
+        reach.reached
+    }
+
     /// Judges the newest iterate if it changed since the last call: the true
-    /// lower-level gap (searched over `window` when m = 1), the curvature
-    /// of the lower level and the traps. Returns whether it did.
+    /// lower-level gap (searched over the problem's `domain`, never the
+    /// view), the curvature of the lower level, the traps and the class
+    /// against the reference `answer`. Returns whether it did.
     pub fn diagnose(
         &mut self,
         problem: &dyn Problem,
-        window: [f64; 2],
-        f_star: Option<f64>,
+        domain: &LowerDomain,
+        answer: Option<&Answer>,
     ) -> bool {
         let Some(last) = &self.last else {
             return false;
@@ -387,19 +447,35 @@ impl RunTrace {
         if self.diagnosis.as_ref().is_some_and(|d| d.k == last.k) {
             return false;
         }
-        let gap = lower_gap(problem, &last.z, window);
-        let recent: Vec<Vec<f64>> = self.recent.iter().cloned().collect();
-        let diagnosis = Diagnosis {
-            k: last.k,
-            curvature: lower_curvature(problem, &last.z),
-            traps: diagnose(problem, &recent, window, f_star),
-            gap,
+        let k = last.k;
+        let status = match &self.state {
+            RunState::Finished(status) => status.clone(),
+            _ => Status::Running,
         };
-        if self.gap_series.len() >= GAP_SAMPLES {
-            let kept: Vec<[f64; 2]> = self.gap_series.iter().step_by(2).copied().collect();
-            self.gap_series = kept;
-        }
-        self.gap_series.push([last.k as f64, diagnosis.gap.gap]);
+        let end = RunEnd {
+            status: &status,
+            recent: self.recent.make_contiguous(),
+            kicks: self.kicks,
+            last_kick: self
+                .events
+                .iter()
+                .rev()
+                .find(|(e, _)| matches!(e.kind, EventKind::Kick { .. }))
+                .map(|(e, _)| e.iteration),
+            iteration: k,
+            running_away: self.running_away,
+        };
+        let Some(verdict) = classify(problem, end, domain, answer) else {
+            return false;
+        };
+        let diagnosis = Diagnosis {
+            k,
+            curvature: verdict.curvature,
+            shape: verdict.shape,
+            traps: verdict.traps,
+            class: verdict.class,
+            gap: verdict.gap,
+        };
         self.diagnosis = Some(diagnosis);
         true
     }
@@ -415,10 +491,38 @@ impl RunTrace {
                 frames,
                 last,
                 counts,
+                happened,
+                running_away,
+                gaps,
                 ..
             } => {
-                self.history.append(&frames, self.capacity);
+                for sample in gaps {
+                    if self.gap_series.len() >= GAP_SAMPLES {
+                        let kept: Vec<[f64; 2]> =
+                            self.gap_series.iter().step_by(2).copied().collect();
+                        self.gap_series = kept;
+                    }
+                    self.gap_series.push(sample);
+                }
                 let dim = self.history.dim.max(1);
+                for event in happened {
+                    if let EventKind::Kick { .. } = event.kind {
+                        self.kicks += 1;
+                    }
+                    let at = frames
+                        .k
+                        .iter()
+                        .position(|k| *k == event.iteration)
+                        .and_then(|i| frames.z.get(i * dim..(i + 1) * dim))
+                        .map(<[f64]>::to_vec)
+                        .unwrap_or_default();
+                    if self.events.len() == EVENTS_KEPT {
+                        self.events.pop_front();
+                    }
+                    self.events.push_back((event, at));
+                }
+                self.running_away = running_away;
+                self.history.append(&frames, self.capacity);
                 let skip = frames.len().saturating_sub(RECENT);
                 for point in frames.z.chunks(dim).skip(skip) {
                     if self.recent.len() == RECENT {
@@ -554,6 +658,9 @@ mod tests {
             last: record(ks.end - 1),
             frames: Box::new(frames(ks)),
             counts: OracleCounts::default(),
+            happened: Vec::new(),
+            running_away: false,
+            gaps: Vec::new(),
         };
         assert!(s.apply(ev(id, 0..50)));
         assert!(!s.apply(ev(id + 7, 0..10)), "unknown id ignored");
@@ -588,16 +695,20 @@ mod tests {
                 r
             },
             counts: OracleCounts::default(),
+            happened: Vec::new(),
+            running_away: false,
+            gaps: vec![[0.0, 0.5], [1.0, 0.5]],
         });
         assert_eq!(run.recent.len(), 2);
-        assert!(run.diagnose(p.problem.as_ref(), [-1.0, 1.0], Some(0.5)));
+        assert!(run.diagnose(p.problem.as_ref(), &p.lower_search(), p.answer().as_ref()));
         let d = run.diagnosis.clone().unwrap();
         assert!((d.gap.gap - 0.5).abs() < 1e-9, "{d:?}");
         assert!(d.curvature > 0.0);
         assert_eq!(d.traps, vec![Trap::LocalLowerMinimum, Trap::BelowOptimum]);
-        assert_eq!(run.gap_series, vec![[1.0, d.gap.gap]]);
+        // The gap series is what the solver sampled, not the diagnosis.
+        assert_eq!(run.gap_series, vec![[0.0, 0.5], [1.0, 0.5]]);
         assert!(
-            !run.diagnose(p.problem.as_ref(), [-1.0, 1.0], Some(0.5)),
+            !run.diagnose(p.problem.as_ref(), &p.lower_search(), p.answer().as_ref()),
             "same iterate"
         );
     }

@@ -271,3 +271,30 @@ fn synthetic_presets_are_exactly_what_their_seed_generates() {
         );
     }
 }
+
+#[test]
+fn every_preset_ends_where_its_expect_table_says() {
+    for (id, p) in all() {
+        let expect = p
+            .expect
+            .clone()
+            .unwrap_or_else(|| panic!("{id}: no [expect] table"));
+        let judged = p.run_judged(p.solver.run_config(), p.start());
+        let class = judged.verdict.as_ref().map(|v| v.class.as_str());
+        assert_eq!(class, Some(expect.class.as_str()), "{id}");
+        if let Some((x, y)) = &expect.point {
+            let distance = x
+                .iter()
+                .chain(y)
+                .zip(&judged.end)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            assert!(
+                distance <= expect.within,
+                "{id}: ends at {:?}, {distance} from the expected point",
+                judged.end
+            );
+        }
+    }
+}

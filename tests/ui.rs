@@ -379,7 +379,8 @@ fn the_method_picker_switches_a_run_and_the_comparison_lists_every_run() {
         h.state().settings().x_axis,
         bilevel_lab::app::XAxis::OracleCalls
     );
-    h.get_by_label("reached at");
+    h.get_by_label("reached");
+    h.get_by_label("own");
     assert!(
         h.query_all_by_label("not yet").count() + h.query_all_by_label_contains("k = ").count()
             >= 2
@@ -459,7 +460,8 @@ fn the_basin_map_and_the_sweep_run_off_the_ui_thread_and_show() {
     );
     assert_eq!(h.state().sweep_cells().unwrap().len(), 24 * 24);
     h.run_steps(2);
-    h.get_by_label("distance to the reference");
+    h.get_by_label("where it ends");
+    h.get_by_label("distance to z*");
     // Clicking a cell restarts the selected run with its two values.
     let cell = h.state().sweep_cells().unwrap()[5 * 24 + 7].clone();
     h.state_mut()

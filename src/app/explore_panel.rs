@@ -6,10 +6,10 @@ use super::job::Job;
 use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::explore::{self, Basin, BasinSpec, Cell, EndClass, SweepSpec, Trap};
-use crate::method::{ParamValue, Status};
+use crate::method::ParamValue;
 use crate::problem::Problem;
 use eframe::egui::{self, Color32, RichText};
-use egui_plot::{Plot, PlotImage, PlotPoint};
+use egui_plot::{PlotImage, PlotPoint};
 use std::sync::Arc;
 
 /// A finished sweep.
@@ -37,12 +37,12 @@ pub struct ExploreState {
     sweep_pending: Option<SweepSpec>,
     /// The last finished sweep.
     pub sweep: Option<SweepMap>,
-    sweep_texture: Option<egui::TextureHandle>,
+    pub(super) sweep_texture: Option<egui::TextureHandle>,
     first: [f64; 2],
     second: [f64; 2],
     sweep_grid: usize,
-    by_distance: bool,
-    show_sweep: bool,
+    pub(super) colour: super::sweep_map::SweepColour,
+    pub(super) show_sweep: bool,
     basin_job: Option<Job<Vec<Basin>>>,
     basin_pending: Option<BasinSpec>,
     /// The last finished basin map.
@@ -63,7 +63,7 @@ impl Default for ExploreState {
             first: [0.01, 10.0],
             second: [0.001, 1.0],
             sweep_grid: 24,
-            by_distance: false,
+            colour: super::sweep_map::SweepColour::Class,
             show_sweep: false,
             basin_job: None,
             basin_pending: None,
@@ -75,71 +75,49 @@ impl Default for ExploreState {
     }
 }
 
-/// The colour of a basin class.
+/// The colour of an end class, shared by the basin map and the sweep map.
+/// None of them is the green or red of the stationary curves, so a map
+/// under the landscape cannot be read as lower-level minima or maxima.
 pub fn class_color(class: &EndClass) -> Color32 {
     match class {
-        EndClass::Optimum => theme::LL_MIN,
-        EndClass::LocalSolution => theme::REGION_EDGE,
-        EndClass::Trap(Trap::LowerMaximum) => theme::LL_MAX,
-        EndClass::Trap(Trap::LocalLowerMinimum) => Color32::from_rgb(235, 130, 30),
-        EndClass::Trap(Trap::SpuriousCritical) => Color32::from_rgb(150, 80, 200),
-        EndClass::Trap(Trap::BelowOptimum) => theme::REFERENCE,
-        EndClass::Trap(Trap::ShortCycle(_)) => Color32::from_rgb(40, 190, 200),
+        EndClass::Optimum => Color32::from_rgb(0, 114, 178),
+        EndClass::LocalSolution => Color32::from_rgb(86, 180, 233),
+        EndClass::OffSolution => Color32::from_rgb(180, 200, 230),
+        EndClass::Trap(Trap::LowerMaximum) => Color32::from_rgb(204, 121, 167),
+        EndClass::Trap(Trap::LocalLowerMinimum) => Color32::from_rgb(230, 159, 0),
+        EndClass::Trap(Trap::FlatStationary) => Color32::from_rgb(160, 160, 70),
+        EndClass::Trap(Trap::LowerUnbounded) => Color32::from_rgb(140, 90, 40),
+        EndClass::Trap(Trap::OutsideLowerDomain) => Color32::from_rgb(100, 60, 30),
+        EndClass::Trap(Trap::SpuriousCritical) => Color32::from_rgb(120, 80, 200),
+        EndClass::Trap(Trap::BelowOptimum) => Color32::from_rgb(250, 170, 200),
+        EndClass::Trap(Trap::ShortCycle(_)) => Color32::from_rgb(40, 190, 220),
+        EndClass::Kicked => Color32::from_rgb(255, 130, 80),
+        EndClass::Runaway => Color32::from_rgb(70, 70, 120),
         EndClass::Diverged => Color32::from_rgb(40, 40, 40),
         EndClass::Unsettled => Color32::from_rgb(150, 150, 150),
     }
 }
 
-/// Good (0) to bad (1): green, yellow, red.
-fn ramp(t: f64) -> Color32 {
-    let t = t.clamp(0.0, 1.0) as f32;
-    let (a, b, u) = if t < 0.5 {
-        ([20.0, 150.0, 70.0], [230.0, 200.0, 60.0], t * 2.0)
-    } else {
-        ([230.0, 200.0, 60.0], [200.0, 50.0, 40.0], t * 2.0 - 1.0)
-    };
-    let mix = |i: usize| (a[i] + (b[i] - a[i]) * u) as u8;
-    Color32::from_rgb(mix(0), mix(1), mix(2))
-}
-
-/// The value a sweep cell is coloured by (log10), or `None` if diverged.
-fn cell_value(c: &Cell, by_distance: bool) -> Option<f64> {
-    if matches!(c.status, Status::Diverged { .. }) {
-        return None;
+/// How many of `classes` fall in each legend entry, in legend order.
+pub fn class_counts<'a>(classes: impl Iterator<Item = &'a EndClass>) -> Vec<(EndClass, usize)> {
+    let mut counts: Vec<(EndClass, usize)> = EndClass::ALL.iter().map(|c| (*c, 0)).collect();
+    for class in classes {
+        if let Some((_, n)) = counts.iter_mut().find(|(c, _)| c.same_entry(class)) {
+            *n += 1;
+        }
     }
-    let v = if by_distance {
-        c.distance?
-    } else {
-        c.kkt_residual
-    };
-    v.is_finite().then(|| v.max(1e-300).log10())
+    counts.retain(|(_, n)| *n > 0);
+    counts
 }
 
-fn sweep_texture(ctx: &egui::Context, map: &SweepMap, by_distance: bool) -> egui::TextureHandle {
-    let n = map.spec.grid;
-    let values: Vec<Option<f64>> = map
-        .cells
-        .iter()
-        .map(|c| cell_value(c, by_distance))
-        .collect();
-    let finite = values.iter().flatten();
-    let lo = finite.clone().copied().fold(f64::INFINITY, f64::min);
-    let hi = finite.copied().fold(f64::NEG_INFINITY, f64::max);
-    let span = (hi - lo).max(1e-12);
-    // Image rows start at the top: the largest second parameter first.
-    let pixels: Vec<Color32> = (0..n)
-        .rev()
-        .flat_map(|j| (0..n).map(move |i| (i, j)))
-        .map(|(i, j)| match values.get(i * n + j).copied().flatten() {
-            Some(v) => ramp((v - lo) / span),
-            None => Color32::BLACK,
-        })
-        .collect();
-    ctx.load_texture(
-        "sweep",
-        egui::ColorImage::new([n, n], pixels),
-        egui::TextureOptions::NEAREST,
-    )
+/// A legend row: a swatch, the class and its count for each class present.
+pub fn class_legend(ui: &mut egui::Ui, counts: &[(EndClass, usize)]) {
+    ui.horizontal_wrapped(|ui| {
+        for (class, n) in counts {
+            ui.label(RichText::new("■").color(class_color(class)));
+            ui.label(RichText::new(format!("{} {n}", class.as_str())).small());
+        }
+    });
 }
 
 fn basin_texture(ctx: &egui::Context, n: usize, cells: &[Basin]) -> egui::TextureHandle {
@@ -321,26 +299,20 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         "Cancel map",
     );
     if let Some(map) = &state.basins {
-        let mut counts: Vec<(EndClass, usize)> = Vec::new();
-        for b in &map.cells {
-            match counts.iter_mut().find(|(c, _)| *c == b.class) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((b.class, 1)),
-            }
-        }
-        ui.horizontal_wrapped(|ui| {
-            for (class, n) in counts {
-                ui.label(
-                    RichText::new(format!("■ {} {n}", class.as_str())).color(class_color(&class)),
-                );
-            }
-        });
+        class_legend(ui, &class_counts(map.cells.iter().map(|b| &b.class)));
     }
     if let Some(message) = &state.message {
         ui.label(RichText::new(message).color(theme::LL_MAX));
     }
     if state.sweep.is_some() {
-        out.extend(sweep_window(ui.ctx(), state));
+        let current = state.sweep.as_ref().and_then(|m| {
+            let get = |key| match spec.solver.get(kind, key) {
+                Some(ParamValue::Number(v)) => Some(v),
+                _ => None,
+            };
+            Some((get(m.spec.axes.0)?, get(m.spec.axes.1)?))
+        });
+        out.extend(super::sweep_map::sweep_window(ui.ctx(), state, current));
     }
     if want.0 {
         start_sweep(app);
@@ -364,17 +336,19 @@ pub fn start_sweep(app: &mut BilevelApp) {
         second: state.second,
         grid: state.sweep_grid,
         start: spec.start.clone(),
+        answer: app.answer.get().cloned(),
+        lower: app.answer.lower,
+        tolerance: explore::REACH_TOL,
     };
     if let Err(e) = sweep_spec.check() {
         state.message = Some(e);
         return;
     }
     let problem = app.problem.clone();
-    let reference = app.preset.reference_z();
     let job_spec = sweep_spec.clone();
     let total = sweep_spec.grid * sweep_spec.grid;
     state.sweep_job = Some(Job::spawn(total, move |progress| {
-        explore::sweep(&problem, &job_spec, reference.as_deref(), progress)
+        explore::sweep(&problem, &job_spec, progress)
     }));
     state.sweep_pending = Some(sweep_spec);
     state.message = None;
@@ -393,7 +367,9 @@ pub fn start_basins(app: &mut BilevelApp) {
         y: bounds[1],
         grid: state.basin_grid,
         base: spec.start.clone(),
-        f_star: app.preset.reference.as_ref().and_then(|r| r.f),
+        answer: app.answer.get().cloned(),
+        lower: app.answer.lower,
+        tolerance: explore::REACH_TOL,
     };
     let problem = app.problem.clone();
     let job_spec = basin_spec.clone();
@@ -423,87 +399,6 @@ impl ExploreState {
     pub fn busy(&self) -> bool {
         self.sweep_job.is_some() || self.basin_job.is_some()
     }
-}
-
-/// The sweep map's window: hover for the numbers, click to use a cell.
-fn sweep_window(ctx: &egui::Context, state: &mut ExploreState) -> Vec<AppCommand> {
-    let mut out = Vec::new();
-    let mut open = state.show_sweep;
-    let by_distance = &mut state.by_distance;
-    let Some(map) = state.sweep.as_ref() else {
-        return out;
-    };
-    let mut recolor = false;
-    egui::Window::new("Step-size sweep")
-        .open(&mut open)
-        .default_size([420.0, 460.0])
-        .show(ctx, |ui| {
-            ui.horizontal(|ui| {
-                ui.label("colour:");
-                recolor |= ui.radio_value(by_distance, false, "final KKT residual").changed();
-                recolor |= ui.radio_value(by_distance, true, "distance to the reference").changed();
-            });
-            ui.label(RichText::new("green: small, red: large (log scale); black: diverged. Click a cell to use it in the selected run.").small());
-            let texture = state
-                .sweep_texture
-                .get_or_insert_with(|| sweep_texture(ctx, map, *by_distance));
-            let (a, b) = (map.spec.first, map.spec.second);
-            let (la, lb) = ([a[0].log10(), a[1].log10()], [b[0].log10(), b[1].log10()]);
-            let n = map.spec.grid.max(2) as f64;
-            let (ca, cb) = ((la[1] - la[0]) / (n - 1.0), (lb[1] - lb[0]) / (n - 1.0));
-            let response = Plot::new("sweep-map")
-                .height(ui.available_height() - 40.0)
-                .x_axis_label(format!("log₁₀ {}", map.spec.axes.0))
-                .y_axis_label(format!("log₁₀ {}", map.spec.axes.1))
-                .allow_drag(false)
-                .show(ui, |plot| {
-                    plot.image(PlotImage::new(
-                        "sweep",
-                        texture.id(),
-                        PlotPoint::new(0.5 * (la[0] + la[1]), 0.5 * (lb[0] + lb[1])),
-                        egui::vec2((la[1] - la[0] + ca) as f32, (lb[1] - lb[0] + cb) as f32),
-                    ));
-                    plot.pointer_coordinate()
-                });
-            let hovered = response.inner.and_then(|p| {
-                let i = ((p.x - la[0]) / ca).round();
-                let j = ((p.y - lb[0]) / cb).round();
-                let g = map.spec.grid;
-                (i >= 0.0 && j >= 0.0 && (i as usize) < g && (j as usize) < g)
-                    .then(|| map.cells.get(i as usize * g + j as usize))
-                    .flatten()
-            });
-            match hovered {
-                Some(c) => {
-                    ui.label(format!(
-                        "{} = {}, {} = {}: {}, KKT = {}, distance = {}, f = {}, h = {}",
-                        map.spec.axes.0,
-                        num(c.first),
-                        map.spec.axes.1,
-                        num(c.second),
-                        c.status.as_str(),
-                        num(c.kkt_residual),
-                        c.distance.map_or("–".into(), num),
-                        num(c.f),
-                        num(c.h)
-                    ));
-                    if response.response.clicked() {
-                        out.push(AppCommand::UseSweepCell {
-                            first: (map.spec.axes.0, c.first),
-                            second: (map.spec.axes.1, c.second),
-                        });
-                    }
-                }
-                None => {
-                    ui.label("hover a cell for its numbers");
-                }
-            }
-        });
-    if recolor {
-        state.sweep_texture = None;
-    }
-    state.show_sweep = open;
-    out
 }
 
 /// Sets the two swept parameters of the selected run (used by the command).

@@ -3,6 +3,7 @@
 
 use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
+use crate::explore::LowerShape;
 use crate::landscape::Landscape;
 use crate::method::{Detail, Method, Oracle, ParamValue, Record, State};
 use crate::problem::Problem;
@@ -308,6 +309,38 @@ pub fn method_label(method: &Method) -> String {
     out
 }
 
+/// Markers where the run's events happened: a star per kick, a triangle
+/// where a runaway was seen, a square where a cycle began (the newest few
+/// hundred of each).
+fn event_markers(plot: &mut PlotUi<'_>, run: &RunTrace, (ix, iy): (usize, usize), color: Color32) {
+    const SHOWN: usize = 300;
+    for (name, shape) in [
+        ("kick", MarkerShape::Asterisk),
+        ("runaway", MarkerShape::Up),
+        ("cycle", MarkerShape::Square),
+    ] {
+        let points: Vec<[f64; 2]> = run
+            .events
+            .iter()
+            .rev()
+            .filter(|(e, z)| e.name() == name && !z.is_empty())
+            .take(SHOWN)
+            .map(|(_, z)| project(z, ix, iy))
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        let label = format!("⚑ {name} (run {})", run.slot + 1);
+        plot.points(
+            Points::new(label, points)
+                .shape(shape)
+                .radius(7.0)
+                .filled(name != "cycle")
+                .color(color),
+        );
+    }
+}
+
 /// The trajectory of a run in the shown coordinates, thinned when long.
 fn path(run: &RunTrace, ix: usize, iy: usize) -> Vec<[f64; 2]> {
     let h = &run.history;
@@ -361,11 +394,13 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
         (
             "∇_y g = 0: LL minima (∇²_yy g > 0)".to_string(),
             "∇_y g = 0: LL maxima (∇²_yy g < 0)".to_string(),
+            "∇_y g = 0: flat/degenerate (∇²_yy g ≈ 0)".to_string(),
         )
     } else {
         (
             format!("∂g/∂{name_y} = 0: minima in {name_y}"),
             format!("∂g/∂{name_y} = 0: maxima in {name_y}"),
+            format!("∂g/∂{name_y} = 0: flat in {name_y}"),
         )
     };
     let global_label = if dims.m == 1 {
@@ -390,7 +425,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
         Some(e) => format!("region h ≤ ε² = {} (ε = {})", num(eps), num(e)),
         None => format!("region h ≤ ε = {}", num(eps)),
     };
-    let reference = app.preset.reference.clone();
+    let reference = app.answer.get().cloned();
     let selected = app.selected;
     let runs = &app.session.runs;
     let problem = app.problem.clone();
@@ -399,6 +434,8 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
     let stage = app.teach.stage;
     let response = Plot::new("landscape")
         .height(height)
+        .x_axis_formatter(super::ticks::linear)
+        .y_axis_formatter(super::ticks::linear)
         .legend(
             Legend::default()
                 // The lecture view's larger legend goes bottom-left, away
@@ -476,15 +513,19 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         );
                     }
                     for piece in &l.stationary {
-                        let line = if piece.minimum {
-                            Line::new(ll_label.0.clone(), piece.points.clone())
+                        let points = piece.points.clone();
+                        let line = match piece.kind {
+                            LowerShape::Minimum => Line::new(ll_label.0.clone(), points)
                                 .color(theme::LL_MIN)
-                                .width(2.5 * look.width)
-                        } else {
-                            Line::new(ll_label.1.clone(), piece.points.clone())
+                                .width(2.5 * look.width),
+                            LowerShape::Maximum => Line::new(ll_label.1.clone(), points)
                                 .color(theme::LL_MAX)
                                 .width(2.0 * look.width)
-                                .style(LineStyle::Dashed { length: 8.0 })
+                                .style(LineStyle::Dashed { length: 8.0 }),
+                            LowerShape::Flat => Line::new(ll_label.2.clone(), points)
+                                .color(look.ink(theme::LL_FLAT))
+                                .width(3.0 * look.width)
+                                .style(LineStyle::Dotted { spacing: 6.0 }),
                         };
                         plot.line(line);
                     }
@@ -492,14 +533,12 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
             }
             if layers.reference
                 && let Some(r) = &reference
-                && let Some((x, y)) = &r.point
+                && let Some(z) = &r.z
             {
-                let z: Vec<f64> = x.iter().chain(y).copied().collect();
-                let label = r.f.map_or("reference optimum".to_string(), |f| {
-                    format!("reference optimum, F* = {}", num(f))
-                });
+                let source = if r.is_known() { "known" } else { "computed" };
+                let label = format!("{source} optimum, F* = {}", num(r.f));
                 plot.points(
-                    Points::new(label, vec![project(&z, ix, iy)])
+                    Points::new(label, vec![project(z, ix, iy)])
                         .shape(MarkerShape::Diamond)
                         .radius(8.0)
                         .color(look.ink(theme::REFERENCE))
@@ -526,6 +565,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                         .filled(false)
                         .color(color),
                 );
+                event_markers(plot, run, (ix, iy), look.ink(theme::EVENT));
                 if let Some(last) = &run.last {
                     let at = project(&last.z, ix, iy);
                     plot.points(

@@ -238,11 +238,13 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     ui.checkbox(&mut layers.g_contours, "contours of g")
         .on_hover_text("Lower-level objective");
     ui.checkbox(&mut layers.stationary, "lower-level set ∇_y g = 0")
-        .on_hover_text("Solid where ∇²_yy g > 0 (lower-level minima), dashed where < 0 (maxima)");
+        .on_hover_text("Solid green where ∇²_yy g > 0 (lower-level minima), dashed red where < 0 (maxima), dotted violet where ∇²_yy g ≈ 0 (flat or degenerate: neither)");
     ui.checkbox(&mut layers.region, "region {h ≤ ε}")
         .on_hover_text("Shade where ‖∇_y g‖² ≤ ε: nearly stationary for the lower level (minima and maxima alike)");
     ui.checkbox(&mut layers.reference, "reference optimum")
-        .on_hover_text("The preset's known optimum (x*, y*), a gold diamond");
+        .on_hover_text("The reference optimum (x*, y*), a gold diamond: the preset's known one, or, for an edited or unknown problem, the one computed from φ(x)");
+    ui.checkbox(&mut layers.phi, "φ(x) under the landscape")
+        .on_hover_text("The reduced objective φ(x) = min { f(x, y) : y ∈ S(x) } (one x and one y), with each run's x marked live: the problem the bilevel methods are really minimising");
     ui.checkbox(&mut layers.geometry, "QP geometry at the iterate")
         .on_hover_text(
             "−∇f, the perturbation −λ∇h, the step Δ, and the half-space boundary ∇hᵀΔ = −αρ",

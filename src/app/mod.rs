@@ -1,6 +1,7 @@
 //! The desktop app (feature `gui`): panels around a live landscape plot and
 //! residual curves, fed by the solver thread.
 
+mod answer;
 mod commands;
 mod compare_panel;
 mod explore_panel;
@@ -8,13 +9,16 @@ mod export;
 mod job;
 mod landscape_plot;
 mod method_panel;
+mod phi_plot;
 mod problem_panel;
 mod residual_plot;
 mod settings;
 pub mod settings_file;
 mod status_bar;
+mod sweep_map;
 mod teaching_panel;
 pub mod theme;
+mod ticks;
 mod toolbar;
 mod tour_panel;
 
@@ -156,6 +160,8 @@ pub struct BilevelApp {
     look: Option<(bool, bool)>,
     /// The run and iteration at which evaluating on the UI thread panicked.
     ui_fault: Option<(RunId, u64)>,
+    /// The reference runs are judged against (known or computed).
+    answer: answer::AnswerState,
     ctx: egui::Context,
 }
 
@@ -254,6 +260,7 @@ impl BilevelApp {
             teach: teaching_panel::TeachState::default(),
             look: None,
             ui_fault: None,
+            answer: answer::AnswerState::none(),
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -292,6 +299,10 @@ impl BilevelApp {
             ..Editor::default()
         };
         self.problem = self.preset.problem.clone();
+        self.answer = answer::AnswerState::for_preset(&self.preset);
+        // The solver samples the true gap over the preset's lower domain.
+        self.runner
+            .send(Command::SampleGap(Some(self.answer.lower)));
         if keep_settings {
             if let (Some(ft), Some(gt)) =
                 (self.settings.f_text.clone(), self.settings.g_text.clone())
@@ -516,10 +527,35 @@ impl BilevelApp {
                 self.problem = Arc::new(p);
                 self.editor.applied = (self.editor.f.clone(), self.editor.g.clone());
                 self.editor.dirty = false;
+                // The preset's answer holds only for the preset's own f and g.
+                let is_preset = matches!(&self.preset.spec,
+                    preset::ProblemSpec::Expression { f, g, .. }
+                        if (f, g) == (&self.editor.f, &self.editor.g));
+                self.answer.problem_changed(&self.problem, is_preset);
+                self.forget_diagnoses();
                 self.drop_landscape();
                 true
             }
             Err(_) => false,
+        }
+    }
+
+    /// Drops every run's judgement, so that the next frame judges again
+    /// (the reference or the problem changed).
+    fn forget_diagnoses(&mut self) {
+        for run in &mut self.session.runs {
+            run.diagnosis = None;
+        }
+    }
+
+    /// Takes a newly computed reference answer.
+    fn poll_answer(&mut self) {
+        if self.answer.poll() {
+            self.forget_diagnoses();
+            self.ctx.request_repaint();
+        } else if self.answer.computing() {
+            self.ctx
+                .request_repaint_after(std::time::Duration::from_millis(50));
         }
     }
 
@@ -540,6 +576,7 @@ impl BilevelApp {
     /// most every [`DIAGNOSIS_INTERVAL`] (longer when m > 1: the gap's
     /// multi-start search costs more), so playing stays smooth.
     fn diagnose_runs(&mut self) {
+        self.poll_answer();
         let dims = self.problem.dims();
         let interval = if dims.m == 1 {
             DIAGNOSIS_INTERVAL
@@ -557,15 +594,10 @@ impl BilevelApp {
             }
             return;
         }
-        // The gap's search window: the view's y range and half again.
-        let [lo, hi] = self
-            .view_bounds
-            .map(|b| b[1])
-            .or_else(|| self.preset.view.map(|v| v.y))
-            .unwrap_or([-3.0, 3.0]);
-        let margin = 0.5 * (hi - lo);
-        let window = [lo - margin, hi + margin];
-        let f_star = self.preset.reference.as_ref().and_then(|r| r.f);
+        // The lower level is searched over the problem's domain, fixed at
+        // load: nothing judged here changes when the view is zoomed.
+        let domain = self.answer.lower;
+        let answer = self.answer.get().cloned();
         let problem = self.problem.clone();
         let mut any = false;
         let mut failed = None;
@@ -575,7 +607,7 @@ impl BilevelApp {
             }
             // The search calls the problem on this thread: a bug in it must
             // not close the app.
-            match crate::guard::catch(|| run.diagnose(problem.as_ref(), window, f_star)) {
+            match crate::guard::catch(|| run.diagnose(problem.as_ref(), &domain, answer.as_ref())) {
                 Ok(judged) => any |= judged,
                 Err(message) => failed = Some((run.id, run.iteration(), message)),
             }
@@ -852,8 +884,16 @@ impl BilevelApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let total = ui.available_height();
             let residual_height = (total * 0.34).clamp(140.0, 360.0);
-            let landscape_height = (total - residual_height - 8.0).max(120.0);
+            let phi_height = if phi_plot::shown(self) {
+                (total * 0.16).clamp(90.0, 200.0)
+            } else {
+                0.0
+            };
+            let landscape_height = (total - residual_height - phi_height - 8.0).max(120.0);
             commands.extend(landscape_plot::landscape_ui(ui, self, landscape_height));
+            if phi_height > 0.0 {
+                phi_plot::phi_ui(ui, self, phi_height);
+            }
             residual_plot::residual_ui(ui, self);
         });
         for command in commands {

@@ -86,28 +86,7 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 ui.label(theme::reflow(&app.preset.description));
             });
     }
-    if let Some(r) = &app.preset.reference {
-        let mut answer = String::from("Known answer: ");
-        if let Some((x, y)) = &r.point {
-            let fmt = |v: &[f64]| {
-                v.iter()
-                    .take(4)
-                    .map(|a| num(*a))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            answer.push_str(&format!("x* = ({}), y* = ({})", fmt(x), fmt(y)));
-        }
-        if let Some(f) = r.f {
-            answer.push_str(&format!("  F* = {}", num(f)));
-        }
-        ui.label(
-            RichText::new(answer)
-                .color(theme::ink(theme::REFERENCE, app.settings.light).gamma_multiply(0.9))
-                .strong(),
-        )
-        .on_hover_text("The optimum from the preset, drawn as a diamond");
-    }
+    answer_ui(ui, app);
     // The lecture view shows the story, not the editors.
     if app.settings.lecture {
         return out;
@@ -229,4 +208,60 @@ fn axes_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
         ))
         .small(),
     );
+}
+
+/// The reference answer: the preset's known one, or the computed one with
+/// the interval it was computed over, or why there is none.
+fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
+    let color = theme::ink(theme::REFERENCE, app.settings.light).gamma_multiply(0.9);
+    let Some(a) = app.answer.get() else {
+        let why = if app.answer.computing() {
+            "Reference: computing φ(x) = min { f(x, y) : y ∈ S(x) } …"
+        } else if app.problem.dims().total() > 2 {
+            "No reference: the preset states none, and one is computed only for one x and one y"
+        } else {
+            "No reference: φ(x) has no minimum found (the lower level may be unbounded below; \
+             a [lower_domain] in the preset bounds it)"
+        };
+        ui.label(RichText::new(why).color(color).small());
+        return;
+    };
+    let mut text = if a.is_known() {
+        String::from("Known answer: ")
+    } else {
+        String::from("Computed answer: ")
+    };
+    if let Some(z) = &a.z {
+        let n = app.problem.dims().n;
+        let (x, y) = z.split_at(n.min(z.len()));
+        text.push_str(&format!("x* = ({}), y* = ({})  ", vector(x), vector(y)));
+    }
+    text.push_str(&format!("F* = {}", num(a.f)));
+    let hover = if a.is_known() {
+        "The optimum the preset states (a test checks it against the computed one), drawn as a diamond"
+            .to_string()
+    } else {
+        format!(
+            "Computed by minimising φ(x) = min {{ f(x, y) : y ∈ S(x) }} {}, S(x) the global \
+             lower-level minimisers over {}; drawn as a diamond",
+            a.provenance(),
+            app.answer.lower.describe()
+        )
+    };
+    ui.label(RichText::new(text).color(color).strong())
+        .on_hover_text(hover);
+    if !a.is_known() {
+        ui.label(RichText::new(a.provenance()).color(color).small());
+    }
+}
+
+/// Up to four entries, then "… (n entries)"; every entry on hover is the
+/// caller's business.
+pub fn vector(v: &[f64]) -> String {
+    let shown: Vec<String> = v.iter().take(4).map(|a| num(*a)).collect();
+    if v.len() > 4 {
+        format!("{}, … ({} entries)", shown.join(", "), v.len())
+    } else {
+        shown.join(", ")
+    }
 }

@@ -129,6 +129,8 @@ fn iteration_plot(
         )
         .x_axis_label(axis.label())
         .y_axis_label(y_label.to_string())
+        .x_axis_formatter(super::ticks::linear)
+        .y_axis_formatter(super::ticks::linear)
         .link_axis(link, [true, false])
 }
 
@@ -138,7 +140,7 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let axis = app.settings.x_axis;
     // One link per axis kind: plots against different quantities do not share bounds.
     let link = egui::Id::unique(axis.label());
-    let f_star = app.preset.reference.as_ref().and_then(|r| r.f);
+    let f_star = app.answer.get().map(|a| a.f);
     let traces = app.problem.dims().total() > 2;
     let view = last_view(ui);
     let detail = |h: &History| view.map_or(0..0, |v| samples_in(h, v, axis));
@@ -173,7 +175,7 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         });
         let series = &app.settings.series;
         iteration_plot("residual-plot", height, link, "log₁₀", axis)
-            .y_axis_formatter(|mark, _| format!("1e{}", mark.value.round() as i64))
+            .y_axis_formatter(super::ticks::log10)
             .show(right, |plot| {
                 if series.guides
                     && axis == XAxis::Iterations

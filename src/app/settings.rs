@@ -89,6 +89,8 @@ pub struct Layers {
     pub path_arrows: bool,
     /// Every how many iterations along the path.
     pub path_arrow_every: u64,
+    /// The reduced objective φ(x) in a strip under the landscape.
+    pub phi: bool,
 }
 
 impl Default for Layers {
@@ -102,6 +104,7 @@ impl Default for Layers {
             geometry: true,
             path_arrows: false,
             path_arrow_every: 100,
+            phi: false,
         }
     }
 }

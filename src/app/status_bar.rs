@@ -62,15 +62,29 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             ui.separator();
             ui.label(format!("gap g − min g = {}", num(d.gap.gap)))
                 .on_hover_text("The true lower-level gap g(x, y) − min_y' g(x, y'): zero only where y is a global lower-level minimiser");
-            let shape = if d.curvature > 0.0 {
-                "LL minimum"
-            } else if d.curvature < 0.0 {
-                "LL maximum/saddle"
-            } else {
-                "flat"
-            };
+            let shape = d.shape.name();
             ui.label(format!("λ_min(∇²_yy g) = {} ({shape})", num(d.curvature)))
-                .on_hover_text("The smallest eigenvalue of ∇²_yy g at the iterate: negative means y is not a lower-level minimum");
+                .on_hover_text("The smallest eigenvalue of ∇²_yy g at the iterate: negative means y is not a lower-level minimum; within 1e-8 of 0 (relative to ∇²g) it is flat or degenerate, and says nothing either way");
+            if !d.gap.bounded {
+                ui.label(RichText::new("g unbounded below?").color(theme::LL_MAX))
+                    .on_hover_text(format!(
+                        "g(x, ·) kept falling out to |y| = 1e6 (searched y ∈ [{}, {}]): the lower level may have no minimum here, and the gap is only against the least value found",
+                        num(d.gap.interval[0]),
+                        num(d.gap.interval[1])
+                    ));
+            }
+            ui.label(format!("class: {}", d.class.as_str())).on_hover_text(
+                "Where the run stands by the classifier the basin map, the sweep and `run` share",
+            );
+        }
+        if let Some((event, _)) = run.events.back() {
+            ui.separator();
+            ui.label(RichText::new(event.message()).color(theme::LL_MAX).small())
+                .on_hover_text(format!(
+                    "the newest of {} events of this run (kicks so far: {}); each is marked on the trajectory",
+                    run.events.len(),
+                    run.kicks
+                ));
         }
         let failed = matches!(
             &run.state,

@@ -3,6 +3,7 @@
 //! kept history. The plot draws the same iteration and stage.
 
 use super::{BilevelApp, theme};
+use crate::explore::EventKind;
 use crate::method::{Method, Record};
 use crate::teaching::{Explanation, Stage, explain, replay};
 use eframe::egui::{self, RichText};
@@ -252,5 +253,31 @@ fn body(ui: &mut egui::Ui, app: &mut BilevelApp) {
             ui.visuals().text_color()
         };
         ui.label(RichText::new(&e.case).color(color));
+    }
+    step_events(ui, app);
+}
+
+/// The events this step caused or that were seen at this iterate: a kick
+/// is seen at the iterate after the step that made it.
+fn step_events(ui: &mut egui::Ui, app: &BilevelApp) {
+    let (Some(run), Some(shown)) = (app.session.runs.get(app.selected), app.teach.shown.as_ref())
+    else {
+        return;
+    };
+    let k = shown.record.k;
+    for (event, _) in run.events.iter().filter(|(e, _)| {
+        let caused_here = matches!(e.kind, EventKind::Kick { .. }) && e.iteration == k + 1;
+        caused_here || e.iteration == k
+    }) {
+        let lead = match event.kind {
+            EventKind::Kick { .. } if event.iteration == k + 1 => {
+                "This step kicks the run off the set — "
+            }
+            _ => "At this iterate — ",
+        };
+        ui.label(
+            RichText::new(format!("{lead}{}", event.message()))
+                .color(theme::ink(theme::EVENT, app.settings.light)),
+        );
     }
 }

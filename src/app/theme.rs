@@ -29,6 +29,11 @@ pub const LL_MIN: Color32 = Color32::from_rgb(20, 150, 70);
 /// Lower-level maxima.
 pub const LL_MAX: Color32 = Color32::from_rgb(200, 40, 40);
 /// The region {h ≤ ε}, translucent.
+/// Flat (degenerate) lower-level stationary points: neither minima nor maxima.
+pub const LL_FLAT: Color32 = Color32::from_rgb(150, 110, 210);
+/// Events on a trajectory: kicks, runaways, cycles.
+pub const EVENT: Color32 = Color32::from_rgb(255, 120, 40);
+/// The region h ≤ ε (RGBA).
 pub const REGION: [u8; 4] = [90, 150, 230, 55];
 /// Its boundary.
 pub const REGION_EDGE: Color32 = Color32::from_rgb(90, 150, 230);

@@ -65,28 +65,29 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         second: range("step-range", &args.step_range)?,
         grid: args.grid,
         start: preset.start(),
+        answer: preset.answer(),
+        lower: preset.lower_search(),
+        tolerance: explore::REACH_TOL,
     };
     spec.check().map_err(CliError)?;
-    let reference = preset.reference_z();
-    let cells = explore::sweep(
-        &preset.problem,
-        &spec,
-        reference.as_deref(),
-        &Progress::default(),
-    )
-    .ok_or_else(|| CliError("the sweep stopped before it finished".into()))?;
+    let cells = explore::sweep(&preset.problem, &spec, &Progress::default())
+        .ok_or_else(|| CliError("the sweep stopped before it finished".into()))?;
     let mut text = format!(
-        "{},{},status,kkt_residual,distance_to_reference,f,h\n",
+        "{},{},status,class,iterations_to_tolerance,kkt_residual,distance_to_reference,f,h\n",
         axes.0, axes.1
     );
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &cells {
         *counts.entry(c.status.as_str()).or_default() += 1;
+        *classes.entry(c.class.as_str()).or_default() += 1;
         text.push_str(&format!(
-            "{:?},{:?},{},{:?},{},{:?},{:?}\n",
+            "{:?},{:?},{},{},{},{:?},{},{:?},{:?}\n",
             c.first,
             c.second,
             c.status.as_str(),
+            c.class.as_str(),
+            c.reached.map_or_else(String::new, |k| k.to_string()),
             c.kkt_residual,
             opt(c.distance),
             c.f,
@@ -96,12 +97,20 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     if let Some(path) = &args.csv {
         write_csv(path, &text)?;
     }
-    let best = cells
-        .iter()
-        .filter(|c| c.kkt_residual.is_finite())
-        .min_by(|a, b| a.kkt_residual.total_cmp(&b.kkt_residual));
-    for (status, n) in &counts {
-        println!("{status}: {n} cells");
+    let best = explore::best_cell(&cells);
+    for (class, n) in &classes {
+        println!("{class}: {n} cells");
+    }
+    match (best, &spec.answer) {
+        (None, Some(a)) => println!(
+            "no cell ends at the optimum (F* = {}, {}): there is no best cell",
+            a.f,
+            a.provenance()
+        ),
+        (None, None) => println!(
+            "no reference answer for this problem, so no cell can be called the optimum: there is no best cell"
+        ),
+        _ => {}
     }
     println!(
         "{}",
@@ -112,13 +121,27 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             "iterations": settings.iterations,
             "cells": cells.len(),
             "status": counts,
+            "classes": classes,
+            "reference": spec.answer.as_ref().map(answer_json),
+            "tolerance": explore::REACH_TOL,
             "best": best.map(|c| json!({
                 axes.0: c.first, axes.1: c.second,
+                "class": c.class.as_str(),
+                "iterations_to_tolerance": c.reached,
                 "kkt_residual": c.kkt_residual, "distance": c.distance,
             })),
         })
     );
     Ok(())
+}
+
+/// The reference answer as JSON: F*, z* and where it comes from.
+pub(super) fn answer_json(a: &explore::Answer) -> serde_json::Value {
+    json!({
+        "f": a.f,
+        "z": a.z,
+        "source": a.provenance(),
+    })
 }
 
 /// Runs `basins`.
@@ -147,16 +170,18 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
         y: view.1,
         grid: args.grid,
         base: start,
-        f_star: preset.reference.as_ref().and_then(|r| r.f),
+        answer: preset.answer(),
+        lower: preset.lower_search(),
+        tolerance: explore::REACH_TOL,
     };
     let map = explore::basins(&preset.problem, &spec, &Progress::default())
         .ok_or_else(|| CliError("the basin map stopped before it finished".into()))?;
-    let mut text = String::from("x0,y0,end_x,end_y,f,h,gap,class\n");
+    let mut text = String::from("x0,y0,end_x,end_y,f,h,gap,class,iterations_to_tolerance,kicks\n");
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for b in &map {
         *counts.entry(b.class.as_str()).or_default() += 1;
         text.push_str(&format!(
-            "{:?},{:?},{:?},{:?},{:?},{:?},{:?},{}\n",
+            "{:?},{:?},{:?},{:?},{:?},{:?},{:?},{},{},{}\n",
             b.start[0],
             b.start[1],
             b.end.first().copied().unwrap_or(f64::NAN),
@@ -164,7 +189,9 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
             b.f,
             b.h,
             b.gap,
-            b.class.as_str()
+            b.class.as_str(),
+            b.reached.map_or_else(String::new, |k| k.to_string()),
+            b.kicks
         ));
     }
     if let Some(path) = &args.csv {
@@ -181,6 +208,8 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
             "iterations": settings.iterations,
             "starts": map.len(),
             "classes": counts,
+            "reference": spec.answer.as_ref().map(answer_json),
+            "tolerance": explore::REACH_TOL,
         })
     );
     Ok(())

@@ -1,9 +1,10 @@
 //! `bilevel-lab run`: solve a preset headlessly.
 
 use super::args::Common;
-use super::summary::{csv_header, csv_row, json_summary};
+use super::summary::{csv_header, csv_header_without_record, csv_row, json_summary};
 use super::{CliError, RunArgs, load_preset};
 use crate::atomic_file::AtomicFile;
+use crate::explore::{Answer, Judging, Reach, RunEvent, Verdict, Watch, lower_gap};
 use crate::method::{Input, MethodKind, Record, Run, RunConfig, SolverSettings};
 use crate::preset::Preset;
 use std::io::Write;
@@ -134,12 +135,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         every,
         None,
     )?;
-    let summary = json_summary(
-        &preset,
-        &outcome.run,
-        preset.solver.method.as_str(),
-        outcome.seconds,
-    );
+    let summary = json_summary(&preset, &outcome, preset.solver.method.as_str());
     println!("{}", human_line(&outcome.run));
     println!("{summary}");
     Ok(())
@@ -157,15 +153,28 @@ pub(super) fn every(n: i64) -> Result<u64, CliError> {
 pub(super) struct Outcome {
     /// The run, finished.
     pub run: Run,
-    /// Wall time of the iteration loop alone (CSV writing excluded).
+    /// Wall time of the iteration loop alone (CSV writing and the
+    /// diagnosis excluded).
     pub seconds: f64,
-    /// The first iteration whose KKT residual was at most the `reach`
+    /// The first iteration whose own KKT residual was at most the `reach`
     /// tolerance, if one was asked for and reached.
+    pub reached_own: Option<u64>,
+    /// The first iteration within the `reach` tolerance of the reference by
+    /// the common measure (distance or |f − F*|, h and the true gap).
     pub reached: Option<u64>,
+    /// The reference the run was judged against (known or computed).
+    pub answer: Option<Answer>,
+    /// The judgement of the end.
+    pub verdict: Option<Verdict>,
+    /// The events along the run (the first [`crate::explore::KEPT_EVENTS`]).
+    pub events: Vec<RunEvent>,
+    /// How many events there were in all.
+    pub events_total: usize,
 }
 
 /// Runs `config` on the preset from its start to the end, writing every
-/// `every`-th record (and the final one) to `csv` if given.
+/// `every`-th record (and the final one, and every record with an event) to
+/// `csv` if given, and judges where it ended.
 pub(super) fn execute(
     preset: &Preset,
     config: RunConfig,
@@ -186,43 +195,65 @@ pub(super) fn execute(
         }
         None => None,
     };
-    let mut run = Run::new(preset.problem.clone(), config, preset.start());
+    let answer = preset.answer();
+    let domain = preset.lower_search();
+    let problem = preset.problem.clone();
+    let mut run = Run::new(problem.clone(), config, preset.start());
     let mut write_error = None;
     let mut header = false;
     // The header names the method's own columns, known from the first record.
-    let mut write = |file: &mut AtomicFile, record: &Record| -> std::io::Result<()> {
+    let mut write = |file: &mut AtomicFile, record: &Record, event: &str| -> std::io::Result<()> {
         if !header {
-            writeln!(file, "{}", csv_header(&names, record))?;
+            writeln!(file, "{},event,true_gap", csv_header(&names, record))?;
             header = true;
         }
-        writeln!(file, "{}", csv_row(record))
+        let gap = lower_gap(problem.as_ref(), &record.z, &domain).gap;
+        writeln!(file, "{},{event},{gap:?}", csv_row(record))
     };
-    let mut csv_time = Duration::ZERO;
-    let mut reached = None;
+    let mut aside = Duration::ZERO;
+    let mut reached_own = None;
+    let mut common = reach.map(Reach::new);
+    let mut watch = Watch::default();
+    let mut written = None;
     let started = Instant::now();
     run.run_to_end(|record| {
-        if reached.is_none() && reach.is_some_and(|t| record.kkt_residual <= t) {
-            reached = Some(record.k);
+        let t = Instant::now();
+        if reached_own.is_none() && reach.is_some_and(|t| record.kkt_residual <= t) {
+            reached_own = Some(record.k);
+        }
+        let event = watch.observe(record);
+        if let (Some(tracker), Some(answer)) = (common.as_mut(), answer.as_ref()) {
+            tracker.observe(
+                problem.as_ref(),
+                &domain,
+                answer,
+                (record.k, &record.z, record.f, record.h),
+            );
         }
         if let Some((_, file)) = csv.as_mut() {
             let is_final = record.k >= config.iterations;
-            if (record.k % every == 0 || is_final) && write_error.is_none() {
-                let t = Instant::now();
-                if let Err(e) = write(file, record) {
+            if (record.k % every == 0 || is_final || event.is_some()) && write_error.is_none() {
+                let name = event.as_ref().map_or("", |e| e.name());
+                if let Err(e) = write(file, record, name) {
                     write_error = Some(e);
                 }
-                csv_time += t.elapsed();
+                written = Some(record.k);
             }
         }
+        aside += t.elapsed();
     });
-    let seconds = started.elapsed().saturating_sub(csv_time).as_secs_f64();
-    // A converged or diverged run's last record is its final point too.
-    if let (Some((path, file)), Some(last)) = (csv.as_mut(), run.last_record()) {
-        let already = last.k % every == 0 || last.k >= config.iterations;
-        if !already && write_error.is_none() {
-            write_error = write(file, last).err();
-        }
-        if let Some(e) = write_error {
+    let seconds = started.elapsed().saturating_sub(aside).as_secs_f64();
+    // A converged or diverged run's last record is its final point too; a
+    // run without a record still gets its header.
+    if let Some((path, file)) = csv.as_mut() {
+        let result = match run.last_record() {
+            Some(last) if written != Some(last.k) && write_error.is_none() => write(file, last, ""),
+            None if write_error.is_none() => {
+                writeln!(file, "{}", csv_header_without_record(&names))
+            }
+            _ => Ok(()),
+        };
+        if let Some(e) = write_error.or(result.err()) {
             return Err(CliError(format!(
                 "{}: writing the CSV failed: {e}",
                 path.display()
@@ -233,10 +264,24 @@ pub(super) fn execute(
         file.commit()
             .map_err(|e| CliError(format!("{}: writing the CSV failed: {e}", path.display())))?;
     }
+    if watch.recent.is_empty() {
+        watch.recent.push_back(preset.start());
+    }
+    let judging = Judging {
+        domain: &domain,
+        answer: answer.as_ref(),
+        tolerance: reach.unwrap_or(crate::explore::REACH_TOL),
+    };
+    let verdict = watch.verdict(problem.as_ref(), run.status(), run.state().k, &judging);
     Ok(Outcome {
         run,
         seconds,
-        reached,
+        reached_own,
+        reached: common.and_then(|c| c.reached),
+        answer,
+        verdict,
+        events_total: watch.events.total(),
+        events: watch.events.events,
     })
 }
 

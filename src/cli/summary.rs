@@ -1,6 +1,7 @@
 //! The JSON summary and CSV rows of a run.
 
-use crate::method::{Method, OracleCounts, ParamValue, Record, Run, Status};
+use super::run_cmd::Outcome;
+use crate::method::{Method, OracleCounts, ParamValue, Record, Status};
 use crate::preset::Preset;
 use serde_json::{Value, json};
 
@@ -79,8 +80,20 @@ fn num(v: f64) -> Value {
     Value::from(v)
 }
 
-/// The one-line JSON summary of a finished run.
-pub fn json_summary(preset: &Preset, run: &Run, method: &str, seconds: f64) -> Value {
+/// The header of a run that made no iteration (its method's own columns
+/// are not known): the variables, the fixed columns, event and true gap.
+pub fn csv_header_without_record(names: &[String]) -> String {
+    let mut cols: Vec<String> = vec!["iteration".into()];
+    cols.extend(names.iter().map(|n| column(n, &[])));
+    cols.extend(FIXED.iter().skip(1).map(|s| s.to_string()));
+    cols.extend(["event".into(), "true_gap".into()]);
+    cols.join(",")
+}
+
+/// The one-line JSON summary of a finished run, with its diagnosis.
+pub(super) fn json_summary(preset: &Preset, outcome: &Outcome, method: &str) -> Value {
+    let run = &outcome.run;
+    let seconds = outcome.seconds;
     let config = run.config();
     let start = preset.start();
     let n = preset.dims().n;
@@ -140,21 +153,59 @@ pub fn json_summary(preset: &Preset, run: &Run, method: &str, seconds: f64) -> V
             }),
         );
     }
-    if let (Some(reference), Some(r)) = (&preset.reference, run.last_record()) {
-        let mut rf = json!({ "f": reference.f.map(num) });
-        if let Some((x, y)) = &reference.point {
-            let dist = x
-                .iter()
-                .chain(y)
-                .zip(&r.z)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f64>()
-                .sqrt();
-            merge(&mut rf, json!({ "x": x, "y": y, "distance": num(dist) }));
+    if let Some(answer) = &outcome.answer {
+        let mut rf = json!({ "f": num(answer.f), "source": answer.provenance() });
+        if let Some(z) = &answer.z {
+            let (x, y) = z.split_at(n.min(z.len()));
+            merge(&mut rf, json!({ "x": x, "y": y }));
+            if let Some(r) = run.last_record() {
+                let dist = z
+                    .iter()
+                    .zip(&r.z)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum::<f64>()
+                    .sqrt();
+                merge(&mut rf, json!({ "distance": num(dist) }));
+            }
         }
         merge(&mut out, json!({ "reference": rf }));
     }
+    merge(&mut out, json!({ "diagnosis": diagnosis(outcome) }));
     out
+}
+
+/// `"diagnosis"`: the end's class, true gap, λ_min and shape, the
+/// warnings at the end and the events along the run.
+fn diagnosis(outcome: &Outcome) -> Value {
+    let k = outcome.run.state().k;
+    let events: Vec<Value> = outcome
+        .events
+        .iter()
+        .map(|e| json!({ "kind": e.name(), "iteration": e.iteration, "message": e.message() }))
+        .collect();
+    let Some(v) = &outcome.verdict else {
+        return json!({ "class": null, "events": events, "events_total": outcome.events_total });
+    };
+    let warnings: Vec<Value> = v
+        .traps
+        .iter()
+        .map(|t| json!({ "kind": trap_kind(t), "iteration": k, "message": t.sentence() }))
+        .collect();
+    json!({
+        "class": v.class.as_str(),
+        "true_gap": num(v.gap.gap),
+        "lower_level_bounded": v.gap.bounded,
+        "lambda_min": num(v.curvature),
+        "lower_shape": v.shape.name(),
+        "warnings": warnings,
+        "events": events,
+        "events_total": outcome.events_total,
+    })
+}
+
+/// A trap's JSON kind (the cycle is `cycle`, as the class).
+fn trap_kind(t: &crate::explore::Trap) -> &'static str {
+    crate::explore::EndClass::Trap(*t).as_str()
 }
 
 fn merge(into: &mut Value, from: Value) {

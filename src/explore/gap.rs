@@ -3,10 +3,11 @@
 //! global from a local one, and a minimum from a maximum, where
 //! `‖∇_y g‖ = 0` cannot.
 
+use super::lower_domain::{LowerDomain, scan};
 use crate::problem::synthetic_data::SplitMix64;
 use crate::problem::{Problem, hessian_blocks};
 
-/// Grid points of the one-dimensional global search.
+/// Grid cells a non-convex Newton step may move at most (of the interval).
 const GRID: usize = 400;
 /// Newton steps per candidate.
 const NEWTON: usize = 40;
@@ -18,7 +19,7 @@ const DESCENT: usize = 300;
 /// The lower level's best value at x, where it is attained, and the gap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LowerGap {
-    /// min_y' g(x, y') over the search window (and never above g(x, y)).
+    /// min_y' g(x, y') over the lower domain (and never above g(x, y)).
     pub g_star: f64,
     /// A minimiser y'.
     pub y_star: Vec<f64>,
@@ -28,6 +29,13 @@ pub struct LowerGap {
     /// descent from y): `local − g_star > 0` means y sits in the basin of a
     /// lower-level minimum that is not global, however small `gap` is.
     pub local: f64,
+    /// Whether the search found g rising on both sides of its minimum
+    /// (always, for a declared domain). False: g kept falling out to
+    /// |y| = 1e6, the lower level may be unbounded below, and `g_star` is
+    /// only the least value found within `interval`.
+    pub bounded: bool,
+    /// The interval searched (one lower variable; the box of starts for more).
+    pub interval: [f64; 2],
 }
 
 /// The smallest eigenvalue of `∇²_yy g` at z: positive at a strict
@@ -42,11 +50,12 @@ pub fn lower_curvature(problem: &dyn Problem, z: &[f64]) -> f64 {
     sym.symmetric_eigen().eigenvalues.min()
 }
 
-/// The true gap at z. For one lower variable: a global search over
-/// `window` (a grid of [`GRID`] points, each local minimum of the grid and
-/// the current y refined by safeguarded Newton). For more: [`STARTS`] local
-/// descents from y and from points drawn in `window` for every coordinate.
-pub fn lower_gap(problem: &dyn Problem, z: &[f64], window: [f64; 2]) -> LowerGap {
+/// The true gap at z, searched over `domain` (never the plot window). For
+/// one lower variable: a scan of g(x, ·) (see [`scan`]), each local minimum
+/// of the samples and the current y refined by safeguarded Newton. For more:
+/// [`STARTS`] local descents from y and from points drawn in the domain's
+/// interval for every coordinate (kept inside it when it is declared).
+pub fn lower_gap(problem: &dyn Problem, z: &[f64], domain: &LowerDomain) -> LowerGap {
     let dims = problem.dims();
     let n = dims.n;
     let g_here = problem.g(z);
@@ -62,18 +71,21 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], window: [f64; 2]) -> LowerGap
             best = (value, point.get(n..).unwrap_or_default().to_vec());
         }
     };
-    if dims.m == 1 {
-        for (i, y) in one_dimensional_candidates(problem, z, window)
-            .into_iter()
-            .enumerate()
-        {
+    let (bounded, interval) = if dims.m == 1 {
+        let s = scan(problem, z, 0, domain);
+        let mut candidates: Vec<f64> = z.get(n).copied().into_iter().collect();
+        candidates.extend(s.local_minima().into_iter().map(|i| s.ys[i]));
+        for (i, y) in candidates.into_iter().enumerate() {
             let mut p = z.to_vec();
             if let Some(slot) = p.get_mut(n) {
-                *slot = newton(problem, z, y, window);
+                *slot = newton(problem, z, y, s.interval);
             }
             consider(&p, i == 0);
         }
+        (s.bounded, s.interval)
     } else {
+        let window = domain.base();
+        let clamp = matches!(domain, LowerDomain::Declared(_)).then_some(window);
         let mut rng = SplitMix64::new(0x9a9);
         for s in 0..STARTS {
             let mut p = z.to_vec();
@@ -82,49 +94,23 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], window: [f64; 2]) -> LowerGap
                     *v = window[0] + (window[1] - window[0]) * rng.uniform();
                 }
             }
-            consider(&descend(problem, p), s == 0);
+            consider(&descend(problem, p, clamp), s == 0);
         }
-    }
+        (true, window)
+    };
     LowerGap {
         g_star: best.0,
         y_star: best.1,
         gap: (g_here - best.0).max(0.0),
         local: local.max(best.0),
+        bounded,
+        interval,
     }
-}
-
-/// The current y and every local minimum of g(x, ·) on the grid.
-fn one_dimensional_candidates(problem: &dyn Problem, z: &[f64], window: [f64; 2]) -> Vec<f64> {
-    let n = problem.dims().n;
-    let (lo, hi) = (window[0].min(window[1]), window[0].max(window[1]));
-    let ys: Vec<f64> = (0..GRID)
-        .map(|i| lo + (hi - lo) * i as f64 / (GRID - 1) as f64)
-        .collect();
-    let mut p = z.to_vec();
-    let values: Vec<f64> = ys
-        .iter()
-        .map(|&y| {
-            if let Some(slot) = p.get_mut(n) {
-                *slot = y;
-            }
-            problem.g(&p)
-        })
-        .collect();
-    let mut out: Vec<f64> = z.get(n).copied().into_iter().collect();
-    for i in 0..GRID {
-        let v = values[i];
-        let left = i.checked_sub(1).map_or(f64::INFINITY, |j| values[j]);
-        let right = values.get(i + 1).copied().unwrap_or(f64::INFINITY);
-        if v <= left && v <= right {
-            out.push(ys[i]);
-        }
-    }
-    out
 }
 
 /// Newton on ∂g/∂y from y, falling back to a gradient step where the
 /// curvature is not positive, kept inside the window.
-fn newton(problem: &dyn Problem, z: &[f64], mut y: f64, window: [f64; 2]) -> f64 {
+pub(super) fn newton(problem: &dyn Problem, z: &[f64], mut y: f64, window: [f64; 2]) -> f64 {
     let n = problem.dims().n;
     let (lo, hi) = (window[0].min(window[1]), window[0].max(window[1]));
     let mut p = z.to_vec();
@@ -167,7 +153,7 @@ fn newton(problem: &dyn Problem, z: &[f64], mut y: f64, window: [f64; 2]) -> f64
 }
 
 /// Gradient descent on g(x, ·) with backtracking, from the point p.
-fn descend(problem: &dyn Problem, mut p: Vec<f64>) -> Vec<f64> {
+fn descend(problem: &dyn Problem, mut p: Vec<f64>, clamp: Option<[f64; 2]>) -> Vec<f64> {
     let n = problem.dims().n;
     let mut grad = vec![0.0; p.len()];
     let mut t = 1.0;
@@ -182,9 +168,19 @@ fn descend(problem: &dyn Problem, mut p: Vec<f64>) -> Vec<f64> {
             let trial: Vec<f64> = p
                 .iter()
                 .enumerate()
-                .map(|(i, v)| if i < n { *v } else { v - t * grad[i] })
+                .map(|(i, v)| match (i < n, clamp) {
+                    (true, _) => *v,
+                    (false, None) => v - t * grad[i],
+                    (false, Some([lo, hi])) => (v - t * grad[i]).clamp(lo, hi),
+                })
                 .collect();
-            if problem.g(&trial) <= g0 - 0.5 * t * norm2 {
+            // Armijo (on the projected step when the domain is declared).
+            let moved: f64 = trial.iter().zip(&p).map(|(a, b)| (a - b).powi(2)).sum();
+            if moved == 0.0 {
+                // Pinned at the declared box's edge.
+                return p;
+            }
+            if problem.g(&trial) <= g0 - 0.5 * moved / t {
                 p = trial;
                 break;
             }
@@ -204,8 +200,7 @@ mod tests {
 
     fn gap_at(id: &str, x: f64, y: f64) -> LowerGap {
         let p = load_builtin(id).unwrap();
-        let window = p.view.map_or([-3.0, 3.0], |v| v.y);
-        lower_gap(p.problem.as_ref(), &[x, y], window)
+        lower_gap(p.problem.as_ref(), &[x, y], &p.lower_search())
     }
 
     #[test]
@@ -233,7 +228,11 @@ mod tests {
         let p = load_builtin("b12-mirrlees").unwrap();
         let mut gy = [0.0; 2];
         // The right well's minimiser at x = 0.5, found by the search itself.
-        let right = lower_gap(p.problem.as_ref(), &[0.5, 1.0], [0.0, 2.0]);
+        let right = lower_gap(
+            p.problem.as_ref(),
+            &[0.5, 1.0],
+            &LowerDomain::Declared([0.0, 2.0]),
+        );
         p.problem.grad_g(&[0.5, right.y_star[0]], &mut gy);
         assert!(gy[1].abs() < 1e-9);
         assert!(gap_at("b12-mirrlees", 0.5, right.y_star[0]).gap <= 1e-10);
@@ -255,11 +254,12 @@ mod tests {
             &[],
         )
         .unwrap();
-        let near_plus = descend(&two, vec![0.0, 1.0, 0.5]);
-        let local = lower_gap(&two, &near_plus, [-2.0, 2.0]);
+        let box2 = LowerDomain::Expanding { seed: [-2.0, 2.0] };
+        let near_plus = descend(&two, vec![0.0, 1.0, 0.5], None);
+        let local = lower_gap(&two, &near_plus, &box2);
         assert!(local.gap > 0.5, "{local:?}");
         assert!(local.y_star[0] < -0.9, "{local:?}");
-        let global = lower_gap(&two, &[0.0, local.y_star[0], local.y_star[1]], [-2.0, 2.0]);
+        let global = lower_gap(&two, &[0.0, local.y_star[0], local.y_star[1]], &box2);
         assert!(global.gap <= 1e-12);
         assert!(
             lower_curvature(&two, &[0.0, 0.0, 0.0]) < 0.0,

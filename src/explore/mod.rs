@@ -4,16 +4,29 @@
 //! use it.
 
 mod basins;
+mod classify;
+mod events;
 mod gap;
 mod grid;
+mod judge;
+mod lower_domain;
+mod reference;
 mod sweep;
 mod traps;
 
-pub use basins::{Basin, BasinSpec, EndClass, basins};
+pub use basins::{Basin, BasinSpec, basins};
+pub use classify::{EndClass, OPTIMUM_TOL, REACH_TOL, Reach, RunEnd, Verdict, classify};
+pub use events::{EventDetector, EventKind, KEPT as KEPT_EVENTS, KickCause, RunEvent};
 pub use gap::{LowerGap, lower_curvature, lower_gap};
 pub use grid::{Progress, par_map, spaced};
-pub use sweep::{Cell, SweepSpec, default_axes, sweep};
-pub use traps::{Trap, diagnose, short_cycle};
+pub use judge::{Judged, Judging, RECENT, Watch, run_judged};
+pub use lower_domain::{LowerDomain, Scan, scan};
+pub use reference::{
+    Answer, AnswerSource, Reduced, UPPER_POINTS, compute_answer, compute_answer_with, reduced,
+    reduced_curve,
+};
+pub use sweep::{Cell, SweepSpec, best_cell, default_axes, sweep};
+pub use traps::{FLAT, LowerShape, Trap, diagnose, lower_shape, settled, short_cycle};
 
 #[cfg(test)]
 mod tests;

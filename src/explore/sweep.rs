@@ -1,8 +1,13 @@
 //! The step-size sweep: a grid of two parameters of the current method,
 //! each cell one run of K iterations from the same start.
 
-use super::grid::{Progress, par_map, run_cancellable, spaced};
-use crate::method::{MethodKind, ParamValue, Run, SolverSettings, Status};
+use super::basins::fallback;
+use super::classify::EndClass;
+use super::grid::{Progress, par_map, spaced};
+use super::judge::{Judging, run_judged};
+use super::lower_domain::LowerDomain;
+use super::reference::Answer;
+use crate::method::{MethodKind, ParamValue, SolverSettings, Status};
 use crate::problem::Problem;
 use std::sync::Arc;
 
@@ -33,6 +38,12 @@ pub struct SweepSpec {
     pub grid: usize,
     /// The start point of every run.
     pub start: Vec<f64>,
+    /// The reference answer (known or computed), if any.
+    pub answer: Option<Answer>,
+    /// The lower level's search domain.
+    pub lower: LowerDomain,
+    /// The tolerance of "iterations to tolerance".
+    pub tolerance: f64,
 }
 
 /// One cell's run.
@@ -52,12 +63,42 @@ pub struct Cell {
     pub f: f64,
     /// Final h.
     pub h: f64,
+    /// Where the run ended, by the shared classifier.
+    pub class: EndClass,
+    /// The first iteration within the tolerance of the reference (distance
+    /// or |f − F*|, h and the true gap), if reached.
+    pub reached: Option<u64>,
+}
+
+/// The best cell: only among cells that end at the optimum, the one that
+/// reached the reference soonest, then the closest end. `None` when no
+/// cell ends at the optimum (a trap is never "best").
+pub fn best_cell(cells: &[Cell]) -> Option<&Cell> {
+    cells
+        .iter()
+        .filter(|c| c.class == EndClass::Optimum)
+        .min_by(|a, b| {
+            let key = |c: &Cell| {
+                (
+                    c.reached.unwrap_or(u64::MAX),
+                    c.distance.unwrap_or(f64::INFINITY),
+                )
+            };
+            let (ka, kb) = (key(a), key(b));
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
+        })
 }
 
 impl SweepSpec {
     /// Checks the axes and ranges; the message names what is wrong.
     pub fn check(&self) -> Result<(), String> {
         let kind = self.settings.method;
+        if self.axes.0 == self.axes.1 {
+            return Err(format!(
+                "both axes are {}: choose two different parameters",
+                self.axes.0
+            ));
+        }
         for (key, range) in [(self.axes.0, self.first), (self.axes.1, self.second)] {
             let mut probe = self.settings;
             for v in range {
@@ -92,22 +133,30 @@ impl SweepSpec {
 pub fn sweep(
     problem: &Arc<dyn Problem>,
     spec: &SweepSpec,
-    reference: Option<&[f64]>,
     progress: &Progress,
 ) -> Option<Vec<Cell>> {
     let firsts = spaced(spec.first[0], spec.first[1], spec.grid, true);
     let seconds = spaced(spec.second[0], spec.second[1], spec.grid, true);
     let n = spec.grid;
+    let judging = Judging {
+        domain: &spec.lower,
+        answer: spec.answer.as_ref(),
+        tolerance: spec.tolerance,
+    };
+    let reference = spec.answer.as_ref().and_then(|a| a.z.as_deref());
     par_map(n * n, progress, |index| {
         let (first, second) = (firsts[index / n], seconds[index % n]);
         let config = spec.cell_settings(first, second).run_config();
-        let mut run = Run::new(problem.clone(), config, spec.start.clone());
-        let status = run_cancellable(&mut run, progress, |_| {});
-        let last = run.last_record();
+        let judged = run_judged(problem, config, spec.start.clone(), &judging, progress);
+        let last = judged.last.as_ref();
         Cell {
             first,
             second,
-            status,
+            class: judged
+                .verdict
+                .as_ref()
+                .map_or_else(|| fallback(&judged.status), |v| v.class),
+            status: judged.status,
             kkt_residual: last.map_or(f64::NAN, |r| r.kkt_residual),
             distance: reference.zip(last).map(|(z, r)| {
                 z.iter()
@@ -118,6 +167,7 @@ pub fn sweep(
             }),
             f: last.map_or(f64::NAN, |r| r.f),
             h: last.map_or(f64::NAN, |r| r.h),
+            reached: judged.reached,
         }
     })
 }

@@ -8,6 +8,7 @@ mod worker;
 pub use contour::{Crossing, Grid, contour};
 pub use worker::{LandscapeRequest, LandscapeWorker};
 
+use crate::explore::LowerShape;
 use crate::problem::Problem;
 use std::sync::Arc;
 
@@ -48,8 +49,9 @@ pub struct Grids {
 pub struct StationaryPiece {
     /// The curve.
     pub points: Vec<[f64; 2]>,
-    /// Whether ∂²g/∂y² > 0 along it (lower-level minima) or < 0 (maxima).
-    pub minimum: bool,
+    /// Minima (∂²g/∂y² > 0), maxima (< 0) or flat (|∂²g/∂y²| within a
+    /// relative tolerance of 0, see [`crate::explore::FLAT`]).
+    pub kind: LowerShape,
 }
 
 /// Everything the landscape plot draws for one slice.
@@ -171,8 +173,16 @@ fn points(line: Vec<Crossing>) -> Vec<[f64; 2]> {
 }
 
 /// Splits the stationary set by the sign of ∂²g/∂y², interpolated at each
-/// crossing exactly as ∂g/∂y was.
+/// crossing exactly as ∂g/∂y was; within [`crate::explore::FLAT`] of zero,
+/// relative to the largest |∂²g/∂y²| on the grid, it is flat (B15's g = −xy
+/// is flat everywhere: its "curve" is neither minima nor maxima).
 fn stationary_pieces(grids: &Grids) -> Vec<StationaryPiece> {
+    let scale = grids
+        .gyy
+        .values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
     let mut pieces = Vec::new();
     for line in contour(&grids.gy, 0.0) {
         let mut current: Option<StationaryPiece> = None;
@@ -180,9 +190,9 @@ fn stationary_pieces(grids: &Grids) -> Vec<StationaryPiece> {
             let a = grids.gyy.at(c.from.0, c.from.1);
             let b = grids.gyy.at(c.to.0, c.to.1);
             let curvature = a + c.t * (b - a);
-            let minimum = curvature > 0.0;
+            let kind = LowerShape::of(curvature, scale);
             match current.as_mut() {
-                Some(piece) if piece.minimum == minimum => piece.points.push(c.point),
+                Some(piece) if piece.kind == kind => piece.points.push(c.point),
                 Some(piece) => {
                     // Share the switching point so the curve stays connected.
                     piece.points.push(c.point);
@@ -190,7 +200,7 @@ fn stationary_pieces(grids: &Grids) -> Vec<StationaryPiece> {
                         piece,
                         StationaryPiece {
                             points: vec![c.point],
-                            minimum,
+                            kind,
                         },
                     );
                     pieces.push(done);
@@ -198,7 +208,7 @@ fn stationary_pieces(grids: &Grids) -> Vec<StationaryPiece> {
                 None => {
                     current = Some(StationaryPiece {
                         points: vec![c.point],
-                        minimum,
+                        kind,
                     })
                 }
             }
@@ -316,23 +326,78 @@ mod tests {
         };
         let l = compute(&p.problem, slice, 1e-3, 2);
         // y = 0 is a minimum for x > 0 and a maximum for x < 0; y = ±√(−x) are minima.
-        let max_pieces: Vec<_> = l.stationary.iter().filter(|s| !s.minimum).collect();
+        let max_pieces: Vec<_> = l
+            .stationary
+            .iter()
+            .filter(|s| s.kind == LowerShape::Maximum)
+            .collect();
         assert!(!max_pieces.is_empty());
+        // Maxima only on y = 0 left of the branch point (a swap of minimum
+        // and maximum puts the branches y = ±√(−x) here and fails).
         for piece in &max_pieces {
             for pt in &piece.points {
-                assert!(pt[1].abs() < 1e-6 || pt[0] < 1e-2, "{pt:?}");
+                assert!(pt[1].abs() < 1e-6 && pt[0] < 1e-2, "{pt:?}");
             }
+        }
+        let min_on_axis = l
+            .stationary
+            .iter()
+            .filter(|s| s.kind == LowerShape::Minimum)
+            .flat_map(|s| s.points.iter())
+            .any(|pt| pt[1].abs() < 1e-6 && pt[0] > 0.1);
+        assert!(min_on_axis, "y = 0 is a minimum for x > 0");
+        // The only flat point is the branch point (0, 0), where g_yy = x + 3y² = 0.
+        for piece in l.stationary.iter().filter(|s| s.kind == LowerShape::Flat) {
+            assert!(
+                piece
+                    .points
+                    .iter()
+                    .all(|p| p[0].abs() < 0.05 && p[1].abs() < 0.05),
+                "{piece:?}"
+            );
         }
         let on_branch = l
             .stationary
             .iter()
-            .filter(|s| s.minimum)
+            .filter(|s| s.kind == LowerShape::Minimum)
             .flat_map(|s| s.points.iter())
             .filter(|pt| pt[1].abs() > 0.2)
-            .all(|pt| (pt[1] * pt[1] + pt[0]).abs() < 0.02);
-        assert!(on_branch);
+            .collect::<Vec<_>>();
+        assert!(!on_branch.is_empty(), "the branches are minima");
+        assert!(
+            on_branch
+                .iter()
+                .all(|pt| (pt[1] * pt[1] + pt[0]).abs() < 0.02)
+        );
         assert_eq!(l.f_contours.len(), LEVELS);
         assert!(!l.boundary.is_empty());
+    }
+
+    #[test]
+    fn a_flat_stationary_set_is_neither_minima_nor_maxima() {
+        // B15: g = −xy, ∂g/∂y = −x vanishes on x = 0 and ∂²g/∂y² ≡ 0.
+        let p = load_builtin("b15-bome-adversarial").unwrap();
+        let slice = Slice {
+            ix: 0,
+            iy: 1,
+            base: p.start(),
+            x: [-5.0, 5.0],
+            y: [-5.0, 5.0],
+            resolution: 101,
+        };
+        let l = compute(&p.problem, slice, 1e-3, 2);
+        assert!(!l.stationary.is_empty());
+        for piece in &l.stationary {
+            assert_eq!(piece.kind, LowerShape::Flat);
+            assert!(
+                piece.points.iter().all(|pt| pt[0].abs() < 1e-9),
+                "{piece:?}"
+            );
+        }
+        // B13's λ_min of about −1e-14 at a point of its stationary set is flat too.
+        assert_eq!(LowerShape::of(-1.07e-14, 8.0), LowerShape::Flat);
+        assert_eq!(LowerShape::of(-1e-3, 8.0), LowerShape::Maximum);
+        assert_eq!(LowerShape::of(1e-3, 8.0), LowerShape::Minimum);
     }
 
     #[test]

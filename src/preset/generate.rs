@@ -15,13 +15,16 @@ fn list(values: impl IntoIterator<Item = f64>) -> String {
 pub fn synthetic_preset(n: usize, seed: u64, kind: LowerKind) -> String {
     let SyntheticData { c, d, h, x0, y0 } = generate(n, seed);
     let problem = SyntheticProblem::new(kind, c.clone(), d.clone(), h.clone());
-    let (title, lower_text, solver) = match kind {
+    let (title, lower_text, solver, ending) = match kind {
         LowerKind::Convex => (
             "convex",
             "g = ½‖Hy − x‖², strongly convex in y, so the lower-level solution is the\n\
              single point y = H⁻¹x and h = ‖∇_y g‖² satisfies the PL-type condition that\n\
              qp1 needs. F* is known exactly from a one-dimensional reduction.",
             "schedule = \"budget\"   # the paper's constants for qp1: a = b = 1.5\na = 1.5\nb = 1.5\n",
+            "With the budget schedule (α = a·K^(−1/3), γ = b·K^(−1/3)) a run can end\n\
+             in a two-point cycle: ‖Δ‖ stays constant and λ alternates. That is the step size meeting\n\
+             the curvature of the active constraint, not a bug — try a smaller b.",
         ),
         LowerKind::Nonconvex => (
             "nonconvex",
@@ -29,6 +32,9 @@ pub fn synthetic_preset(n: usize, seed: u64, kind: LowerKind) -> String {
              (½‖Hy − x‖² = π, 3π, 5π, …) with maxima between them, so h = 0 also holds on\n\
              lower-level maxima. No closed-form optimum is known.",
             "schedule = \"budget\"   # the paper's constants for the nonconvex toy: a = 1.5, b = 2\na = 1.5\nb = 2.0\n",
+            "h = 0 holds on the maximum shells as on the minimum ones, so a run\n\
+             can settle on a lower-level maximum with h ≈ 0: the trap warning (∇²_yy g has a negative\n\
+             eigenvalue there) and the true lower-level gap tell it from a solution.",
         ),
     };
     let mut out = String::new();
@@ -48,9 +54,7 @@ pub fn synthetic_preset(n: usize, seed: u64, kind: LowerKind) -> String {
          f = sin(cᵀx + dᵀy) + ln(‖x + y‖² + 1), a nonconvex upper level with many local minima.\n\
          {lower_text}\n\
          The landscape shows the first x and the first y; the other {} coordinates are held at the\n\
-         current iterate. With the budget schedule (α = a·K^(−1/3), γ = b·K^(−1/3)) a run can end\n\
-         in a two-point cycle: ‖Δ‖ stays constant and λ alternates. That is the step size meeting\n\
-         the curvature of the active constraint, not a bug — try a smaller b.\"\"\"",
+         current iterate. {ending}\"\"\"",
         2 * n - 2
     );
     let _ = writeln!(
@@ -86,5 +90,25 @@ pub fn synthetic_preset(n: usize, seed: u64, kind: LowerKind) -> String {
             list(y.iter().copied())
         );
     }
+    out.push_str(&expect_table(&out));
     out
+}
+
+/// The `[expect]` table of a generated preset: its own run (start and
+/// `[solver]`), classified as `run` classifies it; empty if the text does
+/// not load (too large for the loader, say).
+fn expect_table(text: &str) -> String {
+    let Ok(preset) = super::load_str(text, "synthetic") else {
+        return String::new();
+    };
+    let judged = preset.run_judged(preset.solver.run_config(), preset.start());
+    match judged.verdict {
+        Some(v) => format!(
+            "\n# Where the run from [start] with [solver] ends, as `run` and the app\n\
+             # classify it (tests/presets.rs runs every preset and checks this).\n\
+             [expect]\nclass = \"{}\"\n",
+            v.class.as_str()
+        ),
+        None => String::new(),
+    }
 }

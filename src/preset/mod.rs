@@ -75,6 +75,17 @@ pub struct Reference {
     pub f: Option<f64>,
 }
 
+/// What a preset says its own run ends as (`[expect]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// The end class's name (`optimum`, `trap-ll-maximum`, …).
+    pub class: String,
+    /// Where it ends, if that is stable.
+    pub point: Option<(Vec<f64>, Vec<f64>)>,
+    /// How close to `point` the end must be (Euclidean).
+    pub within: f64,
+}
+
 /// A loaded and checked preset.
 #[derive(Debug, Clone)]
 pub struct Preset {
@@ -92,10 +103,18 @@ pub struct Preset {
     pub start_y: Vec<f64>,
     /// Plot window, if given.
     pub view: Option<View>,
+    /// `[upper_domain]`: where the reduced objective φ(x) is minimised
+    /// (one upper variable), if declared.
+    pub upper_domain: Option<[f64; 2]>,
+    /// `[lower_domain]`: the interval the lower level minimises over, if
+    /// declared (the problem's box; see [`crate::explore::LowerDomain`]).
+    pub lower_domain: Option<[f64; 2]>,
     /// Solver defaults.
     pub solver: SolverSettings,
     /// The known answer, if any.
     pub reference: Option<Reference>,
+    /// Where the preset's own run ends, if it says.
+    pub expect: Option<Expectation>,
 }
 
 impl Reference {
@@ -120,6 +139,64 @@ impl Preset {
     /// The sizes of x and y.
     pub fn dims(&self) -> Dims {
         self.problem.dims()
+    }
+
+    /// Where the lower level's global search looks: the declared
+    /// `[lower_domain]`, else a bracket seeded by the view's y range as
+    /// loaded (never the zoomed view).
+    pub fn lower_search(&self) -> crate::explore::LowerDomain {
+        crate::explore::LowerDomain::of(self.lower_domain, self.view.map(|v| v.y))
+    }
+
+    /// The preset's stated answer, if it gives F* (or a point, whose f is
+    /// then F*).
+    pub fn known_answer(&self) -> Option<crate::explore::Answer> {
+        let r = self.reference.as_ref()?;
+        let z = r.z();
+        let f = r.f.or_else(|| z.as_ref().map(|z| self.problem.f(z)))?;
+        Some(crate::explore::Answer {
+            z,
+            f,
+            source: crate::explore::AnswerSource::Known,
+        })
+    }
+
+    /// The answer runs are judged against: the stated one, else (one upper
+    /// and one lower variable) the computed one over [`Self::upper_search`].
+    pub fn answer(&self) -> Option<crate::explore::Answer> {
+        self.known_answer().or_else(|| {
+            crate::explore::compute_answer(
+                self.problem.as_ref(),
+                self.upper_search(),
+                &self.lower_search(),
+            )
+        })
+    }
+
+    /// Runs `config` from `z0` to its end and judges it as `run`, the sweep
+    /// and the app do: against [`Self::answer`] over [`Self::lower_search`].
+    pub fn run_judged(
+        &self,
+        config: crate::method::RunConfig,
+        z0: Vec<f64>,
+    ) -> crate::explore::Judged {
+        let answer = self.answer();
+        let domain = self.lower_search();
+        let judging = crate::explore::Judging {
+            domain: &domain,
+            answer: answer.as_ref(),
+            tolerance: crate::explore::REACH_TOL,
+        };
+        let progress = crate::explore::Progress::default();
+        crate::explore::run_judged(&self.problem, config, z0, &judging, &progress)
+    }
+
+    /// Where φ(x) is minimised for the computed reference: the declared
+    /// `[upper_domain]`, else the view's x range as loaded, else [−3, 3].
+    pub fn upper_search(&self) -> [f64; 2] {
+        self.upper_domain
+            .or(self.view.map(|v| v.x))
+            .unwrap_or([-3.0, 3.0])
     }
 }
 
@@ -232,6 +309,16 @@ impl Checker<'_> {
             .as_ref()
             .map(|v| self.view(v.get_ref()))
             .transpose()?;
+        let upper_domain = raw
+            .upper_domain
+            .as_ref()
+            .map(|d| self.range("upper_domain.x", &d.get_ref().x))
+            .transpose()?;
+        let lower_domain = raw
+            .lower_domain
+            .as_ref()
+            .map(|d| self.range("lower_domain.y", &d.get_ref().y))
+            .transpose()?;
         let solver = match &raw.solver {
             Some(s) => self.solver(s.get_ref())?,
             None => SolverSettings::default(),
@@ -241,7 +328,13 @@ impl Checker<'_> {
             .as_ref()
             .map(|r| self.reference(r, dims))
             .transpose()?;
+        let expect = raw
+            .expect
+            .as_ref()
+            .map(|e| self.expectation(e.get_ref(), dims))
+            .transpose()?;
         Ok(Preset {
+            expect,
             name: raw.name.into_inner(),
             description: raw.description.unwrap_or_default(),
             spec,
@@ -249,6 +342,8 @@ impl Checker<'_> {
             start_x,
             start_y,
             view,
+            upper_domain,
+            lower_domain,
             solver,
             reference,
         })
@@ -530,17 +625,59 @@ impl Checker<'_> {
     }
 
     fn view(&self, raw: &schema::RawView) -> Result<View, PresetError> {
-        let range = |key: &str, value: &Spanned<Vec<f64>>| -> Result<[f64; 2], PresetError> {
-            let v = self.finite_vec(key, value, 2)?;
-            match v.as_slice() {
-                [lo, hi] if lo < hi => Ok([*lo, *hi]),
-                _ => Err(self.err(key, value.span(), "needs [low, high] with low < high")),
+        Ok(View {
+            x: self.range("view.x", &raw.x)?,
+            y: self.range("view.y", &raw.y)?,
+        })
+    }
+
+    fn expectation(&self, raw: &schema::RawExpect, dims: Dims) -> Result<Expectation, PresetError> {
+        let class = raw.class.get_ref();
+        if !crate::explore::EndClass::ALL
+            .iter()
+            .any(|c| c.as_str() == class.as_str())
+        {
+            let names: Vec<&str> = crate::explore::EndClass::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .collect();
+            return Err(self.err(
+                "expect.class",
+                raw.class.span(),
+                format!("unknown class '{class}'; known: {}", names.join(", ")),
+            ));
+        }
+        let point = match (&raw.x, &raw.y) {
+            (Some(x), Some(y)) => Some((
+                self.finite_vec("expect.x", x, dims.n)?,
+                self.finite_vec("expect.y", y, dims.m)?,
+            )),
+            (None, None) => None,
+            (Some(v), None) | (None, Some(v)) => {
+                return Err(self.err("expect", v.span(), "give both x and y, or neither"));
             }
         };
-        Ok(View {
-            x: range("view.x", &raw.x)?,
-            y: range("view.y", &raw.y)?,
+        let within = match &raw.within {
+            Some(w) if w.get_ref().is_finite() && *w.get_ref() > 0.0 => *w.get_ref(),
+            Some(w) => {
+                return Err(self.err("expect.within", w.span(), "must be a finite number > 0"));
+            }
+            None => 1e-3,
+        };
+        Ok(Expectation {
+            class: class.clone(),
+            point,
+            within,
         })
+    }
+
+    /// `[low, high]`, finite, low < high.
+    fn range(&self, key: &str, value: &Spanned<Vec<f64>>) -> Result<[f64; 2], PresetError> {
+        let v = self.finite_vec(key, value, 2)?;
+        match v.as_slice() {
+            [lo, hi] if lo < hi => Ok([*lo, *hi]),
+            _ => Err(self.err(key, value.span(), "needs [low, high] with low < high")),
+        }
     }
 
     fn solver(&self, raw: &RawSolver) -> Result<SolverSettings, PresetError> {

@@ -23,8 +23,22 @@ pub struct RawPreset {
     pub data: Option<Spanned<RawData>>,
     pub start: Spanned<RawPoint>,
     pub view: Option<Spanned<RawView>>,
+    pub upper_domain: Option<Spanned<RawUpperDomain>>,
+    pub lower_domain: Option<Spanned<RawLowerDomain>>,
     pub solver: Option<Spanned<RawSolver>>,
     pub reference: Option<Spanned<RawReference>>,
+    pub expect: Option<Spanned<RawExpect>>,
+}
+
+/// `[expect]`: where the preset's own run (its start and `[solver]`) ends,
+/// as the classifier names it; a test runs every preset and checks it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    pub class: Spanned<String>,
+    pub x: Option<Spanned<Vec<f64>>>,
+    pub y: Option<Spanned<Vec<f64>>>,
+    pub within: Option<Spanned<f64>>,
 }
 
 /// `[data]` of the synthetic family.
@@ -50,6 +64,22 @@ pub struct RawPoint {
 #[serde(deny_unknown_fields)]
 pub struct RawView {
     pub x: Spanned<Vec<f64>>,
+    pub y: Spanned<Vec<f64>>,
+}
+
+/// `[upper_domain]`: the interval of the (single) upper variable over
+/// which the reduced objective is minimised.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUpperDomain {
+    pub x: Spanned<Vec<f64>>,
+}
+
+/// `[lower_domain]`: the interval the lower level minimises over (one
+/// lower variable; with several, each coordinate's).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLowerDomain {
     pub y: Spanned<Vec<f64>>,
 }
 

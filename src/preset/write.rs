@@ -71,6 +71,16 @@ pub fn to_toml(p: &Preset) -> String {
     if let Some(view) = &p.view {
         doc.insert("view".into(), pair(&view.x, &view.y));
     }
+    for (table, key, range) in [
+        ("upper_domain", "x", p.upper_domain),
+        ("lower_domain", "y", p.lower_domain),
+    ] {
+        if let Some(range) = range {
+            let mut t = Table::new();
+            t.insert(key.into(), floats(&range));
+            doc.insert(table.into(), Value::Table(t));
+        }
+    }
     let s = &p.solver;
     let mut solver = Table::new();
     solver.insert("method".into(), Value::String(s.method.as_str().into()));
@@ -117,6 +127,16 @@ pub fn to_toml(p: &Preset) -> String {
         }
         doc.insert("reference".into(), Value::Table(table));
     }
+    if let Some(e) = &p.expect {
+        let mut table = Table::new();
+        table.insert("class".into(), Value::String(e.class.clone()));
+        if let Some((x, y)) = &e.point {
+            table.insert("x".into(), floats(x));
+            table.insert("y".into(), floats(y));
+        }
+        table.insert("within".into(), Value::Float(e.within));
+        doc.insert("expect".into(), Value::Table(table));
+    }
     // Serialising a table of plain values cannot fail; an empty string
     // would be reported by the loader if it ever did.
     toml::to_string(&doc).unwrap_or_default()
@@ -136,6 +156,9 @@ mod tests {
             assert_eq!(p.spec, q.spec, "{id}");
             assert_eq!((&p.start_x, &p.start_y), (&q.start_x, &q.start_y));
             assert_eq!(p.view, q.view);
+            assert_eq!(p.upper_domain, q.upper_domain);
+            assert_eq!(p.expect, q.expect);
+            assert_eq!(p.lower_domain, q.lower_domain);
             assert_eq!(p.solver, q.solver);
             assert_eq!(p.reference, q.reference);
             assert_eq!(p.description, q.description);

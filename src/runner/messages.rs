@@ -8,6 +8,12 @@ use std::sync::Arc;
 /// gets a new id, so nothing it sent before is ever drawn.
 pub type RunId = u64;
 
+/// True-gap samples over a run's budget with one lower variable (each
+/// costs one global search of g(x, ·), a few hundred evaluations).
+pub const GAP_SAMPLES_PER_RUN: u64 = 256;
+/// The same with several lower variables (a multi-start search each).
+pub const GAP_SAMPLES_PER_RUN_MULTI: u64 = 32;
+
 /// How fast the solver thread iterates.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Speed {
@@ -64,6 +70,10 @@ pub enum Command {
     Step(u64),
     /// Change the pace.
     SetSpeed(Speed),
+    /// Sample the true lower-level gap along every run, searched over this
+    /// domain (`None`: do not): about [`GAP_SAMPLES_PER_RUN`] samples over
+    /// a run's budget, whatever the speed.
+    SampleGap(Option<crate::explore::LowerDomain>),
     /// End the thread.
     Shutdown,
 }
@@ -253,6 +263,12 @@ pub enum Event {
         last: Box<Record>,
         /// Oracle calls so far.
         counts: OracleCounts,
+        /// Kicks, runaways and cycles seen in these iterations.
+        happened: Vec<crate::explore::RunEvent>,
+        /// Whether a runaway is going on at the end of the batch.
+        running_away: bool,
+        /// (iteration, true lower-level gap) at the sampled iterations.
+        gaps: Vec<[f64; 2]>,
     },
     /// The run ended (budget, converged or diverged).
     Finished {

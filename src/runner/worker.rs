@@ -1,7 +1,10 @@
 //! The solver thread's loop.
 
-use super::messages::{Command, Event, Frames, RunId, Speed};
+use super::messages::{
+    Command, Event, Frames, GAP_SAMPLES_PER_RUN, GAP_SAMPLES_PER_RUN_MULTI, RunId, Speed,
+};
 use crate::diagnostics::implicit_hypergradient_norm_reusing;
+use crate::explore::{EventDetector, LowerDomain, lower_gap};
 use crate::guard;
 use crate::method::Run;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender};
@@ -15,6 +18,8 @@ const MAX_WAIT: Duration = Duration::from_millis(50);
 struct Slot {
     id: RunId,
     run: Run,
+    /// Kicks, runaways and cycles, detected as the records stream.
+    detector: EventDetector,
     done: bool,
     /// Time spent in the run's steps so far.
     compute: Duration,
@@ -25,6 +30,7 @@ impl Slot {
         Self {
             id,
             run,
+            detector: EventDetector::default(),
             done: false,
             compute: Duration::ZERO,
         }
@@ -41,6 +47,8 @@ pub(super) struct Worker {
     speed: Speed,
     pace_start: Instant,
     paced: u64,
+    /// Where to search for the true gap samples, if they are wanted.
+    gap_domain: Option<LowerDomain>,
 }
 
 impl Worker {
@@ -59,6 +67,7 @@ impl Worker {
             speed: Speed::Max,
             pace_start: Instant::now(),
             paced: 0,
+            gap_domain: None,
         }
     }
 
@@ -109,6 +118,7 @@ impl Worker {
                 self.speed = speed;
                 self.reset_pace();
             }
+            Command::SampleGap(domain) => self.gap_domain = domain,
             Command::Shutdown => return false,
         }
         true
@@ -205,6 +215,11 @@ impl Worker {
             let base = slot.compute;
             // The hypergradient is a diagnostic: its time is not the method's.
             let mut diagnostics = Duration::ZERO;
+            let mut happened = Vec::new();
+            let mut gaps = Vec::new();
+            let gap_every = gap_interval(&slot.run);
+            let gap_domain = self.gap_domain;
+            let detector = &mut slot.detector;
             let outcome = guard::catch(|| {
                 slot.run.advance(n, |record| {
                     // Two clock reads per iteration: when the step ended,
@@ -217,6 +232,13 @@ impl Worker {
                         &record.grad_f,
                         &record.grad_h,
                     );
+                    happened.extend(detector.observe(record));
+                    if let Some(domain) = &gap_domain
+                        && record.k.is_multiple_of(gap_every)
+                    {
+                        let gap = lower_gap(problem.as_ref(), &record.z, domain).gap;
+                        gaps.push([record.k as f64, gap]);
+                    }
                     diagnostics += now.elapsed();
                     frames.push(record, hyper, at.as_secs_f64());
                 });
@@ -237,6 +259,9 @@ impl Worker {
                     frames: Box::new(frames),
                     last: Box::new(last.clone()),
                     counts: slot.run.counts(),
+                    happened,
+                    running_away: slot.detector.running_away(),
+                    gaps,
                 });
             }
             if let Some(what) = outcome.err().or(current.err()) {
@@ -287,4 +312,16 @@ impl Worker {
             }
         }
     }
+}
+
+/// Iterations between true-gap samples: about [`GAP_SAMPLES_PER_RUN`] over
+/// the run's budget (fewer with several lower variables, whose search is a
+/// multi-start descent).
+fn gap_interval(run: &Run) -> u64 {
+    let samples = if run.problem().dims().m == 1 {
+        GAP_SAMPLES_PER_RUN
+    } else {
+        GAP_SAMPLES_PER_RUN_MULTI
+    };
+    (run.config().iterations / samples).max(1)
 }

@@ -145,8 +145,28 @@ fn every_tour_stop_shows_what_its_text_says() {
         "h = {}",
         grad[1].powi(2)
     );
-    // 2: PGD-QP reaches (1.2, 0.6).
-    assert!(near(&last(&run_stop(&TOUR[1]), 0), [1.2, 0.6], 1e-6));
+    // 2: PGD-QP reaches (1.2, 0.6); the constraint is active from the
+    // first step (λ > 0 at iteration 0, and at every iteration), and the
+    // path runs almost straight: no iterate is more than 1 % of the chord's
+    // length off the chord from the start to the solution, and h only
+    // reaches 1e-6 near the end of the path.
+    let paths = run_stop(&TOUR[1]);
+    assert!(near(&last(&paths, 0), [1.2, 0.6], 1e-6));
+    let mut actives = Vec::new();
+    let mut run = Run::new(b1.problem.clone(), b1.solver.run_config(), b1.start());
+    run.run_to_end(|r| actives.push((r.active, r.lambda, r.h, r.z.clone())));
+    assert!(actives[0].0 && actives[0].1 > 0.0, "{:?}", actives[0]);
+    assert!(actives.iter().all(|(active, ..)| *active));
+    let (start, end): ([f64; 2], [f64; 2]) = ([-1.0, 1.5], [1.2, 0.6]);
+    let chord = [end[0] - start[0], end[1] - start[1]];
+    let length = (chord[0] * chord[0] + chord[1] * chord[1]).sqrt();
+    for (.., z) in &actives {
+        let off = ((z[0] - start[0]) * chord[1] - (z[1] - start[1]) * chord[0]).abs() / length;
+        assert!(off <= 0.01 * length, "{z:?} is {off} off the chord");
+    }
+    let onto_line = actives.iter().position(|(_, _, h, _)| *h <= 1e-6).unwrap();
+    let z = &actives[onto_line].3;
+    assert!(near(z, [1.2, 0.6], 0.01), "h ≤ 1e-6 first at {z:?}");
     // 3: both reach it; qp1 gets the KKT residual to 1e-6 about four times sooner.
     let paths = run_stop(&TOUR[2]);
     assert!(near(&last(&paths, 0), [1.2, 0.6], 1e-6));
@@ -169,7 +189,7 @@ fn every_tour_stop_shows_what_its_text_says() {
             || (near(b, [1.25, 0.5], 1e-6) && near(a, [0.95, 1.1], 1e-6)),
         "{a:?} {b:?}"
     );
-    let traps = diagnose(b1.problem.as_ref(), &tail, [-2.0, 3.0], Some(0.1));
+    let traps = diagnose(b1.problem.as_ref(), &tail, &b1.lower_search(), Some(0.1));
     assert_eq!(traps, vec![Trap::ShortCycle(2)]);
     // 5 and 7: Mirrlees ends near (1.99, 0.90), below F*, with a true gap of about 0.97.
     let b12 = load_builtin("b12-mirrlees").unwrap();
@@ -177,7 +197,7 @@ fn every_tour_stop_shows_what_its_text_says() {
         let z = last(&run_stop(stop), 0);
         assert!(near(&z, [1.99, 0.90], 0.02), "{z:?}");
         assert!(b12.problem.f(&z) < 1.0018 - 0.9);
-        let gap = lower_gap(b12.problem.as_ref(), &z, [-2.0, 2.0]).gap;
+        let gap = lower_gap(b12.problem.as_ref(), &z, &b12.lower_search()).gap;
         assert!((gap - 0.97).abs() < 0.02, "gap {gap}");
     }
     // 6: from the preset's start the optimum; from (−0.8, 0.2) the LL maximum (−0.5, 0).

@@ -89,8 +89,10 @@ pub const TOUR: &[TourStop] = &[
         text: "PGD-QP on the same problem. Each step solves a small QP: stay as close as possible to −∇f, but make \
                h fall at rate αρ (∇hᵀΔ ≤ −αρ). When −∇f alone would not do that, the constraint is active and the \
                QP adds the perturbation −λ∇h (magenta), bending the step Δ (blue) toward the lower-level set. The \
-               run ends at the bilevel solution (1.2, 0.6) on the green line. Open \"Explain this step\" and step \
-               through the five stages to see λ computed with this iteration's numbers.",
+               run ends at the bilevel solution (1.2, 0.6) on the green line. From this start the constraint is \
+               active from the very first step, so the path runs almost straight to the solution and meets the \
+               line only there. Open \"Explain this step\" and step through the five stages to see λ computed \
+               with this iteration's numbers.",
     },
     TourStop {
         title: "qp1 against qp2",

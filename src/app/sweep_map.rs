@@ -1,0 +1,295 @@
+//! The step-size sweep's map: each cell coloured by where its run ended
+//! (the classes the basin map uses), or by a number on an absolute colour
+//! bar with its units; the selected run's own (α, γ) outlined; hover for a
+//! cell's numbers, click to use it.
+
+use super::explore_panel::{ExploreState, SweepMap, class_color, class_counts, class_legend};
+use super::status_bar::num;
+use super::{AppCommand, theme};
+use crate::explore::{Cell, EndClass};
+use eframe::egui::{self, Color32, RichText};
+use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
+
+/// What the sweep map's colour shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepColour {
+    /// The end class (default).
+    Class,
+    /// log₁₀ of the final KKT residual ‖Δ‖² + h (the method's own).
+    FinalKkt,
+    /// log₁₀ of the end's distance to the reference point.
+    Distance,
+    /// Iterations until the reference was reached (common measure).
+    Iterations,
+}
+
+impl SweepColour {
+    const ALL: [SweepColour; 4] = [
+        SweepColour::Class,
+        SweepColour::FinalKkt,
+        SweepColour::Distance,
+        SweepColour::Iterations,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            SweepColour::Class => "where it ends",
+            SweepColour::FinalKkt => "final KKT (own)",
+            SweepColour::Distance => "distance to z*",
+            SweepColour::Iterations => "iterations to reach",
+        }
+    }
+
+    /// The colour bar's range and its caption with units.
+    fn scale(self, budget: u64) -> ([f64; 2], String) {
+        match self {
+            SweepColour::Class => ([0.0, 1.0], String::new()),
+            SweepColour::FinalKkt => (
+                [-16.0, 2.0],
+                "log₁₀ of the method's own final KKT residual ‖Δ‖² + h (dimensionless; small is settled, not necessarily optimal)".into(),
+            ),
+            SweepColour::Distance => (
+                [-12.0, 1.0],
+                "log₁₀ of the end's distance ‖z − z*‖ to the reference point (units of x and y)".into(),
+            ),
+            SweepColour::Iterations => (
+                [0.0, budget.max(1) as f64],
+                format!(
+                    "iterations until distance (or |f − F*|), h and the true gap were ≤ {} (grey: never within K = {budget})",
+                    num(crate::explore::REACH_TOL)
+                ),
+            ),
+        }
+    }
+
+    /// The value of a cell on this colour's scale; `None` when it has none.
+    fn value(self, c: &Cell) -> Option<f64> {
+        let v = match self {
+            SweepColour::Class => return None,
+            SweepColour::FinalKkt => c.kkt_residual.max(1e-300).log10(),
+            SweepColour::Distance => c.distance?.max(1e-300).log10(),
+            SweepColour::Iterations => c.reached? as f64,
+        };
+        v.is_finite().then_some(v)
+    }
+}
+
+/// Low (0) to high (1) on a fixed scale: dark blue, teal, yellow
+/// (perceptually ordered, readable on dark and light backgrounds).
+fn ramp(t: f64) -> Color32 {
+    let stops = [
+        [40.0, 30.0, 110.0],
+        [30.0, 150.0, 140.0],
+        [250.0, 230.0, 50.0],
+    ];
+    let t = t.clamp(0.0, 1.0) * 2.0;
+    let i = (t.floor() as usize).min(1);
+    let u = (t - i as f64) as f32;
+    let mix = |k: usize| (stops[i][k] + (stops[i + 1][k] - stops[i][k]) * u) as u8;
+    Color32::from_rgb(mix(0), mix(1), mix(2))
+}
+
+/// No value on the scale (diverged, never reached, no reference).
+const NO_VALUE: Color32 = Color32::from_rgb(110, 110, 110);
+
+fn cell_colour(c: &Cell, colour: SweepColour, range: [f64; 2]) -> Color32 {
+    if colour == SweepColour::Class {
+        return class_color(&c.class);
+    }
+    match colour.value(c) {
+        Some(v) => ramp((v - range[0]) / (range[1] - range[0]).max(1e-12)),
+        None => NO_VALUE,
+    }
+}
+
+fn sweep_texture(ctx: &egui::Context, map: &SweepMap, colour: SweepColour) -> egui::TextureHandle {
+    let n = map.spec.grid;
+    let (range, _) = colour.scale(map.spec.settings.iterations);
+    // Image rows start at the top: the largest second parameter first.
+    let pixels: Vec<Color32> = (0..n)
+        .rev()
+        .flat_map(|j| (0..n).map(move |i| (i, j)))
+        .map(|(i, j)| {
+            map.cells
+                .get(i * n + j)
+                .map_or(Color32::TRANSPARENT, |c| cell_colour(c, colour, range))
+        })
+        .collect();
+    ctx.load_texture(
+        "sweep",
+        egui::ColorImage::new([n, n], pixels),
+        egui::TextureOptions::NEAREST,
+    )
+}
+
+/// A horizontal colour bar with its end values and caption.
+fn colour_bar(ui: &mut egui::Ui, colour: SweepColour, budget: u64) {
+    let (range, caption) = colour.scale(budget);
+    let width = ui.available_width().min(320.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 12.0), egui::Sense::hover());
+    let steps = 64;
+    for s in 0..steps {
+        let t0 = s as f32 / steps as f32;
+        let t1 = (s + 1) as f32 / steps as f32;
+        let r = egui::Rect::from_min_max(
+            egui::pos2(rect.left() + t0 * width, rect.top()),
+            egui::pos2(rect.left() + t1 * width, rect.bottom()),
+        );
+        ui.painter()
+            .rect_filled(r, 0.0, ramp(f64::from(t0 + t1) * 0.5));
+    }
+    let ends = match colour {
+        SweepColour::Iterations => (format!("{}", range[0]), format!("{}", range[1])),
+        _ => (format!("≤ 1e{}", range[0]), format!("≥ 1e{}", range[1])),
+    };
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(ends.0).small());
+        ui.add_space((width - 110.0).max(10.0));
+        ui.label(RichText::new(ends.1).small());
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("■").color(NO_VALUE));
+        ui.label(RichText::new(caption).small());
+    });
+}
+
+/// The sweep map's window. `current` is the selected run's own values of
+/// the two swept parameters (outlined when inside the map).
+pub fn sweep_window(
+    ctx: &egui::Context,
+    state: &mut ExploreState,
+    current: Option<(f64, f64)>,
+) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let mut open = state.show_sweep;
+    let mut colour = state.colour;
+    let Some(map) = state.sweep.as_ref() else {
+        return out;
+    };
+    egui::Window::new("Step-size sweep")
+        .open(&mut open)
+        .default_size([440.0, 520.0])
+        .show(ctx, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("colour:");
+                for c in SweepColour::ALL {
+                    ui.radio_value(&mut colour, c, c.label());
+                }
+            });
+            if colour == SweepColour::Class {
+                class_legend(ui, &class_counts(map.cells.iter().map(|c| &c.class)));
+            } else {
+                colour_bar(ui, colour, map.spec.settings.iterations);
+            }
+            ui.label(
+                RichText::new(match &map.spec.answer {
+                    Some(a) => format!(
+                        "judged against F* = {} ({}); outlined: the selected run's own setting. Click a cell to use it.",
+                        num(a.f),
+                        a.provenance()
+                    ),
+                    None => "no reference answer: no cell can be called the optimum. Outlined: the selected run's own setting. Click a cell to use it.".into(),
+                })
+                .small(),
+            );
+            if state.colour != colour || state.sweep_texture.is_none() {
+                state.sweep_texture = Some(sweep_texture(ctx, map, colour));
+            }
+            out.extend(map_plot(ui, map, state.sweep_texture.as_ref(), current));
+        });
+    state.colour = colour;
+    state.show_sweep = open;
+    out
+}
+
+/// The map itself, the outline of the current cell, and the hovered cell's
+/// numbers; a click uses that cell.
+fn map_plot(
+    ui: &mut egui::Ui,
+    map: &SweepMap,
+    texture: Option<&egui::TextureHandle>,
+    current: Option<(f64, f64)>,
+) -> Option<AppCommand> {
+    let (a, b) = (map.spec.first, map.spec.second);
+    let (la, lb) = ([a[0].log10(), a[1].log10()], [b[0].log10(), b[1].log10()]);
+    let n = map.spec.grid.max(2) as f64;
+    let (ca, cb) = ((la[1] - la[0]) / (n - 1.0), (lb[1] - lb[0]) / (n - 1.0));
+    let outline = current
+        .map(|(p, q)| (p.log10(), q.log10()))
+        .filter(|(p, q)| {
+            (la[0] - 0.5 * ca..=la[1] + 0.5 * ca).contains(p)
+                && (lb[0] - 0.5 * cb..=lb[1] + 0.5 * cb).contains(q)
+        });
+    let response = Plot::new("sweep-map")
+        .height((ui.available_height() - 40.0).max(120.0))
+        .x_axis_label(format!("log₁₀ {}", map.spec.axes.0))
+        .y_axis_label(format!("log₁₀ {}", map.spec.axes.1))
+        .allow_drag(false)
+        .show(ui, |plot| {
+            if let Some(texture) = texture {
+                plot.image(PlotImage::new(
+                    "sweep",
+                    texture.id(),
+                    PlotPoint::new(0.5 * (la[0] + la[1]), 0.5 * (lb[0] + lb[1])),
+                    egui::vec2((la[1] - la[0] + ca) as f32, (lb[1] - lb[0] + cb) as f32),
+                ));
+            }
+            if let Some((p, q)) = outline {
+                let (hx, hy) = (0.5 * ca, 0.5 * cb);
+                let corners = vec![
+                    [p - hx, q - hy],
+                    [p + hx, q - hy],
+                    [p + hx, q + hy],
+                    [p - hx, q + hy],
+                    [p - hx, q - hy],
+                ];
+                plot.line(
+                    Line::new("the selected run's setting", PlotPoints::from(corners))
+                        .color(theme::REFERENCE)
+                        .width(2.5),
+                );
+            }
+            plot.pointer_coordinate()
+        });
+    let hovered = response.inner.and_then(|p| {
+        let i = ((p.x - la[0]) / ca).round();
+        let j = ((p.y - lb[0]) / cb).round();
+        let g = map.spec.grid;
+        (i >= 0.0 && j >= 0.0 && (i as usize) < g && (j as usize) < g)
+            .then(|| map.cells.get(i as usize * g + j as usize))
+            .flatten()
+    });
+    let Some(c) = hovered else {
+        ui.label("hover a cell for its numbers");
+        return None;
+    };
+    ui.label(describe(map, c));
+    response
+        .response
+        .clicked()
+        .then_some(AppCommand::UseSweepCell {
+            first: (map.spec.axes.0, c.first),
+            second: (map.spec.axes.1, c.second),
+        })
+}
+
+fn describe(map: &SweepMap, c: &Cell) -> String {
+    let reached = match (c.reached, c.class) {
+        (Some(k), _) => format!("reached at k = {k}"),
+        (None, EndClass::Optimum) => "at the optimum, not within the tolerance".into(),
+        (None, _) => "never reached".into(),
+    };
+    format!(
+        "{} = {}, {} = {}: {} ({}), {reached}, own KKT = {}, distance = {}, f = {}, h = {}",
+        map.spec.axes.0,
+        num(c.first),
+        map.spec.axes.1,
+        num(c.second),
+        c.class.as_str(),
+        c.status.as_str(),
+        num(c.kkt_residual),
+        c.distance.map_or("–".into(), num),
+        num(c.f),
+        num(c.h)
+    )
+}
