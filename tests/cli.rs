@@ -562,3 +562,113 @@ fn a_bad_window_size_exits_with_code_2_before_any_window_opens() {
         assert_bad_input(&out, &["--size", what]);
     }
 }
+
+#[test]
+fn run_says_how_the_run_ended_and_what_happened_on_the_way() {
+    // γ = 1.2 on B1: a 2-cycle. The status is only "budget"; the diagnosis
+    // names the cycle (a class, a warning at the end, an event where it began).
+    let json = summary(&run(&["run", "b01-quadratic", "--step", "1.2"]));
+    assert_eq!(json["status"], "budget");
+    let d = &json["diagnosis"];
+    assert_eq!(d["class"], "cycle", "{d}");
+    let warnings = d["warnings"].as_array().unwrap();
+    assert_eq!(warnings[0]["kind"], "cycle");
+    assert!(
+        warnings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 points")
+    );
+    assert_eq!(d["events"][0]["kind"], "cycle");
+    assert!(d["true_gap"].as_f64().unwrap() > 0.1);
+    assert_eq!(json["reference"]["source"], "known");
+    // A kick from (0, −0.5): an event with its cause, and the CSV marks it.
+    let dir = temp_dir("diagnosis");
+    let csv = dir.join("kick.csv");
+    let json = summary(&run(&[
+        "run",
+        "b01-quadratic",
+        "--x0=0",
+        "--y0=-0.5",
+        "--every",
+        "100",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]));
+    let d = &json["diagnosis"];
+    assert_eq!(d["class"], "optimum", "{d}");
+    assert_eq!(d["events"][0]["kind"], "kick");
+    assert_eq!(d["events"][0]["iteration"], 644);
+    assert!(
+        d["events"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("degenerate")
+    );
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let (event, gap) = (header.len() - 2, header.len() - 1);
+    assert_eq!((header[event], header[gap]), ("event", "true_gap"));
+    let kick = text
+        .lines()
+        .find(|l| l.starts_with("644,"))
+        .expect("the kick's row");
+    assert_eq!(kick.split(',').nth(event), Some("kick"));
+    for line in text.lines().skip(1) {
+        let g: f64 = line.split(',').nth(gap).unwrap().parse().unwrap();
+        assert!(g >= 0.0 && g.is_finite(), "{line}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    // A divergence says its iteration once, not "… after 19 iterations" too.
+    let out = run(&["run", "b01-quadratic", "--step", "1e6"]);
+    let first = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(first.contains(": diverged at iteration"), "{first}");
+    assert!(!first.contains(" after "), "{first}");
+    assert_eq!(summary(&out)["diagnosis"]["class"], "diverged");
+}
+
+#[test]
+fn the_sweeps_best_cell_is_never_a_trap() {
+    // Before: `best` was a cell with KKT 0 at the LL maximum (−0.5, 0),
+    // distance 0.559 from the optimum.
+    let json = summary(&run(&[
+        "sweep",
+        "b08-mitsos-barton-3-17",
+        "--alpha-range",
+        "0.01,10",
+        "--step-range",
+        "0.001,1",
+        "--iterations",
+        "3000",
+        "--grid",
+        "12",
+    ]));
+    assert!(
+        json["classes"]["trap-ll-maximum"].as_u64().unwrap() > 0,
+        "{json}"
+    );
+    let best = &json["best"];
+    assert_eq!(best["class"], "optimum", "{json}");
+    assert!(best["distance"].as_f64().unwrap() < 1e-6, "{json}");
+    assert!(best["iterations_to_tolerance"].as_u64().is_some());
+    // A range where every cell diverges has no best.
+    let out = run(&[
+        "sweep",
+        "b01-quadratic",
+        "--alpha-range",
+        "0.1,1",
+        "--step-range",
+        "5,10",
+        "--grid",
+        "3",
+        "--iterations",
+        "200",
+    ]);
+    let json = summary(&out);
+    assert!(json["best"].is_null(), "{json}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no cell ends at the optimum"));
+}

@@ -919,3 +919,48 @@ fn a_panic_while_the_app_evaluates_is_reported_and_the_run_goes_on() {
     );
     assert!(h.query_by_label_contains("the step panicked").is_none());
 }
+
+#[test]
+fn an_edited_problem_drops_the_known_answer_and_gets_a_computed_one() {
+    use bilevel_lab::explore::{EndClass, Trap};
+    let mut h = harness("b01-quadratic");
+    assert!(shows(&mut h, &["Known answer"]));
+    // g = (y − x²)²: S(x) = {x²}, so the optimum moves to (1, 1) with F* = 0.
+    let role = egui::accesskit::Role::MultilineTextInput;
+    let label = "g(x, y): lower level";
+    h.get_by_role_and_label(role, label).click();
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(role, label)
+        .type_text("(y - x^2)^2");
+    h.run_steps(2);
+    assert!(h.state().edit_error().is_none(), "{:?}", h.state().f_text());
+    let before = h.state().problem().clone();
+    h.get_by_label("Apply").click();
+    h.run_steps(2);
+    assert!(!std::sync::Arc::ptr_eq(&before, h.state().problem()));
+    // At once: the preset's answer no longer holds.
+    assert!(h.query_by_label_contains("Known answer").is_none());
+    assert!(step_until(&mut h, |a| a.reference_answer().is_some()));
+    let answer = h.state().reference_answer().unwrap().clone();
+    assert!(!answer.is_known());
+    assert!(answer.f.abs() < 1e-9, "{answer:?}");
+    let z = answer.z.clone().unwrap();
+    assert!(
+        (z[0] - 1.0).abs() < 1e-4 && (z[1] - 1.0).abs() < 1e-4,
+        "{z:?}"
+    );
+    assert!(shows(&mut h, &["Computed answer"]));
+    // The run reaches (1, 1): judged the optimum, with no "below F*" cross.
+    h.get_by_label("▶ Play").click();
+    h.get_by_label("max").click();
+    h.run_steps(1);
+    assert!(step_until(&mut h, |a| a.iteration() >= 3000));
+    assert!(step_until(&mut h, |a| a
+        .diagnosis()
+        .is_some_and(|d| d.k >= 3000)));
+    let d = h.state().diagnosis().unwrap().clone();
+    assert!(!d.traps.contains(&Trap::BelowOptimum), "{d:?}");
+    assert_eq!(d.class, EndClass::Optimum, "{d:?}");
+}

@@ -185,14 +185,10 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
             );
         });
     });
-    let start: Vec<String> = spec.start.iter().take(4).map(|v| num(*v)).collect();
-    ui.label(
-        RichText::new(format!(
-            "start: ({}) — click the plot to move it",
-            start.join(", ")
-        ))
-        .small(),
-    );
+    let start = super::problem_panel::vector(&spec.start);
+    let every: Vec<String> = spec.start.iter().map(|v| num(*v)).collect();
+    ui.label(RichText::new(format!("start: ({start}) — click the plot to move it")).small())
+        .on_hover_text(format!("the whole start point: ({})", every.join(", ")));
     let problems = spec.problems();
     for p in &problems {
         ui.label(RichText::new(p).color(theme::LL_MAX));

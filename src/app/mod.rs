@@ -763,6 +763,19 @@ impl eframe::App for BilevelApp {
     }
 
     fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.screenshot.is_some() {
+            // A scripted picture has no pointer: wherever the (virtual)
+            // display put it, no hover crosshair or tooltip is baked in.
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_)
+                        | egui::Event::MouseMoved(_)
+                        | egui::Event::PointerButton { .. }
+                )
+            });
+            raw_input.events.push(egui::Event::PointerGone);
+        }
         self.intercept_shortcuts(ctx, raw_input);
     }
 
@@ -928,6 +941,11 @@ impl BilevelApp {
             .runs
             .get(self.selected)
             .map_or(0, RunTrace::iteration)
+    }
+
+    /// The reference the runs are judged against (known or computed).
+    pub fn reference_answer(&self) -> Option<&crate::explore::Answer> {
+        self.answer.get()
     }
 
     /// The diagnosis of the selected run's newest judged iterate.

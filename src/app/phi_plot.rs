@@ -41,14 +41,11 @@ pub fn phi_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) {
         .y_axis_label("φ(x)")
         .legend(
             Legend::default()
-                .position(Corner::RightTop)
+                .position(Corner::LeftTop)
                 .text_style(egui::TextStyle::Small),
         )
         .show(ui, |plot| {
-            let label = format!(
-                "φ(x) = min f over S(x), S over {}",
-                app.answer.lower.describe()
-            );
+            let label = "φ(x) = min f(x, y) over y ∈ S(x)".to_string();
             for piece in pieces {
                 plot.line(
                     Line::new(label.clone(), PlotPoints::from(piece))

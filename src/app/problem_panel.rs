@@ -237,6 +237,10 @@ fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         text.push_str(&format!("x* = ({}), y* = ({})  ", vector(x), vector(y)));
     }
     text.push_str(&format!("F* = {}", num(a.f)));
+    let every = a.z.as_ref().map_or(String::new(), |z| {
+        let all: Vec<String> = z.iter().map(|v| num(*v)).collect();
+        format!("\nz* = ({})", all.join(", "))
+    });
     let hover = if a.is_known() {
         "The optimum the preset states (a test checks it against the computed one), drawn as a diamond"
             .to_string()
@@ -249,14 +253,14 @@ fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         )
     };
     ui.label(RichText::new(text).color(color).strong())
-        .on_hover_text(hover);
+        .on_hover_text(format!("{hover}{every}"));
     if !a.is_known() {
         ui.label(RichText::new(a.provenance()).color(color).small());
     }
 }
 
-/// Up to four entries, then "… (n entries)"; every entry on hover is the
-/// caller's business.
+/// Up to four entries, then "… (n entries)"; callers put every entry in
+/// the hover text.
 pub fn vector(v: &[f64]) -> String {
     let shown: Vec<String> = v.iter().take(4).map(|a| num(*a)).collect();
     if v.len() > 4 {

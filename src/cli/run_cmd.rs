@@ -287,12 +287,17 @@ pub(super) fn execute(
 
 pub(super) fn human_line(run: &Run) -> String {
     let config = run.config();
-    let head = format!(
-        "{}: {} after {} iterations",
-        config.method.describe(),
-        run.status(),
-        run.state().k
-    );
+    // A divergence message already says at which iteration.
+    let head = match run.status() {
+        status @ crate::method::Status::Diverged { .. } => {
+            format!("{}: {status}", config.method.describe())
+        }
+        status => format!(
+            "{}: {status} after {} iterations",
+            config.method.describe(),
+            run.state().k
+        ),
+    };
     match run.last_record() {
         Some(r) => format!(
             "{head}; x={:?} y={:?} f={:.6} h={:.3e} kkt={:.3e}",

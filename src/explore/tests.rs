@@ -357,3 +357,16 @@ fn the_true_gap_does_not_depend_on_the_seed_of_the_search() {
     );
     assert!((tiny.gap - wide.gap).abs() < 1e-9, "{tiny:?}");
 }
+
+#[test]
+fn a_run_that_leaves_the_declared_box_is_not_called_optimal() {
+    // B15 from (4, 2): x → 0 with f = 0, but y drifts to −16.8, outside the
+    // box y ∈ [−10, 10] the problem is posed on.
+    let j = judged("b15-bome-adversarial", Some(vec![4.0, 2.0]), |_| {});
+    assert!(j.end[1] < -10.0, "{:?}", j.end);
+    assert_eq!(class_of(&j), EndClass::Trap(Trap::OutsideLowerDomain));
+    // From (4, 4) it ends at (0, 0), inside: the optimum, on a flat set.
+    let j = judged("b15-bome-adversarial", None, |_| {});
+    assert_eq!(class_of(&j), EndClass::Optimum);
+    assert_eq!(j.verdict.unwrap().shape, LowerShape::Flat);
+}
