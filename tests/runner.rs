@@ -366,3 +366,49 @@ fn a_billion_iteration_run_pauses_and_resets_promptly() {
     assert!(events.iter().all(|e| e.id() == 2));
     runner.shutdown();
 }
+
+#[test]
+fn the_true_gap_is_sampled_along_a_run_at_full_speed() {
+    // At full speed a run of 30 000 iterations arrives in a few batches; the
+    // gap series must still have its ~256 samples (the app used to sample
+    // it ten times a second: one point for such a run).
+    let p = load_builtin("b12-mirrlees").unwrap();
+    let runner = Runner::spawn(Box::new(|| {}));
+    runner.send(Command::SampleGap(Some(p.lower_search())));
+    runner.send(Command::SetSpeed(Speed::Max));
+    runner.send(Command::Add {
+        id: 1,
+        problem: p.problem.clone(),
+        config: config(30_000),
+        z0: p.start(),
+    });
+    runner.send(Command::Play);
+    let events = collect(&runner, 30, |e| matches!(e, Event::Finished { .. }));
+    let gaps: Vec<[f64; 2]> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Frames { gaps, .. } => Some(gaps.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(gaps.len() >= 250, "{} samples", gaps.len());
+    assert!(gaps.windows(2).all(|w| w[0][0] < w[1][0]), "in order");
+    assert!(gaps.iter().all(|g| g[1] >= 0.0 && g[1].is_finite()));
+    // Mirrlees ends in the right well, not global at x ≈ 2: the gap says so.
+    assert!(gaps.last().unwrap()[1] > 0.5, "{:?}", gaps.last());
+    // Without a domain nothing is sampled.
+    let runner = Runner::spawn(Box::new(|| {}));
+    runner.send(Command::Add {
+        id: 2,
+        problem: p.problem.clone(),
+        config: config(1000),
+        z0: p.start(),
+    });
+    runner.send(Command::Play);
+    let events = collect(&runner, 20, |e| matches!(e, Event::Finished { .. }));
+    assert!(events.iter().all(|e| match e {
+        Event::Frames { gaps, .. } => gaps.is_empty(),
+        _ => true,
+    }));
+}

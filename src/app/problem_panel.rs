@@ -269,3 +269,14 @@ pub fn vector(v: &[f64]) -> String {
         shown.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_vectors_say_how_many_entries_they_hide() {
+        assert_eq!(super::vector(&[1.0, 2.0]), "1.00000, 2.00000");
+        let long = super::vector(&[0.5; 20]);
+        assert!(long.ends_with(", … (20 entries)"), "{long}");
+        assert_eq!(long.matches("0.50000").count(), 4);
+    }
+}

@@ -55,7 +55,7 @@ impl SweepColour {
             SweepColour::Iterations => (
                 [0.0, budget.max(1) as f64],
                 format!(
-                    "iterations until distance (or |f − F*|), h and the true gap were ≤ {} (grey: never within K = {budget})",
+                    "iterations until distance (or |f − F*|), h and the true gap were ≤ {} (K = {budget})",
                     num(crate::explore::REACH_TOL)
                 ),
             ),
@@ -64,6 +64,9 @@ impl SweepColour {
 
     /// The value of a cell on this colour's scale; `None` when it has none.
     fn value(self, c: &Cell) -> Option<f64> {
+        if matches!(c.status, crate::method::Status::Diverged { .. }) {
+            return None;
+        }
         let v = match self {
             SweepColour::Class => return None,
             SweepColour::FinalKkt => c.kkt_residual.max(1e-300).log10(),
@@ -142,14 +145,17 @@ fn colour_bar(ui: &mut egui::Ui, colour: SweepColour, budget: u64) {
         SweepColour::Iterations => (format!("{}", range[0]), format!("{}", range[1])),
         _ => (format!("≤ 1e{}", range[0]), format!("≥ 1e{}", range[1])),
     };
-    ui.horizontal(|ui| {
+    let layout = egui::Layout::left_to_right(egui::Align::Center);
+    ui.allocate_ui_with_layout(egui::vec2(width, 14.0), layout, |ui| {
         ui.label(RichText::new(ends.0).small());
-        ui.add_space((width - 110.0).max(10.0));
-        ui.label(RichText::new(ends.1).small());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(RichText::new(ends.1).small());
+        });
     });
+    ui.label(RichText::new(caption).small());
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("■").color(NO_VALUE));
-        ui.label(RichText::new(caption).small());
+        ui.label(RichText::new("no value: diverged, never reached, or no reference").small());
     });
 }
 
@@ -292,4 +298,73 @@ fn describe(map: &SweepMap, c: &Cell) -> String {
         num(c.f),
         num(c.h)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::method::Status;
+
+    fn cell(kkt: f64, class: EndClass) -> Cell {
+        Cell {
+            first: 0.1,
+            second: 0.1,
+            status: Status::Budget,
+            kkt_residual: kkt,
+            distance: Some(kkt.sqrt()),
+            f: 0.0,
+            h: 0.0,
+            class,
+            reached: Some(10),
+        }
+    }
+
+    #[test]
+    fn a_cells_colour_depends_on_its_own_value_not_on_the_other_cells() {
+        // The old map stretched the colours over each grid's own range: the
+        // same residual was green in one sweep and red in another.
+        let (range, _) = SweepColour::FinalKkt.scale(1000);
+        let a = cell_colour(
+            &cell(1e-10, EndClass::Optimum),
+            SweepColour::FinalKkt,
+            range,
+        );
+        let b = cell_colour(
+            &cell(1e-10, EndClass::Optimum),
+            SweepColour::FinalKkt,
+            range,
+        );
+        assert_eq!(a, b);
+        assert_ne!(
+            a,
+            cell_colour(&cell(1e-2, EndClass::Optimum), SweepColour::FinalKkt, range)
+        );
+        // By class, the trap is never the optimum's colour.
+        let trap = EndClass::Trap(crate::explore::Trap::LowerMaximum);
+        assert_ne!(
+            cell_colour(&cell(0.0, trap), SweepColour::Class, range),
+            cell_colour(&cell(0.0, EndClass::Optimum), SweepColour::Class, range)
+        );
+        // Never reached: grey, not a colour of the scale.
+        let mut never = cell(1e-3, trap);
+        never.reached = None;
+        let (range, _) = SweepColour::Iterations.scale(1000);
+        assert_eq!(
+            cell_colour(&never, SweepColour::Iterations, range),
+            NO_VALUE
+        );
+    }
+
+    #[test]
+    fn class_colours_are_distinct_and_not_the_stationary_curves() {
+        let colours: Vec<Color32> = EndClass::ALL.iter().map(class_color).collect();
+        for (i, a) in colours.iter().enumerate() {
+            assert!(
+                colours[i + 1..].iter().all(|b| a != b),
+                "{:?}",
+                EndClass::ALL[i]
+            );
+            assert!(*a != theme::LL_MIN && *a != theme::LL_MAX && *a != theme::LL_FLAT);
+        }
+    }
 }
