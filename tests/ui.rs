@@ -964,3 +964,88 @@ fn an_edited_problem_drops_the_known_answer_and_gets_a_computed_one() {
     assert!(!d.traps.contains(&Trap::BelowOptimum), "{d:?}");
     assert_eq!(d.class, EndClass::Optimum, "{d:?}");
 }
+
+#[test]
+fn zooming_in_does_not_change_the_true_gap_or_the_class() {
+    use bilevel_lab::explore::{EndClass, Trap};
+    // Mirrlees' run ends in the right well at x ≈ 1.99, which is not the
+    // global lower-level minimum (gap ≈ 0.97). The old search looked over
+    // the view's y range and half again: zoomed onto the right well, the
+    // left well fell outside it, and the gap read 0.
+    let judged_after = |zoom: bool| {
+        let mut h = harness("b12-mirrlees");
+        assert!(step_until(&mut h, BilevelApp::has_landscape));
+        let before = h.state().view().unwrap();
+        if zoom {
+            // Pinch-zoom about a point of the landscape, right of centre.
+            h.event(egui::Event::PointerMoved(egui::pos2(1100.0, 250.0)));
+            h.run_steps(1);
+            for _ in 0..6 {
+                h.event(egui::Event::Zoom(1.8));
+                h.run_steps(1);
+            }
+            let after = h.state().view().unwrap();
+            let height = |v: [[f64; 2]; 2]| v[1][1] - v[1][0];
+            assert!(
+                height(after) < 0.1 * height(before),
+                "{before:?} → {after:?}"
+            );
+        }
+        h.get_by_label("▶ Play").click();
+        h.get_by_label("max").click();
+        h.run_steps(1);
+        assert!(step_until(&mut h, |a| a.iteration() >= 3000));
+        assert!(step_until(&mut h, |a| a
+            .diagnosis()
+            .is_some_and(|d| d.k >= 3000)));
+        h.state().diagnosis().unwrap().clone()
+    };
+    let wide = judged_after(false);
+    let zoomed = judged_after(true);
+    assert!(wide.gap.gap > 0.9, "{wide:?}");
+    assert!((zoomed.gap.gap - wide.gap.gap).abs() < 1e-9, "{zoomed:?}");
+    assert_eq!(zoomed.class, wide.class);
+    assert_eq!(wide.class, EndClass::Trap(Trap::LocalLowerMinimum));
+}
+
+#[test]
+fn a_flat_lower_level_and_a_kick_are_named_where_the_step_is_explained() {
+    // B15: g = −xy has ∂²g/∂y² ≡ 0 — the explanation calls the point flat,
+    // not a minimum or a maximum.
+    let mut h = explaining("b15-bome-adversarial");
+    h.get_by_label("Step N").click();
+    h.run_steps(1);
+    assert!(step_until(&mut h, |a| a.iteration() >= 100));
+    assert!(shows(&mut h, &["Lower level here: LL flat/degenerate"]));
+    // B1 from (0, −0.5): the step at 643 kicks the run off the line; the
+    // explanation of that iteration says so, with the cause.
+    let mut p = preset::load_builtin("b01-quadratic").unwrap();
+    p.start_x = vec![0.0];
+    p.start_y = vec![-0.5];
+    let launch = Launch {
+        preset: Some((PresetSource::Builtin("b01-quadratic".into()), p)),
+        teaching: bilevel_lab::app::TeachLaunch {
+            explain: true,
+            ..Default::default()
+        },
+        ..Launch::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 1000.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch));
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::Step(700));
+    assert!(step_until(&mut h, |a| a.iteration() >= 700));
+    h.run_steps(2);
+    // Every iteration is kept: slider position 643 is iteration 643.
+    let slider = h.get_by_role_and_label(egui::accesskit::Role::Slider, "iteration");
+    slider.set_value_accesskit(643.0);
+    h.run_steps(2);
+    assert_eq!(h.state().shown_step().unwrap().record.k, 643);
+    assert!(shows(
+        &mut h,
+        &[
+            "This step kicks the run off the set — kick at iteration 644: h jumped from 0.00e0 to 2.50e-3: ∂_y g was exactly 0"
+        ]
+    ));
+}

@@ -1015,6 +1015,11 @@ impl BilevelApp {
         &mut self.settings
     }
 
+    /// The landscape's current view: [[x0, x1], [y0, y1]].
+    pub fn view(&self) -> Option<[[f64; 2]; 2]> {
+        self.view_bounds
+    }
+
     /// Whether a landscape has arrived from the worker.
     pub fn has_landscape(&self) -> bool {
         self.landscape.is_some()

@@ -3,7 +3,7 @@
 //! kept history. The plot draws the same iteration and stage.
 
 use super::{BilevelApp, theme};
-use crate::explore::EventKind;
+use crate::explore::{EventKind, LowerShape};
 use crate::method::{Method, Record};
 use crate::teaching::{Explanation, Stage, explain, replay};
 use eframe::egui::{self, RichText};
@@ -265,6 +265,26 @@ fn step_events(ui: &mut egui::Ui, app: &BilevelApp) {
         return;
     };
     let k = shown.record.k;
+    if let Some(d) = run.diagnosis.as_ref().filter(|d| d.k == k) {
+        let why = match d.shape {
+            LowerShape::Minimum => "y is at (or heading to) a lower-level minimum",
+            LowerShape::Maximum => {
+                "y is at a lower-level maximum or saddle: h = 0 there too, and it is no solution"
+            }
+            LowerShape::Flat => {
+                "the curvature is zero as far as it can be told: neither a minimum nor a maximum can be read from it — the true gap decides"
+            }
+        };
+        ui.label(
+            RichText::new(format!(
+                "Lower level here: {} (λ_min(∇²_yy g) = {}), true gap {}: {why}.",
+                d.shape.name(),
+                super::status_bar::num(d.curvature),
+                super::status_bar::num(d.gap.gap)
+            ))
+            .small(),
+        );
+    }
     for (event, _) in run.events.iter().filter(|(e, _)| {
         let caused_here = matches!(e.kind, EventKind::Kick { .. }) && e.iteration == k + 1;
         caused_here || e.iteration == k
