@@ -11,6 +11,7 @@
 pub mod app;
 pub mod atomic_file;
 pub mod bench;
+pub mod capped_read;
 pub mod cli;
 pub mod diagnostics;
 pub mod envelope;

@@ -2,37 +2,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{preset_path, run, stderr, temp_dir};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bilevel-lab"))
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use std::path::Path;
+use std::process::Output;
 
 fn summary(out: &Output) -> Value {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let last = stdout.lines().last().expect("output");
     serde_json::from_str(last).unwrap_or_else(|e| panic!("last line is not JSON ({e}): {last}"))
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bilevel-cli-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn preset_path(id: &str) -> String {
-    format!("{}/presets/{id}.toml", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A bad-input exit: code 2, one message naming `what`, no panic, no stdout.

@@ -249,6 +249,40 @@ fn edits_parameters_and_toggles_survive_a_restart() {
         again.state().edit_error().is_some(),
         "the unparsable edit is back, with its error"
     );
+    // Opening the same preset by name (`bilevel-lab b08-mitsos-barton-3-17`)
+    // keeps the session: the edit, the runs and their method.
+    let saved = again.state().settings().clone();
+    let launch = Launch {
+        preset: Some((
+            PresetSource::Builtin("b08-mitsos-barton-3-17".into()),
+            preset::load_builtin("b08-mitsos-barton-3-17").unwrap(),
+        )),
+        ..Launch::default()
+    };
+    let mut third = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, Some(saved), launch));
+    third.run_steps(2);
+    let s = third.state().settings();
+    assert!(
+        s.g_text.as_deref().is_some_and(|g| g.ends_with(" + (")),
+        "{:?}",
+        s.g_text
+    );
+    assert_eq!(s.runs[0].solver.method, MethodKind::Bome);
+    // Another preset by name starts that preset fresh.
+    let saved = s.clone();
+    let launch = Launch {
+        preset: Some((
+            PresetSource::Builtin("b01-quadratic".into()),
+            preset::load_builtin("b01-quadratic").unwrap(),
+        )),
+        ..Launch::default()
+    };
+    let fourth = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, Some(saved), launch));
+    assert_eq!(fourth.state().settings().g_text, None);
 }
 
 #[test]

@@ -197,6 +197,9 @@ impl BilevelApp {
         let mut notice = None;
         let mut settings = stored.unwrap_or_default();
         let preset = match launch.preset {
+            // The preset the saved session was on: keep its edits and runs
+            // (they are reapplied to the freshly loaded preset below).
+            Some((source, p)) if source == settings.source => p,
             Some((source, p)) => {
                 settings = Settings {
                     source,

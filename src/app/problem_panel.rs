@@ -220,8 +220,9 @@ fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         } else if app.problem.dims().total() > 2 {
             "No reference: the preset states none, and one is computed only for one x and one y"
         } else {
-            "No reference: φ(x) has no minimum found (the lower level may be unbounded below; \
-             a [lower_domain] in the preset bounds it)"
+            "No reference: φ(x) has no minimum that could be found (f or the lower level may be \
+             unbounded, or φ stops being defined next to its least value; a [lower_domain] or \
+             [upper_domain] in the preset bounds the problem)"
         };
         ui.label(RichText::new(why).color(color).small());
         return;

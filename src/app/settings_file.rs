@@ -26,20 +26,29 @@ pub fn default_path() -> Option<PathBuf> {
     eframe::storage_dir("bilevel-lab").map(|dir| dir.join(FILE_NAME))
 }
 
+/// The settings file is read only up to this size (edits, runs and toggles
+/// take a few kilobytes; a larger file is not ours to load).
+pub const MAX_SETTINGS_BYTES: u64 = 4 << 20;
+
 /// Reads settings saved at `path`: `Ok(None)` if there are none yet. A
 /// damaged file is moved aside (to `….damaged`) so the next save does not
-/// destroy what might be recovered from it, and the error says so.
+/// destroy what might be recovered from it, and the error says so. Only a
+/// regular file of at most [`MAX_SETTINGS_BYTES`] is read (a FIFO would
+/// block before any window appears).
 pub fn load(path: &Path) -> Result<Option<Settings>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    use crate::capped_read::{ReadRefusal, read_capped};
+    let text = match read_capped(path, MAX_SETTINGS_BYTES) {
+        // A byte-order mark (an editor on another system may add one) is
+        // not damage.
+        Ok(bytes) => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
+            .into_owned(),
+        Err(ReadRefusal::Missing) => return Ok(None),
         Err(e) => return Err(format!("could not read {}: {e}", path.display())),
     };
     serde_json::from_str(&text).map(Some).map_err(|e| {
-        let mut aside = path.as_os_str().to_owned();
-        aside.push(".damaged");
+        let aside = unused_aside(path);
         let kept = match std::fs::rename(path, &aside) {
-            Ok(()) => format!("; it is kept as {}", Path::new(&aside).display()),
+            Ok(()) => format!("; it is kept as {}", aside.display()),
             Err(_) => String::new(),
         };
         format!(
@@ -49,6 +58,23 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
             e.column()
         )
     })
+}
+
+/// `settings.json.damaged`, or `.damaged.2`, `.damaged.3`, … — the first
+/// name not taken, so a second damaged file never overwrites the first.
+fn unused_aside(path: &Path) -> PathBuf {
+    let name = |n: u32| {
+        let mut aside = path.as_os_str().to_owned();
+        aside.push(".damaged");
+        if n > 1 {
+            aside.push(format!(".{n}"));
+        }
+        PathBuf::from(aside)
+    };
+    (1..10_000)
+        .map(name)
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| name(10_000))
 }
 
 /// Writes settings in the background [`QUIET`] after they change, and
@@ -262,6 +288,48 @@ mod tests {
         assert!(!path.exists());
         assert!(dir.join(format!("{FILE_NAME}.damaged")).exists());
         assert_eq!(load(&path).unwrap(), None, "then there is nothing to load");
+        // A second damaged file does not overwrite the first.
+        std::fs::write(&path, "not json").unwrap();
+        let e = load(&path).unwrap_err();
+        assert!(e.contains(".damaged.2"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(format!("{FILE_NAME}.damaged"))).unwrap(),
+            "{\n  \"eps\": 0.1,\n  oops\n}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join(format!("{FILE_NAME}.damaged.2"))).unwrap(),
+            "not json"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_damage() {
+        let dir = dir("bom");
+        let path = dir.join(FILE_NAME);
+        let s = Settings::default();
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(serde_json::to_vec(&s).unwrap());
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(load(&path).unwrap(), Some(s));
+        assert!(path.exists(), "not moved aside");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_the_settings_is_refused_without_blocking() {
+        let dir = dir("fifo");
+        let path = dir.join(FILE_NAME);
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let e = load(&path).unwrap_err();
+        assert!(e.contains("FIFO"), "{e}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -15,7 +15,12 @@ pub struct Cli {
     /// The preset to open: a TOML file or a built-in name (see `presets`).
     pub preset: Option<String>,
     /// With --screenshot: iterations to run before the picture is taken.
-    #[arg(long, value_name = "N", requires = "screenshot")]
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "screenshot",
+        allow_hyphen_values = true
+    )]
     pub iterations: Option<i64>,
     /// Open the app, run --iterations N, save a PNG of the window here, exit.
     #[arg(long, value_name = "FILE.png")]
@@ -110,50 +115,55 @@ pub struct RunArgs {
     pub rho: Option<String>,
     /// PGD-QP: the QP asks h to decrease at rate αρ; RXGF, SQCQP: the
     /// barrier asks h − ε² to decay at rate α.
-    #[arg(long, value_name = "A")]
+    #[arg(long, value_name = "A", allow_hyphen_values = true)]
     pub alpha: Option<f64>,
     /// The step length: γ (PGD-QP), η (SQCQP outside the set, V-PBGD),
     /// ξ (BOME), β (AID).
-    #[arg(long, value_name = "G")]
+    #[arg(long, value_name = "G", allow_hyphen_values = true)]
     pub step: Option<f64>,
     /// RXGF, SQCQP: the relaxed constraint is h ≤ ε².
-    #[arg(long, value_name = "E")]
+    #[arg(long, value_name = "E", allow_hyphen_values = true)]
     pub epsilon: Option<f64>,
     /// RXGF: the integration step.
-    #[arg(long, value_name = "DT")]
+    #[arg(long, value_name = "DT", allow_hyphen_values = true)]
     pub dt: Option<f64>,
     /// RXGF: rk4 or euler.
     #[arg(long)]
     pub integrator: Option<String>,
     /// SQCQP: the weight w of ‖d‖² in the QCQP constraint.
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", allow_hyphen_values = true)]
     pub w: Option<f64>,
     /// BOME: η in φ = η‖∇q‖² (or η·q).
-    #[arg(long, value_name = "ETA")]
+    #[arg(long, value_name = "ETA", allow_hyphen_values = true)]
     pub eta: Option<f64>,
     /// BOME: gradient (φ = η‖∇q‖²) or value (φ = η·q).
     #[arg(long)]
     pub phi: Option<String>,
     /// BOME, V-PBGD: T; AID: D — lower-level steps per iteration.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
     pub inner_steps: Option<i64>,
     /// BOME, V-PBGD, AID: the lower-level step length η_in.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub inner_step: Option<f64>,
     /// V-PBGD: the penalty weight γ (γ_max with --ramp).
-    #[arg(long, value_name = "G")]
+    #[arg(long, value_name = "G", allow_hyphen_values = true)]
     pub gamma: Option<f64>,
     /// V-PBGD: ramp γ from 0 to γ_max over ¾ of K (true or false).
     #[arg(long, value_name = "BOOL")]
     pub ramp: Option<bool>,
     /// AID: most conjugate-gradient iterations per solve.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub cg_iterations: Option<i64>,
     /// Use the budget schedule α = a·K^(−1/3) with this a (needs --budget-b).
-    #[arg(long, value_name = "A", requires = "budget_b", conflicts_with_all = ["alpha", "step"])]
+    #[arg(long, value_name = "A", requires = "budget_b", conflicts_with_all = ["alpha", "step"], allow_hyphen_values = true)]
     pub budget_a: Option<f64>,
     /// Use the budget schedule γ = b·K^(−1/3) (qp1) or b·K^(−2/3) (qp2) with this b.
-    #[arg(long, value_name = "B", requires = "budget_a")]
+    #[arg(
+        long,
+        value_name = "B",
+        requires = "budget_a",
+        allow_hyphen_values = true
+    )]
     pub budget_b: Option<f64>,
     /// Budget, tolerance and start.
     #[command(flatten)]
@@ -162,7 +172,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// Record every N-th iteration in the CSV (the final one always).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_hyphen_values = true
+    )]
     pub every: i64,
 }
 
@@ -170,16 +185,26 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct Common {
     /// The budget K. With PGD-QP's budget schedule, α and γ follow K.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
     pub iterations: Option<i64>,
     /// Stop when the KKT residual ‖Δ‖² + h is at most T.
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
     pub tolerance: Option<f64>,
     /// Start x, comma separated (e.g. `--x0 0.5` or `--x0 1,-2`).
-    #[arg(long, value_name = "A,B,..", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "A,B,..",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub x0: Option<Vec<f64>>,
     /// Start y, comma separated.
-    #[arg(long, value_name = "C,..", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "C,..",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub y0: Option<Vec<f64>>,
 }
 
@@ -199,10 +224,20 @@ pub struct CompareArgs {
     #[arg(long, value_name = "DIR")]
     pub csv: Option<PathBuf>,
     /// Record every N-th iteration in the CSVs (the final one always).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_hyphen_values = true
+    )]
     pub every: i64,
     /// The tolerance on the KKT residual for the "iterations to reach" column.
-    #[arg(long, value_name = "T", default_value_t = 1e-6)]
+    #[arg(
+        long,
+        value_name = "T",
+        default_value_t = 1e-6,
+        allow_hyphen_values = true
+    )]
     pub reach: f64,
 }
 
@@ -222,6 +257,7 @@ pub struct SweepArgs {
     pub axes: Option<Vec<String>>,
     /// Range of the first parameter (log-spaced), e.g. `0.01,1`.
     #[arg(
+        allow_hyphen_values = true,
         long,
         alias = "first-range",
         value_delimiter = ',',
@@ -231,6 +267,7 @@ pub struct SweepArgs {
     pub alpha_range: Vec<f64>,
     /// Range of the second parameter (log-spaced), e.g. `0.001,1`.
     #[arg(
+        allow_hyphen_values = true,
         long,
         alias = "second-range",
         value_delimiter = ',',

@@ -37,7 +37,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     set_start(&mut preset, &args.common.x0, &args.common.y0)?;
     let every = super::run_cmd::every(args.every)?;
     if !(args.reach.is_finite() && args.reach > 0.0) {
-        return Err(CliError(format!(
+        return Err(CliError::Message(format!(
             "--reach {}: must be a finite number > 0",
             args.reach
         )));
@@ -46,7 +46,9 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     for name in &args.methods {
         let kind = method_kind(Some(name.trim()), &preset)?;
         if kinds.contains(&kind) {
-            return Err(CliError(format!("--methods: {name} is listed twice")));
+            return Err(CliError::Message(format!(
+                "--methods: {name} is listed twice"
+            )));
         }
         kinds.push(kind);
     }
@@ -54,7 +56,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     apply_common(&mut settings, &args.common)?;
     if let Some(dir) = &args.csv {
         std::fs::create_dir_all(dir).map_err(|e| {
-            CliError(format!(
+            CliError::Message(format!(
                 "{}: cannot create the directory: {e}",
                 dir.display()
             ))
@@ -68,8 +70,11 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             .csv
             .as_ref()
             .map(|dir| dir.join(format!("{}.csv", kind.as_str())));
+        if let Some(path) = &path {
+            super::refuse_overwriting_input("--csv", path, &args.preset)?;
+        }
         let outcome = execute(&preset, config, path.as_deref(), every, Some(args.reach))?;
-        println!("{}", human_line(&outcome.run));
+        super::output::line(&human_line(&outcome.run))?;
         let last = outcome.run.last_record().cloned();
         let mut summary = json_summary(&preset, &outcome, kind.as_str());
         if let Value::Object(map) = &mut summary {
@@ -99,20 +104,21 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         });
     }
     let table = table(&rows, args.reach);
-    print!("{table}");
-    println!(
+    super::output::text(&table)?;
+    super::output::line(&format!(
         "reached: first iteration with distance (or |f − F*|), h and the true gap ≤ {:e}, the same for every method; own: the method's own KKT residual ≤ it.",
         args.reach
-    );
+    ))?;
     for kind in rows.iter().map(|r| r.method) {
         if let Some(text) = relaxed(kind, &settings.with_method(kind).run_config()) {
-            println!("{}: {text}", kind.as_str());
+            super::output::line(&format!("{}: {text}", kind.as_str()))?;
         }
     }
     if let Some(dir) = &args.csv {
         let path = dir.join("summary.csv");
+        super::refuse_overwriting_input("--csv", &path, &args.preset)?;
         let fail = |e: std::io::Error| {
-            CliError(format!(
+            CliError::Message(format!(
                 "{}: writing the summary failed: {e}",
                 path.display()
             ))
@@ -122,10 +128,10 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             .map_err(fail)?;
         file.commit().map_err(fail)?;
     }
-    println!(
+    super::output::line(&format!(
         "{}",
         json!({ "preset": preset.name, "reach": args.reach, "runs": summaries })
-    );
+    ))?;
     Ok(())
 }
 

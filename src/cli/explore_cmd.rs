@@ -11,10 +11,34 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+/// Runs a grid of `total` tasks; an interrupt stops it and says how far it
+/// got (nothing is written).
+fn finished<T>(
+    total: usize,
+    what: &str,
+    work: impl FnOnce(&Progress) -> Option<Vec<T>>,
+) -> Result<Vec<T>, CliError> {
+    let progress = Progress::default();
+    let (result, interrupted) =
+        super::interrupt::cancel_on_interrupt(&progress, || work(&progress));
+    match result {
+        Some(all) => Ok(all),
+        None if interrupted => Err(CliError::Interrupted(format!(
+            "interrupted after {} of {total} {what}; nothing was written",
+            progress.finished()
+        ))),
+        None => Err(CliError::Message(format!(
+            "the computation stopped after {} of {total} {what}",
+            progress.finished()
+        ))),
+    }
+}
+
 /// Writes `text` to `path` atomically.
 fn write_csv(path: &Path, text: &str) -> Result<(), CliError> {
-    let fail =
-        |e: std::io::Error| CliError(format!("{}: writing the CSV failed: {e}", path.display()));
+    let fail = |e: std::io::Error| {
+        CliError::Message(format!("{}: writing the CSV failed: {e}", path.display()))
+    };
     let mut file = AtomicFile::create(path).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)?;
     file.commit().map_err(fail)
@@ -27,7 +51,7 @@ fn opt(v: Option<f64>) -> String {
 fn range(option: &str, v: &[f64]) -> Result<[f64; 2], CliError> {
     match v {
         [a, b] => Ok([*a, *b]),
-        _ => Err(CliError(format!(
+        _ => Err(CliError::Message(format!(
             "--{option}: give two numbers, e.g. 0.01,1"
         ))),
     }
@@ -35,6 +59,9 @@ fn range(option: &str, v: &[f64]) -> Result<[f64; 2], CliError> {
 
 /// Runs `sweep`.
 pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    if let Some(csv) = &args.csv {
+        super::refuse_overwriting_input("--csv", csv, &args.preset)?;
+    }
     let mut preset = load_preset(&args.preset)?;
     set_start(&mut preset, &args.common.x0, &args.common.y0)?;
     let kind = method_kind(args.method.as_deref(), &preset)?;
@@ -46,13 +73,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             [a, b] => {
                 let find = |k: &str| {
                     kind.param(k).map(|p| p.key).ok_or_else(|| {
-                        CliError(format!("--axes: {} has no parameter `{k}`", kind.as_str()))
+                        CliError::Message(format!(
+                            "--axes: {} has no parameter `{k}`",
+                            kind.as_str()
+                        ))
                     })
                 };
                 (find(a)?, find(b)?)
             }
             _ => {
-                return Err(CliError(
+                return Err(CliError::Message(
                     "--axes: give two parameter keys, e.g. alpha,step".into(),
                 ));
             }
@@ -69,9 +99,10 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         lower: preset.lower_search(),
         tolerance: explore::REACH_TOL,
     };
-    spec.check().map_err(CliError)?;
-    let cells = explore::sweep(&preset.problem, &spec, &Progress::default())
-        .ok_or_else(|| CliError("the sweep stopped before it finished".into()))?;
+    spec.check().map_err(CliError::Message)?;
+    let cells = finished(spec.grid * spec.grid, "cells", |progress| {
+        explore::sweep(&preset.problem, &spec, progress)
+    })?;
     let mut text = format!(
         "{},{},status,class,iterations_to_tolerance,kkt_residual,distance_to_reference,f,h\n",
         axes.0, axes.1
@@ -99,20 +130,20 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     }
     let best = explore::best_cell(&cells);
     for (class, n) in &classes {
-        println!("{class}: {n} cells");
+        super::output::line(&format!("{class}: {n} cells"))?;
     }
     match (best, &spec.answer) {
-        (None, Some(a)) => println!(
+        (None, Some(a)) => super::output::line(&format!(
             "no cell ends at the optimum (F* = {}, {}): there is no best cell",
             a.f,
             a.provenance()
-        ),
-        (None, None) => println!(
-            "no reference answer for this problem, so no cell can be called the optimum: there is no best cell"
-        ),
+        ))?,
+        (None, None) => super::output::line(
+            "no reference answer for this problem, so no cell can be called the optimum: there is no best cell",
+        )?,
         _ => {}
     }
-    println!(
+    super::output::line(&format!(
         "{}",
         json!({
             "method": kind.as_str(),
@@ -131,7 +162,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 "kkt_residual": c.kkt_residual, "distance": c.distance,
             })),
         })
-    );
+    ))?;
     Ok(())
 }
 
@@ -146,13 +177,16 @@ pub(super) fn answer_json(a: &explore::Answer) -> serde_json::Value {
 
 /// Runs `basins`.
 pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
+    if let Some(csv) = &args.csv {
+        super::refuse_overwriting_input("--csv", csv, &args.preset)?;
+    }
     let mut preset = load_preset(&args.preset)?;
     set_start(&mut preset, &args.common.x0, &args.common.y0)?;
     let kind = method_kind(args.method.as_deref(), &preset)?;
     let mut settings = preset.solver.with_method(kind);
     apply_common(&mut settings, &args.common)?;
     if !(2..=200).contains(&args.grid) {
-        return Err(CliError(format!(
+        return Err(CliError::Message(format!(
             "--grid {}: use 2 to 200 starts per side",
             args.grid
         )));
@@ -174,8 +208,9 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
         lower: preset.lower_search(),
         tolerance: explore::REACH_TOL,
     };
-    let map = explore::basins(&preset.problem, &spec, &Progress::default())
-        .ok_or_else(|| CliError("the basin map stopped before it finished".into()))?;
+    let map = finished(spec.grid * spec.grid, "starts", |progress| {
+        explore::basins(&preset.problem, &spec, progress)
+    })?;
     let mut text = String::from("x0,y0,end_x,end_y,f,h,gap,class,iterations_to_tolerance,kicks\n");
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for b in &map {
@@ -198,9 +233,9 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
         write_csv(path, &text)?;
     }
     for (class, count) in &counts {
-        println!("{class}: {count} starts");
+        super::output::line(&format!("{class}: {count} starts"))?;
     }
-    println!(
+    super::output::line(&format!(
         "{}",
         json!({
             "method": kind.as_str(),
@@ -211,6 +246,6 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
             "reference": spec.answer.as_ref().map(answer_json),
             "tolerance": explore::REACH_TOL,
         })
-    );
+    ))?;
     Ok(())
 }

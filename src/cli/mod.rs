@@ -7,6 +7,8 @@ mod args;
 mod bench_cmd;
 mod compare_cmd;
 mod explore_cmd;
+mod interrupt;
+mod output;
 mod run_cmd;
 mod summary;
 
@@ -17,45 +19,79 @@ use clap::Parser;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// A failure to report to the user; the process exits with code 2.
+/// How a command failed.
 #[derive(Debug)]
-pub struct CliError(pub String);
+pub enum CliError {
+    /// A failure to report in one line on standard error; exit code 2.
+    Message(String),
+    /// Whoever reads standard output stopped reading (`… | head -1`): the
+    /// output is not wanted any more, so the program ends quietly, code 0.
+    StdoutClosed,
+    /// SIGINT or SIGTERM stopped the command: one line, code 130.
+    Interrupted(String),
+}
 
 impl From<PresetError> for CliError {
     fn from(e: PresetError) -> Self {
-        CliError(e.to_string())
+        CliError::Message(e.to_string())
     }
 }
 
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Some(Command::Run(args)) => run_cmd::run(&args),
-        Some(Command::Compare(args)) => compare_cmd::run(&args),
-        Some(Command::Sweep(args)) => explore_cmd::sweep(&args),
-        Some(Command::Basins(args)) => explore_cmd::basins(&args),
-        Some(Command::Bench(args)) => bench_cmd::run(&args),
-        Some(Command::Presets) => {
-            list_presets();
-            Ok(())
-        }
-        Some(Command::Synthetic(args)) => {
-            print!(
-                "{}",
-                preset::synthetic_preset(args.n.into(), args.seed, args.lower_kind.into())
-            );
-            Ok(())
-        }
-        None => open_app(&cli),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::argument_error(&e),
     };
+    let result = run_command(&cli).and_then(|()| output::flush());
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(CliError(message)) => {
-            eprintln!("error: {message}");
+        Ok(()) | Err(CliError::StdoutClosed) => ExitCode::SUCCESS,
+        Err(CliError::Message(message)) => {
+            output::error_line(&message);
             ExitCode::from(2)
         }
+        Err(CliError::Interrupted(message)) => {
+            output::error_line(&message);
+            ExitCode::from(130)
+        }
     }
+}
+
+fn run_command(cli: &Cli) -> Result<(), CliError> {
+    match &cli.command {
+        Some(Command::Run(args)) => run_cmd::run(args),
+        Some(Command::Compare(args)) => compare_cmd::run(args),
+        Some(Command::Sweep(args)) => explore_cmd::sweep(args),
+        Some(Command::Basins(args)) => explore_cmd::basins(args),
+        Some(Command::Bench(args)) => bench_cmd::run(args),
+        Some(Command::Presets) => list_presets(),
+        Some(Command::Synthetic(args)) => {
+            let text = preset::synthetic_preset(args.n.into(), args.seed, args.lower_kind.into());
+            if text.len() as u64 > preset::MAX_FILE_BYTES {
+                return Err(CliError::Message(format!(
+                    "--n {}: the preset would be {} bytes, more than the {} bytes a preset file may hold, so it could not be loaded; use a smaller --n",
+                    args.n,
+                    text.len(),
+                    preset::MAX_FILE_BYTES
+                )));
+            }
+            output::text(&text)
+        }
+        None => open_app(cli),
+    }
+}
+
+/// Refuses to write `output` when it is the preset file `input` names (a
+/// built-in name has no file): `run mine.toml --csv mine.toml` would
+/// replace the preset with CSV.
+pub fn refuse_overwriting_input(option: &str, output: &Path, input: &str) -> Result<(), CliError> {
+    if crate::atomic_file::same_file(output, Path::new(input)) {
+        return Err(CliError::Message(format!(
+            "{option} {}: that is the preset being read ({input}); choose another file",
+            output.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Loads a preset from a path, or by built-in name when no such file exists.
@@ -69,22 +105,23 @@ pub fn load_preset(name: &str) -> Result<Preset, CliError> {
         return Ok(preset::load_builtin(id)?);
     }
     let ids: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-    Err(CliError(format!(
+    Err(CliError::Message(format!(
         "{name}: no such file, and no built-in preset has this name (built-in: {})",
         ids.join(", ")
     )))
 }
 
-fn list_presets() {
+fn list_presets() -> Result<(), CliError> {
     for (id, _) in BUILTIN {
         match preset::load_builtin(id) {
             Ok(p) => {
                 let dims = p.dims();
-                println!("{id:<28} n={} m={}  {}", dims.n, dims.m, p.name);
+                output::line(&format!("{id:<28} n={} m={}  {}", dims.n, dims.m, p.name))?;
             }
-            Err(e) => println!("{id:<28} (does not load: {e})"),
+            Err(e) => output::line(&format!("{id:<28} (does not load: {e})"))?,
         }
     }
+    Ok(())
 }
 
 /// Opens the app (feature `gui`).
@@ -111,9 +148,12 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
     };
     let screenshot = match &cli.screenshot {
         Some(path) => {
+            if let Some(name) = cli.preset.as_deref() {
+                refuse_overwriting_input("--screenshot", path, name)?;
+            }
             let iterations = cli.iterations.unwrap_or(0);
             if iterations < 0 {
-                return Err(CliError(format!(
+                return Err(CliError::Message(format!(
                     "--iterations {iterations}: must be at least 0"
                 )));
             }
@@ -148,7 +188,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
         teaching,
         size: cli.size,
     })
-    .map_err(CliError)
+    .map_err(CliError::Message)
 }
 
 /// Without the `gui` feature there is no window to open.
@@ -157,7 +197,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
     if let Some(name) = cli.preset.as_deref() {
         load_preset(name)?;
     }
-    Err(CliError(
+    Err(CliError::Message(
         "this build has no app (built without the `gui` feature); use `bilevel-lab run PRESET`"
             .into(),
     ))

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn bad(option: &str, value: impl std::fmt::Display, need: &str) -> CliError {
-    CliError(format!("--{option} {value}: {need}"))
+    CliError::Message(format!("--{option} {value}: {need}"))
 }
 
 fn positive(option: &str, v: f64, allow_zero: bool) -> Result<f64, CliError> {
@@ -74,7 +74,7 @@ fn configure(preset: &mut Preset, args: &RunArgs) -> Result<(), CliError> {
         if let Some(input) = input {
             solver
                 .set_input(kind, key, input)
-                .map_err(|m| CliError(format!("--{option}: {m}")))?;
+                .map_err(|m| CliError::Message(format!("--{option}: {m}")))?;
         }
     }
     set_start(preset, &args.common.x0, &args.common.y0)
@@ -107,13 +107,13 @@ pub(super) fn set_start(
     ] {
         if let Some(values) = given {
             if values.len() != len {
-                return Err(CliError(format!(
+                return Err(CliError::Message(format!(
                     "--{option}: {} values given, the preset has {len}",
                     values.len()
                 )));
             }
             if values.iter().any(|v| !v.is_finite()) {
-                return Err(CliError(format!(
+                return Err(CliError::Message(format!(
                     "--{option}: every value must be a finite number"
                 )));
             }
@@ -125,6 +125,9 @@ pub(super) fn set_start(
 
 /// Runs the command.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    if let Some(csv) = &args.csv {
+        super::refuse_overwriting_input("--csv", csv, &args.preset)?;
+    }
     let mut preset = load_preset(&args.preset)?;
     configure(&mut preset, args)?;
     let every = every(args.every)?;
@@ -136,8 +139,17 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         None,
     )?;
     let summary = json_summary(&preset, &outcome, preset.solver.method.as_str());
-    println!("{}", human_line(&outcome.run));
-    println!("{summary}");
+    // With the CSV on standard output, the summary goes to standard error
+    // so that the CSV stays a CSV.
+    let to_stdout = args.csv.as_deref().is_some_and(|p| {
+        p.as_os_str() == "-" || crate::atomic_file::same_file(p, Path::new("/dev/stdout"))
+    });
+    if to_stdout {
+        super::output::error_text(&format!("{}\n{summary}\n", human_line(&outcome.run)));
+        return Ok(());
+    }
+    super::output::line(&human_line(&outcome.run))?;
+    super::output::line(&format!("{summary}"))?;
     Ok(())
 }
 
@@ -186,7 +198,7 @@ pub(super) fn execute(
     let mut csv = match csv {
         Some(path) => {
             let file = AtomicFile::create(path).map_err(|e| {
-                CliError(format!(
+                CliError::Message(format!(
                     "{}: cannot write the CSV file: {e}",
                     path.display()
                 ))
@@ -215,8 +227,9 @@ pub(super) fn execute(
     let mut common = reach.map(Reach::new);
     let mut watch = Watch::default();
     let mut written = None;
+    let interrupt = super::interrupt::watch();
     let started = Instant::now();
-    run.run_to_end(|record| {
+    let mut observe = |record: &Record| {
         let t = Instant::now();
         if reached_own.is_none() && reach.is_some_and(|t| record.kkt_residual <= t) {
             reached_own = Some(record.k);
@@ -232,7 +245,9 @@ pub(super) fn execute(
         }
         if let Some((_, file)) = csv.as_mut() {
             let is_final = record.k >= config.iterations;
-            if (record.k % every == 0 || is_final || event.is_some()) && write_error.is_none() {
+            if (record.k.is_multiple_of(every) || is_final || event.is_some())
+                && write_error.is_none()
+            {
                 let name = event.as_ref().map_or("", |e| e.name());
                 if let Err(e) = write(file, record, name) {
                     write_error = Some(e);
@@ -241,7 +256,21 @@ pub(super) fn execute(
             }
         }
         aside += t.elapsed();
-    });
+    };
+    // In chunks, so that an interrupt is seen within a few milliseconds.
+    while !run.status().is_finished() {
+        if super::interrupt::requested(&interrupt) {
+            // Dropping the CSV's AtomicFile removes its temporary file.
+            let what = csv.as_ref().map_or(String::new(), |(path, _)| {
+                format!("; {} was not written", path.display())
+            });
+            return Err(CliError::Interrupted(format!(
+                "interrupted at iteration {}{what}",
+                run.state().k
+            )));
+        }
+        run.advance(4096, &mut observe);
+    }
     let seconds = started.elapsed().saturating_sub(aside).as_secs_f64();
     // A converged or diverged run's last record is its final point too; a
     // run without a record still gets its header.
@@ -254,15 +283,16 @@ pub(super) fn execute(
             _ => Ok(()),
         };
         if let Some(e) = write_error.or(result.err()) {
-            return Err(CliError(format!(
+            return Err(CliError::Message(format!(
                 "{}: writing the CSV failed: {e}",
                 path.display()
             )));
         }
     }
     if let Some((path, file)) = csv {
-        file.commit()
-            .map_err(|e| CliError(format!("{}: writing the CSV failed: {e}", path.display())))?;
+        file.commit().map_err(|e| {
+            CliError::Message(format!("{}: writing the CSV failed: {e}", path.display()))
+        })?;
     }
     if watch.recent.is_empty() {
         watch.recent.push_back(preset.start());

@@ -157,6 +157,14 @@ pub fn compute_answer_with(
         .enumerate()
         .filter_map(|(i, (_, r))| r.map(|r| (i, r.phi)))
         .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    // φ must be defined on both sides of its least grid value (or the
+    // interval ends there): next to where φ stops being defined (f = ln x
+    // near 0) its infimum need not be attained, and a golden section would
+    // only chase it.
+    let defined = |i: usize| curve.get(i).is_none_or(|c| c.1.is_some());
+    if !(best == 0 || defined(best - 1)) || !defined(best + 1) {
+        return None;
+    }
     let at = |i: usize| curve.get(i).map(|c| c.0);
     let lo = at(best.saturating_sub(1))?;
     let hi = at(best + 1).unwrap_or(curve[best].0);

@@ -102,7 +102,9 @@ impl SweepSpec {
         for (key, range) in [(self.axes.0, self.first), (self.axes.1, self.second)] {
             let mut probe = self.settings;
             for v in range {
-                probe.set(kind, key, ParamValue::Number(v))?;
+                probe
+                    .set(kind, key, ParamValue::Number(v))
+                    .map_err(|e| format!("the range of {key}: {e}"))?;
             }
             if !(range[0] > 0.0 && range[1] > 0.0) {
                 return Err(format!(

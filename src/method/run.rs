@@ -87,6 +87,14 @@ impl fmt::Display for Status {
                         "diverged at iteration {iteration}: the start point has a coordinate that is {how} — choose a finite start"
                     );
                 }
+                if *iteration == 0 {
+                    // No step was taken yet: the problem itself is not
+                    // defined there, whatever the step size.
+                    return write!(
+                        f,
+                        "diverged at iteration 0: {what} at the start point — the problem is not defined there (a domain error such as ln or sqrt of a negative number, or 0·∞); choose another start"
+                    );
+                }
                 write!(
                     f,
                     "diverged at iteration {iteration}: {what} — try a smaller step size"

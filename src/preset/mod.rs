@@ -28,6 +28,19 @@ use toml::Spanned;
 /// Preset files larger than this are refused before parsing.
 pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
+/// A number as a message shows it: 1e308 rather than 309 digits.
+fn compact(v: f64) -> String {
+    if v.abs() >= MAX_COORDINATE {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Views, domains and starts lie within ±this: far enough for any problem
+/// a picture can show, near enough that every grid cell and step is finite.
+pub const MAX_COORDINATE: f64 = 1e6;
+
 /// How the problem is given.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProblemSpec {
@@ -218,25 +231,18 @@ pub fn load_builtin(id: &str) -> Result<Preset, PresetError> {
 /// Loads a preset file from disk.
 pub fn load_path(path: &Path) -> Result<Preset, PresetError> {
     let source = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| PresetError::file(&source, format!("cannot read the file: {e}")))?;
-    if meta.is_dir() {
-        return Err(PresetError::file(
-            &source,
-            "is a directory, not a preset file",
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(PresetError::file(
-            &source,
-            format!(
-                "the file is {} bytes; a preset is at most {MAX_FILE_BYTES} bytes",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| PresetError::file(&source, format!("cannot read the file: {e}")))?;
+    use crate::capped_read::{ReadRefusal, read_capped};
+    let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|e| {
+        let message = match e {
+            ReadRefusal::Missing => "cannot read the file: no such file".to_string(),
+            ReadRefusal::NotRegular("a directory") => "is a directory, not a preset file".into(),
+            ReadRefusal::TooLarge { bytes, cap } => {
+                format!("the file is {bytes} bytes; a preset is at most {cap} bytes")
+            }
+            other => other.to_string(),
+        };
+        PresetError::file(&source, message)
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes());
@@ -621,6 +627,19 @@ impl Checker<'_> {
     ) -> Result<(Vec<f64>, Vec<f64>), PresetError> {
         let x = self.finite_vec(&format!("{table}.x"), &raw.x, dims.n)?;
         let y = self.finite_vec(&format!("{table}.y"), &raw.y, dims.m)?;
+        for (key, value, v) in [("x", &raw.x, &x), ("y", &raw.y, &y)] {
+            if let Some(i) = v.iter().position(|a| a.abs() > MAX_COORDINATE) {
+                return Err(self.err(
+                    &format!("{table}.{key}"),
+                    value.span(),
+                    format!(
+                        "entry {} is {}: it must lie within ±{MAX_COORDINATE:e}",
+                        i + 1,
+                        compact(v[i])
+                    ),
+                ));
+            }
+        }
         Ok((x, y))
     }
 
@@ -671,10 +690,20 @@ impl Checker<'_> {
         })
     }
 
-    /// `[low, high]`, finite, low < high.
+    /// `[low, high]`, finite, low < high, both within ±[`MAX_COORDINATE`]
+    /// (a grid over ±1e308 has no finite cell width).
     fn range(&self, key: &str, value: &Spanned<Vec<f64>>) -> Result<[f64; 2], PresetError> {
         let v = self.finite_vec(key, value, 2)?;
         match v.as_slice() {
+            [lo, hi] if lo.abs().max(hi.abs()) > MAX_COORDINATE => Err(self.err(
+                key,
+                value.span(),
+                format!(
+                    "[{}, {}]: the bounds must lie within ±{MAX_COORDINATE:e}",
+                    compact(*lo),
+                    compact(*hi)
+                ),
+            )),
             [lo, hi] if lo < hi => Ok([*lo, *hi]),
             _ => Err(self.err(key, value.span(), "needs [low, high] with low < high")),
         }

@@ -73,6 +73,18 @@ fn every_known_answer_of_a_one_plus_one_preset_agrees_with_the_computed_one() {
 }
 
 #[test]
+fn no_answer_is_made_up_where_phi_has_no_minimum() {
+    // f = ln(x): φ falls without bound toward x = 0, where it stops being
+    // defined; a grid and a golden section would report F ≈ −43 at 1e-19.
+    let p =
+        crate::problem::ExprProblem::new(&["x".into()], &["y".into()], "ln(x)", "(y - x)^2", &[])
+            .unwrap();
+    let domain = LowerDomain::Expanding { seed: [-3.0, 3.0] };
+    assert!(reduced(&p, 1.0, &domain).is_some());
+    assert_eq!(compute_answer(&p, [-3.0, 3.0], &domain), None);
+}
+
+#[test]
 fn an_unbounded_lower_level_has_no_reduced_value_and_a_box_gives_one() {
     // B15: g = −xy is unbounded below in y for x ≠ 0 without its box.
     let p = load_builtin("b15-bome-adversarial").unwrap();

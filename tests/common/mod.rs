@@ -1,0 +1,35 @@
+//! Helpers shared by the tests that drive the binary (`cli.rs`,
+//! `os_edge.rs`); each test crate uses only some of them.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The built binary.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_bilevel-lab"))
+}
+
+/// Runs the binary with `args` and collects its output.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A fresh directory under the system's temporary directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bilevel-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The path of a built-in preset's file.
+pub fn preset_path(id: &str) -> String {
+    format!("{}/presets/{id}.toml", env!("CARGO_MANIFEST_DIR"))
+}
