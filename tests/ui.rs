@@ -1083,3 +1083,75 @@ fn a_flat_lower_level_and_a_kick_are_named_where_the_step_is_explained() {
         ]
     ));
 }
+
+#[test]
+fn a_missing_last_preset_keeps_the_session_until_it_returns() {
+    use bilevel_lab::app::settings_file;
+    let dir = temp_dir("held");
+    let path = dir.join(settings_file::FILE_NAME);
+    let mine = dir.join("mine.toml");
+    // The saved session: on mine.toml, with an edited g and a BOME run.
+    let mut saved = bilevel_lab::app::Settings {
+        source: PresetSource::File(mine.display().to_string()),
+        g_text: Some("y^2 - x*y + 0.5*x^2 + 0.1*y^4".into()),
+        f_text: Some("0.5*(x - 1)^2 + 0.5*(y - 1)^2".into()),
+        ..Default::default()
+    };
+    let mut run =
+        bilevel_lab::app::RunSpec::from_preset(&preset::load_builtin("b01-quadratic").unwrap());
+    run.solver.method = MethodKind::Bome;
+    saved.runs = vec![run];
+    std::fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
+    // mine.toml is missing (renamed, an unmounted disk …) when the app starts.
+    let restored = settings_file::load(&path).unwrap();
+    let launch = Launch {
+        settings_file: Some(path.clone()),
+        ..Launch::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
+    h.run_steps(2);
+    assert!(h.state().holds_session());
+    assert!(h.state().notice().unwrap().text.contains("your session"));
+    // Time passes and the settings file is written: the session is still there.
+    for _ in 0..30 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let on_disk = settings_file::load(&path).unwrap().unwrap();
+    assert_eq!(on_disk, saved, "nothing was written over the held session");
+    // The file comes back: within a second or so, the session is restored.
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/presets/b01-quadratic.toml"),
+        &mine,
+    )
+    .unwrap();
+    assert!(step_until(&mut h, |a| !a.holds_session()));
+    let s = h.state().settings();
+    assert_eq!(s.g_text, saved.g_text);
+    assert_eq!(s.runs[0].solver.method, MethodKind::Bome);
+    assert!(h.state().notice().unwrap().text.contains("restored"));
+    // Missing again at the next start, and the user opens another preset:
+    // the held session is set aside, not lost.
+    std::fs::remove_file(&mine).unwrap();
+    std::fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
+    let restored = settings_file::load(&path).unwrap();
+    let launch = Launch {
+        settings_file: Some(path.clone()),
+        ..Launch::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
+    h.run_steps(2);
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin("b12-mirrlees".into()));
+    h.run_steps(1);
+    assert!(!h.state().holds_session());
+    let aside = dir.join(format!("{}.held", settings_file::FILE_NAME));
+    let kept: bilevel_lab::app::Settings =
+        serde_json::from_slice(&std::fs::read(&aside).unwrap()).unwrap();
+    assert_eq!(kept, saved);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -6,6 +6,7 @@ mod commands;
 mod compare_panel;
 mod explore_panel;
 mod export;
+mod held_session;
 mod job;
 mod landscape_plot;
 mod method_panel;
@@ -162,6 +163,9 @@ pub struct BilevelApp {
     ui_fault: Option<(RunId, u64)>,
     /// The reference runs are judged against (known or computed).
     answer: answer::AnswerState,
+    /// The saved session whose preset could not be read at start, and when
+    /// it was last tried (see `held_session.rs`).
+    held: Option<(Settings, Instant)>,
     ctx: egui::Context,
 }
 
@@ -195,6 +199,7 @@ impl BilevelApp {
         theme::install_fonts(ctx);
         let settings_path = launch.settings_file.clone();
         let mut notice = None;
+        let mut held = None;
         let mut settings = stored.unwrap_or_default();
         let preset = match launch.preset {
             // The preset the saved session was on: keep its edits and runs
@@ -214,11 +219,13 @@ impl BilevelApp {
                 Ok(p) => p,
                 Err(e) => {
                     notice = Some(Notice {
-                        text: format!("could not reopen the last preset: {e}"),
+                        text: format!(
+                            "could not reopen the last preset: {e} — your session (its edits and runs) is kept and comes back when the file can be read; until then this window shows the default preset and saves nothing over it"
+                        ),
                         error: true,
                         action: None,
                     });
-                    settings = Settings::default();
+                    held = Some((std::mem::take(&mut settings), Instant::now()));
                     preset::load_builtin(preset::DEFAULT_PRESET)
                         .unwrap_or_else(|_| fallback_preset())
                 }
@@ -264,6 +271,7 @@ impl BilevelApp {
             look: None,
             ui_fault: None,
             answer: answer::AnswerState::none(),
+            held,
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -289,6 +297,10 @@ impl BilevelApp {
     /// Sets up editors, runs and the view for `self.preset`; with
     /// `keep_settings` the remembered edits and run specs are reapplied.
     fn adopt_preset(&mut self, keep_settings: bool) {
+        if !keep_settings {
+            // The user chose another preset: a held session is set aside.
+            self.set_held_aside();
+        }
         let dim = self.preset.dims().total();
         let n = self.preset.dims().n;
         let (f, g) = match &self.preset.spec {
@@ -784,18 +796,22 @@ impl eframe::App for BilevelApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if self.settings_file.path().is_some() {
-            if let Some(e) = self.settings_file.flush(&self.settings) {
+            // The held session while its preset is missing (see
+            // held_session.rs); fields borrowed apart from the writer.
+            let persisted = self.held.as_ref().map_or(&self.settings, |(s, _)| s);
+            if let Some(e) = self.settings_file.flush(persisted) {
                 self.notify(e, true);
             }
         } else {
-            eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+            eframe::set_value(storage, eframe::APP_KEY, self.persisted());
         }
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Nothing more can be shown; a failure was reported when it first
         // happened.
-        self.settings_file.flush(&self.settings);
+        let persisted = self.held.as_ref().map_or(&self.settings, |(s, _)| s);
+        self.settings_file.flush(persisted);
         self.runner.shutdown();
     }
 }
@@ -868,6 +884,7 @@ impl BilevelApp {
         self.receive_landscape();
         self.poll_dialogs();
         self.watch_preset_file();
+        self.retry_held();
         self.apply_look(ui.ctx());
         self.update_shown_step();
         let mut commands = Vec::new();
@@ -915,7 +932,8 @@ impl BilevelApp {
         for command in commands {
             self.run_command(command);
         }
-        if let Some(e) = self.settings_file.tick(&self.settings) {
+        let persisted = self.held.as_ref().map_or(&self.settings, |(s, _)| s);
+        if let Some(e) = self.settings_file.tick(persisted) {
             self.notify(e, true);
         }
         if self.settings_file.busy() {
