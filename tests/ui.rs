@@ -1146,7 +1146,9 @@ fn a_missing_last_preset_keeps_the_session_until_it_returns() {
         .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
     h.run_steps(2);
     h.state_mut()
-        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin("b12-mirrlees".into()));
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b12-mirrlees".into(),
+        ));
     h.run_steps(1);
     assert!(!h.state().holds_session());
     let aside = dir.join(format!("{}.held", settings_file::FILE_NAME));
@@ -1154,4 +1156,32 @@ fn a_missing_last_preset_keeps_the_session_until_it_returns() {
         serde_json::from_slice(&std::fs::read(&aside).unwrap()).unwrap();
     assert_eq!(kept, saved);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn switching_presets_keeps_the_edits_and_going_back_brings_them_back() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    type_into(&mut h, "g(x, y): lower level", " + 0.1*y^4");
+    assert!(h.state().settings().g_text.is_some());
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin("b12-mirrlees".into()));
+    h.run_steps(1);
+    let s = h.state().settings();
+    assert_eq!(s.g_text, None, "Mirrlees opens as it is");
+    assert_eq!(s.kept_edits.len(), 1);
+    assert!(h.state().notice().unwrap().text.contains("kept"));
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin("b01-quadratic".into()));
+    h.run_steps(1);
+    let s = h.state().settings();
+    assert!(
+        s.g_text.as_deref().is_some_and(|g| g.ends_with(" + 0.1*y^4")),
+        "{:?}",
+        s.g_text
+    );
+    assert!(s.kept_edits.is_empty());
+    assert!(h.state().notice().unwrap().text.contains("are back"));
+    // Back, but not applied: the runs still use the preset's g.
+    assert!(h.state().edit_error().is_none());
 }

@@ -8,6 +8,7 @@ mod explore_panel;
 mod export;
 mod held_session;
 mod job;
+mod kept_edits;
 mod landscape_plot;
 mod method_panel;
 mod phi_plot;
@@ -166,6 +167,9 @@ pub struct BilevelApp {
     /// The saved session whose preset could not be read at start, and when
     /// it was last tried (see `held_session.rs`).
     held: Option<(Settings, Instant)>,
+    /// The source of the preset now adopted (its edits are kept when the
+    /// user switches away).
+    adopted: Option<PresetSource>,
     ctx: egui::Context,
 }
 
@@ -272,6 +276,7 @@ impl BilevelApp {
             ui_fault: None,
             answer: answer::AnswerState::none(),
             held,
+            adopted: None,
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -298,8 +303,10 @@ impl BilevelApp {
     /// `keep_settings` the remembered edits and run specs are reapplied.
     fn adopt_preset(&mut self, keep_settings: bool) {
         if !keep_settings {
-            // The user chose another preset: a held session is set aside.
+            // The user chose another preset: a held session is set aside,
+            // and the edits of the one left are kept for its return.
             self.set_held_aside();
+            self.keep_edits_of_the_preset_left();
         }
         let dim = self.preset.dims().total();
         let n = self.preset.dims().n;
@@ -335,7 +342,9 @@ impl BilevelApp {
         } else {
             self.settings.f_text = None;
             self.settings.g_text = None;
+            self.bring_back_kept_edits();
         }
+        self.adopted = Some(self.settings.source.clone());
         let specs_fit = keep_settings
             && !self.settings.runs.is_empty()
             && self.settings.runs.iter().all(|r| r.start.len() == dim);

@@ -204,6 +204,33 @@ pub struct Settings {
     pub lecture: bool,
     /// The light theme (else dark).
     pub light: bool,
+    /// Edits of other presets, kept when the user switched away, newest
+    /// first; opening that preset again brings them back.
+    pub kept_edits: Vec<KeptEdit>,
+}
+
+/// A preset's edited f and g, kept while another preset is open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeptEdit {
+    /// The preset they belong to.
+    pub source: PresetSource,
+    /// The edited f.
+    pub f: String,
+    /// The edited g.
+    pub g: String,
+}
+
+/// Most presets whose edits are kept.
+pub const KEPT_EDITS: usize = 32;
+
+impl PresetSource {
+    /// The built-in id or the file's path, as a notice names it.
+    pub fn label(&self) -> &str {
+        match self {
+            PresetSource::Builtin(id) => id,
+            PresetSource::File(path) => path,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -224,6 +251,7 @@ impl Default for Settings {
             reach: 1e-6,
             lecture: false,
             light: false,
+            kept_edits: Vec::new(),
         }
     }
 }
