@@ -1165,18 +1165,24 @@ fn switching_presets_keeps_the_edits_and_going_back_brings_them_back() {
     type_into(&mut h, "g(x, y): lower level", " + 0.1*y^4");
     assert!(h.state().settings().g_text.is_some());
     h.state_mut()
-        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin("b12-mirrlees".into()));
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b12-mirrlees".into(),
+        ));
     h.run_steps(1);
     let s = h.state().settings();
     assert_eq!(s.g_text, None, "Mirrlees opens as it is");
     assert_eq!(s.kept_edits.len(), 1);
     assert!(h.state().notice().unwrap().text.contains("kept"));
     h.state_mut()
-        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin("b01-quadratic".into()));
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b01-quadratic".into(),
+        ));
     h.run_steps(1);
     let s = h.state().settings();
     assert!(
-        s.g_text.as_deref().is_some_and(|g| g.ends_with(" + 0.1*y^4")),
+        s.g_text
+            .as_deref()
+            .is_some_and(|g| g.ends_with(" + 0.1*y^4")),
         "{:?}",
         s.g_text
     );

@@ -750,6 +750,20 @@ impl BilevelApp {
     }
 }
 
+/// A scripted picture has no pointer: wherever the (virtual) display put
+/// it, no hover crosshair or tooltip is baked into the PNG.
+fn without_pointer(events: &mut Vec<egui::Event>) {
+    events.retain(|e| {
+        !matches!(
+            e,
+            egui::Event::PointerMoved(_)
+                | egui::Event::MouseMoved(_)
+                | egui::Event::PointerButton { .. }
+        )
+    });
+    events.push(egui::Event::PointerGone);
+}
+
 fn fallback_preset() -> Preset {
     // The built-in default is tested to load; this text is the last resort.
     let text = "name = \"x² + y²\"\nupper = [\"x\"]\nlower = [\"y\"]\nf = \"x^2 + y^2\"\ng = \"(y - x)^2\"\n[start]\nx = [1.0]\ny = [0.0]\n";
@@ -788,17 +802,7 @@ impl eframe::App for BilevelApp {
 
     fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
         if self.screenshot.is_some() {
-            // A scripted picture has no pointer: wherever the (virtual)
-            // display put it, no hover crosshair or tooltip is baked in.
-            raw_input.events.retain(|e| {
-                !matches!(
-                    e,
-                    egui::Event::PointerMoved(_)
-                        | egui::Event::MouseMoved(_)
-                        | egui::Event::PointerButton { .. }
-                )
-            });
-            raw_input.events.push(egui::Event::PointerGone);
+            without_pointer(&mut raw_input.events);
         }
         self.intercept_shortcuts(ctx, raw_input);
     }
@@ -1087,5 +1091,22 @@ mod tests {
     fn the_fallback_preset_loads() {
         // The invariant `unreachable_preset` relies on.
         assert_eq!(super::fallback_preset().dims().total(), 2);
+    }
+
+    #[test]
+    fn a_scripted_screenshot_sees_no_pointer() {
+        use eframe::egui::{Event, PointerButton, pos2};
+        let mut events = vec![
+            Event::PointerMoved(pos2(700.0, 400.0)),
+            Event::PointerButton {
+                pos: pos2(700.0, 400.0),
+                button: PointerButton::Primary,
+                pressed: true,
+                modifiers: Default::default(),
+            },
+            Event::Zoom(2.0),
+        ];
+        super::without_pointer(&mut events);
+        assert_eq!(events, vec![Event::Zoom(2.0), Event::PointerGone]);
     }
 }
