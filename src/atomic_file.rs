@@ -106,7 +106,13 @@ impl AtomicFile {
         temp_name.push(name);
         temp_name.push(format!(".{}.tmp", std::process::id()));
         let temp = dir.join(temp_name);
-        let file = File::create(&temp)?;
+        // A leftover of a crashed process with the same id (or a link
+        // planted there) is removed, not followed or truncated.
+        std::fs::remove_file(&temp).ok();
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         if let Some(mode) = mode
             && let Err(e) = file.set_permissions(mode)
         {

@@ -300,6 +300,8 @@ pub struct RunTrace {
     pub events: VecDeque<(RunEvent, Vec<f64>)>,
     /// Kicks so far (kept or not).
     pub kicks: usize,
+    /// Events so far (kept or not).
+    pub events_total: usize,
     /// (tolerance, F*, stride, samples scanned, tracker) of the last
     /// [`RunTrace::first_reaching`] question.
     common_reach: Option<(f64, f64, u64, usize, Reach)>,
@@ -338,6 +340,7 @@ impl RunTrace {
             gap_series: Vec::new(),
             events: VecDeque::new(),
             kicks: 0,
+            events_total: 0,
             common_reach: None,
             running_away: false,
         }
@@ -506,6 +509,7 @@ impl RunTrace {
                 }
                 let dim = self.history.dim.max(1);
                 for event in happened {
+                    self.events_total += 1;
                     if let EventKind::Kick { .. } = event.kind {
                         self.kicks += 1;
                     }

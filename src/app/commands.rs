@@ -140,6 +140,8 @@ impl BilevelApp {
 
     /// Carries out a command.
     pub fn run_command(&mut self, command: AppCommand) {
+        // Notices of this command are joined, not overwritten (see `tell`).
+        self.told = false;
         match command {
             AppCommand::Play => {
                 self.playing = true;
@@ -182,7 +184,7 @@ impl BilevelApp {
                     self.settings.source = PresetSource::File(path.display().to_string());
                     self.preset = p;
                     self.adopt_preset(false);
-                    self.notify(format!("opened {}", path.display()), false);
+                    self.tell(format!("opened {}", path.display()), false);
                 }
                 // The current preset and runs stay as they are.
                 Err(e) => self.notify(e.to_string(), true),
@@ -411,5 +413,22 @@ impl BilevelApp {
             error,
             action: None,
         });
+    }
+
+    /// Like [`Self::notify`], but a second notice of the same command is
+    /// added to the first ("… · …") instead of hiding it: opening a preset
+    /// may keep the edits of the one left and set a held session aside, and
+    /// the user must read both.
+    pub(super) fn tell(&mut self, text: String, error: bool) {
+        match self.notice.as_mut() {
+            Some(notice) if self.told => {
+                notice.text.push_str(" · ");
+                notice.text.push_str(&text);
+                notice.error |= error;
+                notice.action = None;
+            }
+            _ => self.notify(text, error),
+        }
+        self.told = true;
     }
 }

@@ -132,10 +132,16 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
                     .as_ref()
                     .map_or("–".into(), |d| num(d.gap.gap));
                 ui.label(RichText::new(gap).small());
+                // The gap's search calls the problem on this thread: a bug
+                // in it must not close the app.
                 let reached = match &answer {
-                    Some(a) => run
-                        .first_reaching(problem.as_ref(), &domain, a, reach)
-                        .map_or("not yet".into(), |k| format!("k = {k}")),
+                    Some(a) => match crate::guard::catch(|| {
+                        run.first_reaching(problem.as_ref(), &domain, a, reach)
+                    }) {
+                        Ok(Some(k)) => format!("k = {k}"),
+                        Ok(None) => "not yet".into(),
+                        Err(_) => "–".into(),
+                    },
                     None => "–".into(),
                 };
                 ui.label(RichText::new(reached).small());

@@ -6,7 +6,7 @@
 //! session is set aside in `settings.json.held` rather than lost.
 
 use super::settings::Settings;
-use super::{BilevelApp, Notice, load_source};
+use super::{BilevelApp, load_source};
 use std::time::{Duration, Instant};
 
 /// How often the missing preset file is tried again.
@@ -38,51 +38,69 @@ impl BilevelApp {
             self.ctx.request_repaint_after(RETRY);
             return;
         };
-        let Some((held, _)) = self.held.take() else {
+        let Some((mut held, _)) = self.held.take() else {
             return;
         };
+        // Edits made to the default preset meanwhile are kept too.
+        self.told = false;
+        self.keep_edits_of_the_preset_left();
+        for edit in std::mem::take(&mut self.settings.kept_edits)
+            .into_iter()
+            .rev()
+        {
+            held.kept_edits.retain(|k| k.source != edit.source);
+            held.kept_edits.insert(0, edit);
+        }
+        held.kept_edits.truncate(super::settings::KEPT_EDITS);
         let name = preset.name.clone();
         self.settings = held;
         self.preset = preset;
         self.adopt_preset(true);
-        self.notice = Some(Notice {
-            text: format!("the last preset ({name}) can be read again: your session is restored"),
-            error: false,
-            action: None,
-        });
+        self.tell(
+            format!("the last preset ({name}) can be read again: your session is restored"),
+            false,
+        );
     }
 
     /// Another preset is being opened while a session is held: the held
     /// session goes to `settings.json.held` (beside the settings file) so
     /// that nothing of it is lost, and the new preset is saved as usual.
     pub(super) fn set_held_aside(&mut self) {
-        let Some((held, _)) = self.held.take() else {
+        let Some((held, _)) = self.held.as_ref() else {
             return;
         };
+        // `settings.json.held`, or `.held.2`, … — never over an earlier one.
         let Some(path) = self.settings_file.path().map(|p| {
             let mut aside = p.as_os_str().to_owned();
             aside.push(".held");
-            std::path::PathBuf::from(aside)
+            super::settings_file::unused_name(std::path::Path::new(&aside))
         }) else {
+            // No settings file (tests, scripted screenshots): nothing to keep.
+            self.held = None;
             return;
         };
-        let text = match serde_json::to_vec_pretty(&held) {
-            Ok(text) => text,
-            Err(e) => {
-                self.notify(format!("could not keep the held session: {e}"), true);
-                return;
+        let written = serde_json::to_vec_pretty(held)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                crate::atomic_file::write_atomic(&path, &text).map_err(|e| e.to_string())
+            });
+        match written {
+            Ok(()) => {
+                self.held = None;
+                self.tell(
+                    format!(
+                        "the session of the preset that could not be read is kept in {}",
+                        path.display()
+                    ),
+                    false,
+                );
             }
-        };
-        match crate::atomic_file::write_atomic(&path, &text) {
-            Ok(()) => self.notify(
+            // Still held (and still what the settings file keeps).
+            Err(e) => self.tell(
                 format!(
-                    "the session of the preset that could not be read is kept in {}",
+                    "could not keep the held session in {}: {e} — it stays held and is what the settings file keeps",
                     path.display()
                 ),
-                false,
-            ),
-            Err(e) => self.notify(
-                format!("could not keep the held session in {}: {e}", path.display()),
                 true,
             ),
         }

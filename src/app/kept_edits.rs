@@ -2,11 +2,13 @@
 //! preset left are kept (in the settings, so across restarts too), and
 //! opening that preset again puts them back in the editors.
 
+use super::BilevelApp;
 use super::settings::{KEPT_EDITS, KeptEdit};
-use super::{BilevelApp, Notice};
 
 impl BilevelApp {
     /// Keeps the edits of the preset being left, if it has any.
+    /// (Also used when a held session returns: the default preset's edits
+    /// made meanwhile are kept.)
     pub(super) fn keep_edits_of_the_preset_left(&mut self) {
         let Some(left) = self.adopted.clone() else {
             return;
@@ -26,14 +28,13 @@ impl BilevelApp {
             },
         );
         kept.truncate(KEPT_EDITS);
-        self.notice = Some(Notice {
-            text: format!(
+        self.tell(
+            format!(
                 "your edits to {} are kept: opening it again brings them back",
                 left.label()
             ),
-            error: false,
-            action: None,
-        });
+            false,
+        );
     }
 
     /// Puts the kept edits of the preset just opened back in the editors
@@ -48,13 +49,12 @@ impl BilevelApp {
         self.editor.f = edit.f;
         self.editor.g = edit.g;
         self.check_edit();
-        self.notice = Some(Notice {
-            text: format!(
+        self.tell(
+            format!(
                 "your edits to {} are back in the editors, not applied: Apply uses them, Revert drops them",
                 source.label()
             ),
-            error: false,
-            action: None,
-        });
+            false,
+        );
     }
 }

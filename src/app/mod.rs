@@ -170,6 +170,8 @@ pub struct BilevelApp {
     /// The source of the preset now adopted (its edits are kept when the
     /// user switches away).
     adopted: Option<PresetSource>,
+    /// Whether the command being run has set a notice (see `tell`).
+    told: bool,
     ctx: egui::Context,
 }
 
@@ -277,6 +279,7 @@ impl BilevelApp {
             answer: answer::AnswerState::none(),
             held,
             adopted: None,
+            told: false,
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);

@@ -37,25 +37,29 @@ pub const MAX_SETTINGS_BYTES: u64 = 4 << 20;
 /// block before any window appears).
 pub fn load(path: &Path) -> Result<Option<Settings>, String> {
     use crate::capped_read::{ReadRefusal, read_capped};
-    let text = match read_capped(path, MAX_SETTINGS_BYTES) {
-        // A byte-order mark (an editor on another system may add one) is
-        // not damage.
-        Ok(bytes) => String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
-            .into_owned(),
+    let bytes = match read_capped(path, MAX_SETTINGS_BYTES) {
+        Ok(bytes) => bytes,
         Err(ReadRefusal::Missing) => return Ok(None),
         Err(e) => return Err(format!("could not read {}: {e}", path.display())),
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
+    // A byte-order mark (an editor on another system may add one) is not
+    // damage; invalid UTF-8 is (it is not replaced and saved back).
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let parsed = std::str::from_utf8(text)
+        .map_err(|e| format!("it is not UTF-8 text (byte {})", e.valid_up_to()))
+        .and_then(|text| {
+            serde_json::from_str(text)
+                .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
+        });
+    parsed.map(Some).map_err(|why| {
         let aside = unused_aside(path);
         let kept = match std::fs::rename(path, &aside) {
             Ok(()) => format!("; it is kept as {}", aside.display()),
             Err(_) => String::new(),
         };
         format!(
-            "{} is damaged (line {}, column {}: {e}){kept}; starting from the defaults",
-            path.display(),
-            e.line(),
-            e.column()
+            "{} is damaged ({why}){kept}; starting from the defaults",
+            path.display()
         )
     })
 }
@@ -63,9 +67,15 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
 /// `settings.json.damaged`, or `.damaged.2`, `.damaged.3`, … — the first
 /// name not taken, so a second damaged file never overwrites the first.
 fn unused_aside(path: &Path) -> PathBuf {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".damaged");
+    unused_name(Path::new(&aside))
+}
+
+/// `path`, or `path.2`, `path.3`, … — the first name not taken.
+pub(super) fn unused_name(path: &Path) -> PathBuf {
     let name = |n: u32| {
         let mut aside = path.as_os_str().to_owned();
-        aside.push(".damaged");
         if n > 1 {
             aside.push(format!(".{n}"));
         }
@@ -188,6 +198,13 @@ fn save(path: &Path, settings: &Settings) -> Result<(), String> {
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| failed(&e))?;
+    }
+    // The settings are a regular file: a FIFO or a device in its place is
+    // not written into (a FIFO nobody reads would block the save for good).
+    if let Ok(meta) = crate::atomic_file::resolve_links(path).and_then(std::fs::metadata)
+        && !meta.is_file()
+    {
+        return Err(failed(&"it is not a regular file"));
     }
     let json = serde_json::to_vec_pretty(settings).map_err(|e| failed(&e))?;
     write_atomic(path, &json).map_err(|e| failed(&e))
@@ -330,6 +347,9 @@ mod tests {
         );
         let e = load(&path).unwrap_err();
         assert!(e.contains("FIFO"), "{e}");
+        // Nor is it written into: a save fails at once instead of blocking.
+        let e = save(&path, &Settings::default()).unwrap_err();
+        assert!(e.contains("not a regular file"), "{e}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -81,8 +81,8 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             ui.separator();
             ui.label(RichText::new(event.message()).color(theme::LL_MAX).small())
                 .on_hover_text(format!(
-                    "the newest of {} events of this run (kicks so far: {}); each is marked on the trajectory",
-                    run.events.len(),
+                    "the newest of {} events of this run (kicks so far: {}); each is marked on the trajectory (the newest 300 of each kind)",
+                    run.events_total,
                     run.kicks
                 ));
         }
@@ -100,12 +100,13 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             for trap in &d.traps {
                 ui.separator();
                 ui.label(RichText::new(format!("⚠ {}", trap.sentence())).color(theme::LL_MAX));
-                if ui
-                    .small_button(format!("see {}", trap.preset()))
-                    .on_hover_text("Open the preset that shows this trap best")
-                    .clicked()
+                if let Some(preset) = trap.preset()
+                    && ui
+                        .small_button(format!("see {preset}"))
+                        .on_hover_text("Open the preset whose description shows this trap")
+                        .clicked()
                 {
-                    commands.push(AppCommand::OpenBuiltin(trap.preset().to_string()));
+                    commands.push(AppCommand::OpenBuiltin(preset.to_string()));
                 }
             }
         }

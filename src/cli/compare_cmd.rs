@@ -62,6 +62,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             ))
         })?;
     }
+    let (_, answer) = super::run_cmd::prepare(&preset);
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
     for kind in kinds {
@@ -73,7 +74,13 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
         if let Some(path) = &path {
             super::refuse_overwriting_input("--csv", path, &args.preset)?;
         }
-        let outcome = execute(&preset, config, path.as_deref(), every, Some(args.reach))?;
+        let outcome = execute(
+            &preset,
+            (config, answer.clone()),
+            path.as_deref(),
+            every,
+            Some(args.reach),
+        )?;
         super::output::line(&human_line(&outcome.run))?;
         let last = outcome.run.last_record().cloned();
         let mut summary = json_summary(&preset, &outcome, kind.as_str());

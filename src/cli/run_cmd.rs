@@ -131,9 +131,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let mut preset = load_preset(&args.preset)?;
     configure(&mut preset, args)?;
     let every = every(args.every)?;
+    let (_, answer) = prepare(&preset);
     let outcome = execute(
         &preset,
-        preset.solver.run_config(),
+        (preset.solver.run_config(), answer),
         args.csv.as_deref(),
         every,
         None,
@@ -184,16 +185,35 @@ pub(super) struct Outcome {
     pub events_total: usize,
 }
 
+/// The interrupt flag, watched from now on, and the answer runs are judged
+/// against — computed before any output file is opened, so that Ctrl-C
+/// during the computation leaves nothing behind.
+pub(super) fn prepare(
+    preset: &Preset,
+) -> (
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    Option<Answer>,
+) {
+    let interrupt = super::interrupt::watch();
+    (interrupt, preset.answer())
+}
+
 /// Runs `config` on the preset from its start to the end, writing every
 /// `every`-th record (and the final one, and every record with an event) to
-/// `csv` if given, and judges where it ended.
+/// `csv` if given, and judges where it ended against `answer`.
 pub(super) fn execute(
     preset: &Preset,
-    config: RunConfig,
+    (config, answer): (RunConfig, Option<Answer>),
     csv: Option<&Path>,
     every: u64,
     reach: Option<f64>,
 ) -> Result<Outcome, CliError> {
+    let interrupt = super::interrupt::watch();
+    if super::interrupt::requested(&interrupt) {
+        return Err(CliError::Interrupted(
+            "interrupted before the run started".into(),
+        ));
+    }
     let names = preset.problem.variable_names();
     let mut csv = match csv {
         Some(path) => {
@@ -207,7 +227,6 @@ pub(super) fn execute(
         }
         None => None,
     };
-    let answer = preset.answer();
     let domain = preset.lower_search();
     let problem = preset.problem.clone();
     let mut run = Run::new(problem.clone(), config, preset.start());
@@ -227,14 +246,16 @@ pub(super) fn execute(
     let mut common = reach.map(Reach::new);
     let mut watch = Watch::default();
     let mut written = None;
-    let interrupt = super::interrupt::watch();
+    // Rows of a CSV each cost a global search for the true gap: smaller
+    // chunks keep an interrupt's answer quick.
+    let chunk = if csv.is_some() { 256 } else { 4096 };
     let started = Instant::now();
     let mut observe = |record: &Record| {
         let t = Instant::now();
         if reached_own.is_none() && reach.is_some_and(|t| record.kkt_residual <= t) {
             reached_own = Some(record.k);
         }
-        let event = watch.observe(record);
+        let events = watch.observe(record);
         if let (Some(tracker), Some(answer)) = (common.as_mut(), answer.as_ref()) {
             tracker.observe(
                 problem.as_ref(),
@@ -245,11 +266,11 @@ pub(super) fn execute(
         }
         if let Some((_, file)) = csv.as_mut() {
             let is_final = record.k >= config.iterations;
-            if (record.k.is_multiple_of(every) || is_final || event.is_some())
+            if (record.k.is_multiple_of(every) || is_final || !events.is_empty())
                 && write_error.is_none()
             {
-                let name = event.as_ref().map_or("", |e| e.name());
-                if let Err(e) = write(file, record, name) {
+                let names: Vec<&str> = events.iter().map(|e| e.name()).collect();
+                if let Err(e) = write(file, record, &names.join("+")) {
                     write_error = Some(e);
                 }
                 written = Some(record.k);
@@ -269,7 +290,7 @@ pub(super) fn execute(
                 run.state().k
             )));
         }
-        run.advance(4096, &mut observe);
+        run.advance(chunk, &mut observe);
     }
     let seconds = started.elapsed().saturating_sub(aside).as_secs_f64();
     // A converged or diverged run's last record is its final point too; a

@@ -77,7 +77,7 @@ pub fn basins(
             }
         }
         let judged = run_judged(problem, spec.config, z0, &judging, progress);
-        let kicks = judged.events.iter().filter(|e| e.name() == "kick").count();
+        let kicks = judged.kicks;
         let (f, h, gap, class) = match &judged.verdict {
             Some(v) => (v.f, v.h, v.gap.gap, v.class),
             None => (f64::NAN, f64::NAN, f64::NAN, fallback(&judged.status)),

@@ -147,13 +147,12 @@ fn cause_of(r: &Record) -> KickCause {
 }
 
 impl EventDetector {
-    /// Looks at the next record; returns the event it shows, if any.
-    pub fn observe(&mut self, r: &Record) -> Option<RunEvent> {
-        let event = self
-            .kick(r)
-            .or_else(|| self.runaway(r))
-            .or_else(|| self.cycle(r));
-        if let Some(e) = &event {
+    /// Looks at the next record; returns the events it shows (usually
+    /// none; no allocation then). Every detector sees every record.
+    pub fn observe(&mut self, r: &Record) -> Vec<RunEvent> {
+        let found = [self.kick(r), self.runaway(r), self.cycle(r)];
+        let mut out = Vec::new();
+        for e in found.into_iter().flatten() {
             self.total += 1;
             if matches!(e.kind, EventKind::Kick { .. }) {
                 self.kicks += 1;
@@ -162,8 +161,9 @@ impl EventDetector {
             if self.events.len() < KEPT {
                 self.events.push(e.clone());
             }
+            out.push(e);
         }
-        event
+        out
     }
 
     /// Kicks so far.
@@ -221,11 +221,15 @@ impl EventDetector {
         // fraction of a growing norm).
         let factor = if self.running_away { 1.0 } else { 1.5 };
         let grows = |pick: fn(&(f64, f64)) -> f64| -> Option<(f64, f64)> {
-            let values: Vec<f64> = self.norms.iter().map(pick).collect();
-            let (first, last) = (*values.first()?, *values.last()?);
-            let steps: Vec<f64> = values.windows(2).map(|w| w[1] - w[0]).collect();
-            let (first_step, last_step) = (*steps.first()?, *steps.last()?);
-            let steady = steps.iter().all(|d| *d > 0.0) && last_step >= 0.5 * first_step;
+            let mut values = [0.0; RUNAWAY_CHECKS + 1];
+            for (slot, v) in values.iter_mut().zip(self.norms.iter().map(pick)) {
+                *slot = v;
+            }
+            let (first, last) = (values[0], values[RUNAWAY_CHECKS]);
+            let step = |i: usize| values[i + 1] - values[i];
+            let (first_step, last_step) = (step(0), step(RUNAWAY_CHECKS - 1));
+            let steady =
+                (0..RUNAWAY_CHECKS).all(|i| step(i) > 0.0) && last_step >= 0.5 * first_step;
             (steady && last > factor * first && last - first >= 1e-3 * (1.0 + last))
                 .then_some((first, last))
         };
@@ -274,5 +278,62 @@ impl EventDetector {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PGD-QP record at `z` with lower-level residual `h`.
+    fn record(k: u64, z: [f64; 2], h: f64) -> Record {
+        Record {
+            k,
+            n: 1,
+            z: z.to_vec(),
+            f: 0.0,
+            g: 0.0,
+            h,
+            grad_y_g_norm: h.sqrt(),
+            grad_f: vec![1.0, 0.0],
+            grad_h: vec![0.0, 1.0],
+            correction: vec![0.0, 0.0],
+            lambda: 1.0,
+            active: true,
+            delta: vec![1.0, 1.0],
+            delta_norm: 2f64.sqrt(),
+            step: 0.1,
+            kkt_residual: h,
+            oracle_calls: 3 * k,
+            detail: Detail::PgdQp {
+                rho: 1.0,
+                rate: 0.1,
+                guarded: false,
+            },
+        }
+    }
+
+    #[test]
+    fn every_detector_sees_every_record() {
+        // A 2-cycle that hops on and off the lower-level set: each hop off
+        // is a kick. When a kick hid its iterate from the cycle detector,
+        // this cycle was never reported.
+        let mut d = EventDetector::default();
+        let mut events = Vec::new();
+        for k in 0..40 {
+            let (z, h) = if k % 2 == 0 {
+                ([0.0, 0.0], 0.0)
+            } else {
+                ([1.0, 1.0], 1.0)
+            };
+            events.extend(d.observe(&record(k, z, h)));
+        }
+        assert!(d.kicks() >= 15, "{events:?}");
+        let cycles: Vec<&RunEvent> = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Cycle(2)))
+            .collect();
+        assert_eq!(cycles.len(), 1, "one cycle, reported once: {events:?}");
+        assert!(d.total() > d.kicks());
     }
 }

@@ -39,8 +39,10 @@ pub struct Judged {
     pub end: Vec<f64>,
     /// The classification of the end.
     pub verdict: Option<Verdict>,
-    /// Every event along the run.
+    /// The events along the run (the first [`super::events::KEPT`]).
     pub events: Vec<RunEvent>,
+    /// Kicks along the run, all of them counted.
+    pub kicks: usize,
     /// The first iteration within the tolerance of the reference.
     pub reached: Option<u64>,
 }
@@ -56,12 +58,17 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// Looks at the next record; returns the event it shows, if any.
-    pub fn observe(&mut self, r: &Record) -> Option<RunEvent> {
-        if self.recent.len() == RECENT {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(r.z.clone());
+    /// Looks at the next record; returns the events it shows.
+    pub fn observe(&mut self, r: &Record) -> Vec<RunEvent> {
+        // Reuse the oldest buffer: no allocation per iteration once full.
+        let mut buffer = if self.recent.len() >= RECENT {
+            self.recent.pop_front().unwrap_or_default()
+        } else {
+            Vec::with_capacity(r.z.len())
+        };
+        buffer.clear();
+        buffer.extend_from_slice(&r.z);
+        self.recent.push_back(buffer);
         self.events.observe(r)
     }
 
@@ -117,6 +124,7 @@ pub fn run_judged(
         last: run.last_record().cloned(),
         end,
         verdict,
+        kicks: watch.events.kicks(),
         events: watch.events.events.clone(),
         reached: reach.reached,
     }

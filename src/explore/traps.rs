@@ -114,17 +114,17 @@ impl Trap {
         }
     }
 
-    /// The built-in preset that shows this trap best.
-    pub fn preset(&self) -> &'static str {
+    /// The built-in preset whose description shows this trap (and from
+    /// which start), if one does.
+    pub fn preset(&self) -> Option<&'static str> {
         match self {
-            Trap::LowerMaximum => "b08-mitsos-barton-3-17",
-            Trap::LocalLowerMinimum => "b12-mirrlees",
-            Trap::FlatStationary => "b15-bome-adversarial",
-            Trap::LowerUnbounded => "b15-bome-adversarial",
-            Trap::OutsideLowerDomain => "b15-bome-adversarial",
-            Trap::SpuriousCritical => "b13-pl-nonconvex",
-            Trap::BelowOptimum => "b06-mitsos-barton-3-10",
-            Trap::ShortCycle(_) => "synthetic20-convex",
+            Trap::LowerMaximum => Some("b08-mitsos-barton-3-17"),
+            Trap::LocalLowerMinimum => Some("b12-mirrlees"),
+            Trap::FlatStationary | Trap::LowerUnbounded => None,
+            Trap::OutsideLowerDomain => Some("b15-bome-adversarial"),
+            Trap::SpuriousCritical => Some("b13-pl-nonconvex"),
+            Trap::BelowOptimum => Some("b06-mitsos-barton-3-10"),
+            Trap::ShortCycle(_) => Some("synthetic20-convex"),
         }
     }
 
