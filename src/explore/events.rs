@@ -115,6 +115,19 @@ fn sci(v: f64) -> String {
     format!("{v:.2e}")
 }
 
+/// Appends `z` to a ring of the last `cap` points, reusing the oldest
+/// buffer: no allocation per iteration once the ring is full.
+pub(super) fn push_recent(ring: &mut VecDeque<Vec<f64>>, z: &[f64], cap: usize) {
+    let mut buffer = if ring.len() >= cap {
+        ring.pop_front().unwrap_or_default()
+    } else {
+        Vec::with_capacity(z.len())
+    };
+    buffer.clear();
+    buffer.extend_from_slice(z);
+    ring.push_back(buffer);
+}
+
 /// Watches a run's records in order and reports events as they happen.
 #[derive(Debug, Clone, Default)]
 pub struct EventDetector {
@@ -255,15 +268,7 @@ impl EventDetector {
     }
 
     fn cycle(&mut self, r: &Record) -> Option<RunEvent> {
-        // Reuse the oldest buffer: no allocation per iteration once full.
-        let mut buffer = if self.recent.len() >= RECENT {
-            self.recent.pop_front().unwrap_or_default()
-        } else {
-            Vec::with_capacity(r.z.len())
-        };
-        buffer.clear();
-        buffer.extend_from_slice(&r.z);
-        self.recent.push_back(buffer);
+        push_recent(&mut self.recent, &r.z, RECENT);
         match short_cycle(self.recent.make_contiguous()) {
             Some(p) if !self.cycling => {
                 self.cycling = true;

@@ -60,15 +60,7 @@ pub struct Watch {
 impl Watch {
     /// Looks at the next record; returns the events it shows.
     pub fn observe(&mut self, r: &Record) -> Vec<RunEvent> {
-        // Reuse the oldest buffer: no allocation per iteration once full.
-        let mut buffer = if self.recent.len() >= RECENT {
-            self.recent.pop_front().unwrap_or_default()
-        } else {
-            Vec::with_capacity(r.z.len())
-        };
-        buffer.clear();
-        buffer.extend_from_slice(&r.z);
-        self.recent.push_back(buffer);
+        super::events::push_recent(&mut self.recent, &r.z, RECENT);
         self.events.observe(r)
     }
 
