@@ -24,6 +24,21 @@ fn harness(id: &str) -> Harness<'static, BilevelApp> {
         .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch))
 }
 
+/// The app at 1400 × 900 from `stored` settings and `launch` options.
+fn launched(stored: Option<Settings>, launch: Launch) -> Harness<'static, BilevelApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, stored, launch))
+}
+
+/// A built-in preset as the command line hands it to the app.
+fn builtin(id: &str) -> (PresetSource, preset::Preset) {
+    (
+        PresetSource::Builtin(id.into()),
+        preset::load_builtin(id).unwrap(),
+    )
+}
+
 /// Steps frames until `done` holds or a few seconds pass.
 fn step_until(
     h: &mut Harness<'static, BilevelApp>,
@@ -253,15 +268,10 @@ fn edits_parameters_and_toggles_survive_a_restart() {
     // keeps the session: the edit, the runs and their method.
     let saved = again.state().settings().clone();
     let launch = Launch {
-        preset: Some((
-            PresetSource::Builtin("b08-mitsos-barton-3-17".into()),
-            preset::load_builtin("b08-mitsos-barton-3-17").unwrap(),
-        )),
+        preset: Some(builtin("b08-mitsos-barton-3-17")),
         ..Launch::default()
     };
-    let mut third = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, Some(saved), launch));
+    let mut third = launched(Some(saved), launch);
     third.run_steps(2);
     let s = third.state().settings();
     assert!(
@@ -273,15 +283,10 @@ fn edits_parameters_and_toggles_survive_a_restart() {
     // Another preset by name starts that preset fresh.
     let saved = s.clone();
     let launch = Launch {
-        preset: Some((
-            PresetSource::Builtin("b01-quadratic".into()),
-            preset::load_builtin("b01-quadratic").unwrap(),
-        )),
+        preset: Some(builtin("b01-quadratic")),
         ..Launch::default()
     };
-    let fourth = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, Some(saved), launch));
+    let fourth = launched(Some(saved), launch);
     assert_eq!(fourth.state().settings().g_text, None);
 }
 
@@ -556,9 +561,7 @@ fn a_typed_edit_survives_a_crash_through_the_settings_file() {
         settings_file: Some(path.clone()),
         ..Launch::default()
     };
-    let mut again = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
+    let mut again = launched(restored, launch);
     again.run_steps(2);
     assert!(
         again
@@ -1108,9 +1111,7 @@ fn a_missing_last_preset_keeps_the_session_until_it_returns() {
         settings_file: Some(path.clone()),
         ..Launch::default()
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
+    let mut h = launched(restored, launch);
     h.run_steps(2);
     assert!(h.state().holds_session());
     assert!(h.state().notice().unwrap().text.contains("your session"));
@@ -1141,9 +1142,7 @@ fn a_missing_last_preset_keeps_the_session_until_it_returns() {
         settings_file: Some(path.clone()),
         ..Launch::default()
     };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, restored, launch));
+    let mut h = launched(restored, launch);
     h.run_steps(2);
     h.state_mut()
         .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(

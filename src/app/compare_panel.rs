@@ -54,9 +54,13 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
                 .small(),
         ),
     };
-    let reach = app.settings.reach;
-    let domain = app.answer.lower;
     let problem = app.problem.clone();
+    let judge = Judge {
+        answer,
+        domain: app.answer.lower,
+        problem: problem.as_ref(),
+        reach: app.settings.reach,
+    };
     egui::Grid::new("comparison")
         .striped(true)
         .num_columns(9)
@@ -89,80 +93,85 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
             }
             ui.end_row();
             for run in app.session.runs.iter_mut() {
-                let color = theme::run_color(run.slot);
-                ui.label(
-                    RichText::new(format!("{}", run.slot + 1))
-                        .color(color)
-                        .strong(),
-                );
-                let method = run.config().method;
-                let label = ui.label(RichText::new(method_label(&method)).small());
-                if let Some(relaxed) = relaxed_problem(&method) {
-                    label.on_hover_text(relaxed);
-                }
-                let mut state = match &run.state {
-                    RunState::Live => "live".to_string(),
-                    RunState::Finished(status) => status.as_str().to_string(),
-                    RunState::Failed(_) => "failed".to_string(),
-                };
-                if let Some(d) = &run.diagnosis {
-                    state.push_str(&format!(" · {}", d.class.as_str()));
-                }
-                ui.label(RichText::new(state).small());
-                let last = run.last.as_ref();
-                ui.label(RichText::new(last.map_or("–".into(), |r| num(r.f))).small());
-                let value_gap = match (last, &answer) {
-                    (Some(r), Some(a)) => num((r.f - a.f).abs()),
-                    _ => "–".into(),
-                };
-                ui.label(RichText::new(value_gap).small());
-                let dist = match (last, answer.as_ref().and_then(|a| a.z.as_ref())) {
-                    (Some(r), Some(z)) => num(r
-                        .z
-                        .iter()
-                        .zip(z)
-                        .map(|(a, b)| (a - b).powi(2))
-                        .sum::<f64>()
-                        .sqrt()),
-                    _ => "–".into(),
-                };
-                ui.label(RichText::new(dist).small());
-                let gap = run
-                    .diagnosis
-                    .as_ref()
-                    .map_or("–".into(), |d| num(d.gap.gap));
-                ui.label(RichText::new(gap).small());
-                // The gap's search calls the problem on this thread: a bug
-                // in it must not close the app.
-                let reached = match &answer {
-                    Some(a) => match crate::guard::catch(|| {
-                        run.first_reaching(problem.as_ref(), &domain, a, reach)
-                    }) {
-                        Ok(Some(k)) => format!("k = {k}"),
-                        Ok(None) => "not yet".into(),
-                        Err(_) => "–".into(),
-                    },
-                    None => "–".into(),
-                };
-                ui.label(RichText::new(reached).small());
-                let own = run
-                    .first_below(reach)
-                    .map_or("not yet".into(), |k| format!("k = {k}"));
-                ui.label(RichText::new(own).small());
+                run_row(ui, run, &judge);
                 ui.end_row();
             }
         });
 }
 
+/// What every row is judged by.
+struct Judge<'a> {
+    answer: Option<crate::explore::Answer>,
+    domain: crate::explore::LowerDomain,
+    problem: &'a dyn crate::problem::Problem,
+    reach: f64,
+}
+
+/// One run's row: the common measure, then the method's own.
+fn run_row(ui: &mut egui::Ui, run: &mut crate::session::RunTrace, judge: &Judge<'_>) {
+    let cell = |ui: &mut egui::Ui, text: String| ui.label(RichText::new(text).small());
+    ui.label(
+        RichText::new(format!("{}", run.slot + 1))
+            .color(theme::run_color(run.slot))
+            .strong(),
+    );
+    let method = run.config().method;
+    let label = cell(ui, method_label(&method));
+    if let Some(relaxed) = relaxed_problem(&method) {
+        label.on_hover_text(relaxed);
+    }
+    let mut state = match &run.state {
+        RunState::Live => "live".to_string(),
+        RunState::Finished(status) => status.as_str().to_string(),
+        RunState::Failed(_) => "failed".to_string(),
+    };
+    if let Some(d) = &run.diagnosis {
+        state.push_str(&format!(" · {}", d.class.as_str()));
+    }
+    cell(ui, state);
+    let answer = judge.answer.as_ref();
+    let last = run.last.as_ref();
+    cell(ui, last.map_or("–".into(), |r| num(r.f)));
+    cell(
+        ui,
+        last.zip(answer)
+            .map_or("–".into(), |(r, a)| num((r.f - a.f).abs())),
+    );
+    cell(
+        ui,
+        last.zip(answer)
+            .and_then(|(r, a)| a.distance(&r.z))
+            .map_or("–".into(), num),
+    );
+    cell(
+        ui,
+        run.diagnosis
+            .as_ref()
+            .map_or("–".into(), |d| num(d.gap.gap)),
+    );
+    // The gap's search calls the problem on this thread: a bug in it must
+    // not close the app.
+    let reached = match answer {
+        Some(a) => match crate::guard::catch(|| {
+            run.first_reaching(judge.problem, &judge.domain, a, judge.reach)
+        }) {
+            Ok(Some(k)) => format!("k = {k}"),
+            Ok(None) => "not yet".into(),
+            Err(_) => "–".into(),
+        },
+        None => "–".into(),
+    };
+    cell(ui, reached);
+    let own = run
+        .first_below(judge.reach)
+        .map_or("not yet".into(), |k| format!("k = {k}"));
+    cell(ui, own);
+}
+
 /// For RXGF and SQCQP: the relaxed problem they solve (h ≤ ε², not h = 0),
 /// so their own residual never reaching 0 is not a failure.
 pub fn relaxed_problem(method: &crate::method::Method) -> Option<String> {
-    use crate::method::Method;
-    let eps = match method {
-        Method::Rxgf(m) => m.eps,
-        Method::Sqcqp(m) => m.eps,
-        _ => return None,
-    };
+    let eps = method.relaxed_epsilon()?;
     Some(format!(
         "solves the ε-relaxed problem: min f subject to h ≤ ε² = {} (ε = {}), so it stops short \
          of h = 0 by design; its own residual is measured against that relaxed set",

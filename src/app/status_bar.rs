@@ -4,7 +4,7 @@
 use super::theme;
 use super::{AppCommand, BilevelApp};
 use crate::method::{Curvature, Detail, Record, norm};
-use crate::session::RunState;
+use crate::session::{RunState, RunTrace};
 use eframe::egui::{self, RichText};
 
 /// A number in a short readable form (the same everywhere: the
@@ -58,34 +58,7 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
                 ui.label("iteration 0");
             }
         }
-        if let Some(d) = &run.diagnosis {
-            ui.separator();
-            ui.label(format!("gap g − min g = {}", num(d.gap.gap)))
-                .on_hover_text("The true lower-level gap g(x, y) − min_y' g(x, y'): zero only where y is a global lower-level minimiser");
-            let shape = d.shape.name();
-            ui.label(format!("λ_min(∇²_yy g) = {} ({shape})", num(d.curvature)))
-                .on_hover_text("The smallest eigenvalue of ∇²_yy g at the iterate: negative means y is not a lower-level minimum; within 1e-8 of 0 (relative to ∇²g) it is flat or degenerate, and says nothing either way");
-            if !d.gap.bounded {
-                ui.label(RichText::new("g unbounded below?").color(theme::LL_MAX))
-                    .on_hover_text(format!(
-                        "g(x, ·) kept falling out to |y| = 1e6 (searched y ∈ [{}, {}]): the lower level may have no minimum here, and the gap is only against the least value found",
-                        num(d.gap.interval[0]),
-                        num(d.gap.interval[1])
-                    ));
-            }
-            ui.label(format!("class: {}", d.class.as_str())).on_hover_text(
-                "Where the run stands by the classifier the basin map, the sweep and `run` share",
-            );
-        }
-        if let Some((event, _)) = run.events.back() {
-            ui.separator();
-            ui.label(RichText::new(event.message()).color(theme::LL_MAX).small())
-                .on_hover_text(format!(
-                    "the newest of {} events of this run (kicks so far: {}); each is marked on the trajectory (the newest 300 of each kind)",
-                    run.events_total,
-                    run.kicks
-                ));
-        }
+        diagnosis_ui(ui, run);
         let failed = matches!(
             &run.state,
             RunState::Failed(_) | RunState::Finished(crate::method::Status::Diverged { .. })
@@ -95,7 +68,11 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
         } else {
             ui.visuals().text_color()
         }));
-        if let Some(d) = app.session.runs.get(app.selected).and_then(|r| r.diagnosis.as_ref())
+        if let Some(d) = app
+            .session
+            .runs
+            .get(app.selected)
+            .and_then(|r| r.diagnosis.as_ref())
         {
             for trap in &d.traps {
                 ui.separator();
@@ -177,5 +154,39 @@ fn activity(r: &Record) -> (&'static str, &'static str, egui::Color32) {
             },
             theme::LL_MAX,
         ),
+    }
+}
+
+/// The selected run's judgement (gap, lower-level shape, class) and its
+/// newest event.
+fn diagnosis_ui(ui: &mut egui::Ui, run: &RunTrace) {
+    if let Some(d) = &run.diagnosis {
+        ui.separator();
+        ui.label(format!("gap g − min g = {}", num(d.gap.gap)))
+            .on_hover_text("The true lower-level gap g(x, y) − min_y' g(x, y'): zero only where y is a global lower-level minimiser");
+        let shape = d.shape.name();
+        ui.label(format!("λ_min(∇²_yy g) = {} ({shape})", num(d.curvature)))
+            .on_hover_text("The smallest eigenvalue of ∇²_yy g at the iterate: negative means y is not a lower-level minimum; within 1e-8 of 0 (relative to ∇²g) it is flat or degenerate, and says nothing either way");
+        if !d.gap.bounded {
+            ui.label(RichText::new("g unbounded below?").color(theme::LL_MAX))
+                .on_hover_text(format!(
+                    "g(x, ·) kept falling out to |y| = 1e6 (searched y ∈ [{}, {}]): the lower level may have no minimum here, and the gap is only against the least value found",
+                    num(d.gap.interval[0]),
+                    num(d.gap.interval[1])
+                ));
+        }
+        ui.label(format!("class: {}", d.class.as_str()))
+            .on_hover_text(
+                "Where the run stands by the classifier the basin map, the sweep and `run` share",
+            );
+    }
+    if let Some((event, _)) = run.events.back() {
+        ui.separator();
+        ui.label(RichText::new(event.message()).color(theme::LL_MAX).small())
+            .on_hover_text(format!(
+                "the newest of {} events of this run (kicks so far: {}); each is marked on the trajectory (the newest 300 of each kind)",
+                run.events_total,
+                run.kicks
+            ));
     }
 }

@@ -5,7 +5,6 @@ use super::run_cmd::{apply_common, execute, human_line, method_kind, set_start};
 use super::summary::json_summary;
 use super::{CliError, CompareArgs, load_preset};
 use crate::atomic_file::AtomicFile;
-use crate::explore::Answer;
 use crate::method::{MethodKind, Record};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -18,17 +17,12 @@ struct Row {
     last: Option<Record>,
     distance: Option<f64>,
     class: String,
+    /// What a relaxed method solves (RXGF, SQCQP).
+    solves: Option<String>,
     reached: Option<u64>,
     reached_own: Option<u64>,
     oracle_calls: u64,
     seconds: f64,
-}
-
-/// The distance of a record's point to the reference point.
-fn distance(answer: Option<&Answer>, r: &Record) -> Option<f64> {
-    let z = answer?.z.as_ref()?;
-    let d2: f64 = z.iter().zip(&r.z).map(|(a, b)| (a - b).powi(2)).sum();
-    Some(d2.sqrt())
 }
 
 /// Runs the command.
@@ -82,45 +76,19 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
             Some(args.reach),
         )?;
         super::output::line(&human_line(&outcome.run))?;
-        let last = outcome.run.last_record().cloned();
+        let row = row(kind, &outcome);
         let mut summary = json_summary(&preset, &outcome, kind.as_str());
         if let Value::Object(map) = &mut summary {
             map.insert("reached".into(), json!(outcome.reached));
             map.insert("reached_own".into(), json!(outcome.reached_own));
-            if let Some(relaxed) = relaxed(kind, &config) {
-                map.insert("solves".into(), json!(relaxed));
+            if let Some(solves) = &row.solves {
+                map.insert("solves".into(), json!(solves));
             }
         }
         summaries.push(summary);
-        rows.push(Row {
-            method: kind,
-            status: outcome.run.status().as_str().to_string(),
-            iterations: outcome.run.state().k,
-            distance: last
-                .as_ref()
-                .and_then(|r| distance(outcome.answer.as_ref(), r)),
-            class: outcome
-                .verdict
-                .as_ref()
-                .map_or("-".into(), |v| v.class.as_str().to_string()),
-            last,
-            reached: outcome.reached,
-            reached_own: outcome.reached_own,
-            oracle_calls: outcome.run.counts().total(),
-            seconds: outcome.seconds,
-        });
+        rows.push(row);
     }
-    let table = table(&rows, args.reach);
-    super::output::text(&table)?;
-    super::output::line(&format!(
-        "reached: first iteration with distance (or |f − F*|), h and the true gap ≤ {:e}, the same for every method; own: the method's own KKT residual ≤ it.",
-        args.reach
-    ))?;
-    for kind in rows.iter().map(|r| r.method) {
-        if let Some(text) = relaxed(kind, &settings.with_method(kind).run_config()) {
-            super::output::line(&format!("{}: {text}", kind.as_str()))?;
-        }
-    }
+    print_rows(&rows, args.reach)?;
     if let Some(dir) = &args.csv {
         let path = dir.join("summary.csv");
         super::refuse_overwriting_input("--csv", &path, &args.preset)?;
@@ -142,15 +110,47 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A run's row of the table.
+fn row(kind: MethodKind, outcome: &super::run_cmd::Outcome) -> Row {
+    let last = outcome.run.last_record().cloned();
+    Row {
+        method: kind,
+        status: outcome.run.status().as_str().to_string(),
+        iterations: outcome.run.state().k,
+        distance: last
+            .as_ref()
+            .and_then(|r| outcome.answer.as_ref()?.distance(&r.z)),
+        class: outcome
+            .verdict
+            .as_ref()
+            .map_or("-".into(), |v| v.class.as_str().to_string()),
+        solves: relaxed(&outcome.run.config().method),
+        last,
+        reached: outcome.reached,
+        reached_own: outcome.reached_own,
+        oracle_calls: outcome.run.counts().total(),
+        seconds: outcome.seconds,
+    }
+}
+
+/// The table, what "reached" and "own" mean, and what each relaxed method
+/// solves.
+fn print_rows(rows: &[Row], reach: f64) -> Result<(), CliError> {
+    super::output::text(&table(rows, reach))?;
+    super::output::line(&format!(
+        "reached: first iteration with distance (or |f − F*|), h and the true gap ≤ {reach:e}, the same for every method; own: the method's own KKT residual ≤ it."
+    ))?;
+    for r in rows {
+        if let Some(text) = &r.solves {
+            super::output::line(&format!("{}: {text}", r.method.as_str()))?;
+        }
+    }
+    Ok(())
+}
+
 /// What RXGF and SQCQP solve: the ε-relaxed problem, not h = 0.
-fn relaxed(kind: MethodKind, config: &crate::method::RunConfig) -> Option<String> {
-    use crate::method::Method;
-    let eps = match config.method {
-        Method::Rxgf(m) => m.eps,
-        Method::Sqcqp(m) => m.eps,
-        _ => return None,
-    };
-    let _ = kind;
+fn relaxed(method: &crate::method::Method) -> Option<String> {
+    let eps = method.relaxed_epsilon()?;
     Some(format!(
         "solves the ε-relaxed problem min f s.t. h ≤ ε² = {:e} (ε = {eps:e}), so its own residual stops short of h = 0 by design",
         eps * eps

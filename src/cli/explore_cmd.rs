@@ -103,15 +103,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let cells = finished(spec.grid * spec.grid, "cells", |progress| {
         explore::sweep(&preset.problem, &spec, progress)
     })?;
+    if let Some(path) = &args.csv {
+        write_csv(path, &sweep_csv(axes, &cells))?;
+    }
+    report_sweep(&spec, &cells)
+}
+
+/// One CSV row per cell.
+fn sweep_csv(axes: (&str, &str), cells: &[explore::Cell]) -> String {
     let mut text = format!(
         "{},{},status,class,iterations_to_tolerance,kkt_residual,distance_to_reference,f,h\n",
         axes.0, axes.1
     );
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in &cells {
-        *counts.entry(c.status.as_str()).or_default() += 1;
-        *classes.entry(c.class.as_str()).or_default() += 1;
+    for c in cells {
         text.push_str(&format!(
             "{:?},{:?},{},{},{},{:?},{},{:?},{:?}\n",
             c.first,
@@ -125,10 +129,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             c.h
         ));
     }
-    if let Some(path) = &args.csv {
-        write_csv(path, &text)?;
+    text
+}
+
+/// The cells counted by class, why there is no best cell if there is
+/// none, and the JSON line.
+fn report_sweep(spec: &SweepSpec, cells: &[explore::Cell]) -> Result<(), CliError> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in cells {
+        *counts.entry(c.status.as_str()).or_default() += 1;
+        *classes.entry(c.class.as_str()).or_default() += 1;
     }
-    let best = explore::best_cell(&cells);
+    let best = explore::best_cell(cells);
     for (class, n) in &classes {
         super::output::line(&format!("{class}: {n} cells"))?;
     }
@@ -143,13 +156,14 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         )?,
         _ => {}
     }
+    let axes = spec.axes;
     super::output::line(&format!(
         "{}",
         json!({
-            "method": kind.as_str(),
+            "method": spec.settings.method.as_str(),
             "axes": [axes.0, axes.1],
-            "grid": args.grid,
-            "iterations": settings.iterations,
+            "grid": spec.grid,
+            "iterations": spec.settings.iterations,
             "cells": cells.len(),
             "status": counts,
             "classes": classes,
@@ -162,8 +176,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
                 "kkt_residual": c.kkt_residual, "distance": c.distance,
             })),
         })
-    ))?;
-    Ok(())
+    ))
 }
 
 /// The reference answer as JSON: F*, z* and where it comes from.

@@ -158,13 +158,7 @@ pub(super) fn json_summary(preset: &Preset, outcome: &Outcome, method: &str) -> 
         if let Some(z) = &answer.z {
             let (x, y) = z.split_at(n.min(z.len()));
             merge(&mut rf, json!({ "x": x, "y": y }));
-            if let Some(r) = run.last_record() {
-                let dist = z
-                    .iter()
-                    .zip(&r.z)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f64>()
-                    .sqrt();
+            if let Some(dist) = run.last_record().and_then(|r| answer.distance(&r.z)) {
                 merge(&mut rf, json!({ "distance": num(dist) }));
             }
         }

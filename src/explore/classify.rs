@@ -246,14 +246,7 @@ impl Reach {
             return self.reached;
         }
         let close_value = (f - answer.f).abs() <= self.tol;
-        let close_point = answer.z.as_ref().is_some_and(|star| {
-            star.iter()
-                .zip(z)
-                .map(|(a, b)| (a - b).powi(2))
-                .sum::<f64>()
-                .sqrt()
-                <= self.tol
-        });
+        let close_point = answer.distance(z).is_some_and(|d| d <= self.tol);
         if !(close_value || close_point) || h > self.tol || k < self.next_gap_check {
             return None;
         }

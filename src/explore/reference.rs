@@ -53,6 +53,18 @@ impl Answer {
     pub fn is_known(&self) -> bool {
         self.source == AnswerSource::Known
     }
+
+    /// The Euclidean distance of `z` to z*, if the answer has a point.
+    pub fn distance(&self, z: &[f64]) -> Option<f64> {
+        let star = self.z.as_ref()?;
+        Some(
+            star.iter()
+                .zip(z)
+                .map(|(a, b)| (a - b).powi(2))
+                .sum::<f64>()
+                .sqrt(),
+        )
+    }
 }
 
 fn short(v: f64) -> String {

@@ -145,7 +145,6 @@ pub fn sweep(
         answer: spec.answer.as_ref(),
         tolerance: spec.tolerance,
     };
-    let reference = spec.answer.as_ref().and_then(|a| a.z.as_deref());
     par_map(n * n, progress, |index| {
         let (first, second) = (firsts[index / n], seconds[index % n]);
         let config = spec.cell_settings(first, second).run_config();
@@ -160,13 +159,11 @@ pub fn sweep(
                 .map_or_else(|| fallback(&judged.status), |v| v.class),
             status: judged.status,
             kkt_residual: last.map_or(f64::NAN, |r| r.kkt_residual),
-            distance: reference.zip(last).map(|(z, r)| {
-                z.iter()
-                    .zip(&r.z)
-                    .map(|(a, b)| (a - b).powi(2))
-                    .sum::<f64>()
-                    .sqrt()
-            }),
+            distance: spec
+                .answer
+                .as_ref()
+                .zip(last)
+                .and_then(|(a, r)| a.distance(&r.z)),
             f: last.map_or(f64::NAN, |r| r.f),
             h: last.map_or(f64::NAN, |r| r.h),
             reached: judged.reached,

@@ -97,6 +97,16 @@ pub enum Method {
 }
 
 impl Method {
+    /// ε of the relaxed problem h ≤ ε² that RXGF and SQCQP solve (they stop
+    /// short of h = 0 by design); `None` for the others.
+    pub fn relaxed_epsilon(&self) -> Option<f64> {
+        match self {
+            Method::Rxgf(m) => Some(m.eps),
+            Method::Sqcqp(m) => Some(m.eps),
+            _ => None,
+        }
+    }
+
     /// Which method.
     pub fn kind(&self) -> MethodKind {
         match self {

@@ -71,16 +71,6 @@ pub fn to_toml(p: &Preset) -> String {
     if let Some(view) = &p.view {
         doc.insert("view".into(), pair(&view.x, &view.y));
     }
-    for (table, key, range) in [
-        ("upper_domain", "x", p.upper_domain),
-        ("lower_domain", "y", p.lower_domain),
-    ] {
-        if let Some(range) = range {
-            let mut t = Table::new();
-            t.insert(key.into(), floats(&range));
-            doc.insert(table.into(), Value::Table(t));
-        }
-    }
     let s = &p.solver;
     let mut solver = Table::new();
     solver.insert("method".into(), Value::String(s.method.as_str().into()));
@@ -116,6 +106,25 @@ pub fn to_toml(p: &Preset) -> String {
         solver.insert("tolerance".into(), Value::Float(t));
     }
     doc.insert("solver".into(), Value::Table(solver));
+    answer_tables(&mut doc, p);
+    // Serialising a table of plain values cannot fail; an empty string
+    // would be reported by the loader if it ever did.
+    toml::to_string(&doc).unwrap_or_default()
+}
+
+/// `[upper_domain]`, `[lower_domain]`, `[reference]` and `[expect]`: the
+/// problem's domains and what is known of its answer.
+fn answer_tables(doc: &mut Table, p: &Preset) {
+    for (table, key, range) in [
+        ("upper_domain", "x", p.upper_domain),
+        ("lower_domain", "y", p.lower_domain),
+    ] {
+        if let Some(range) = range {
+            let mut t = Table::new();
+            t.insert(key.into(), floats(&range));
+            doc.insert(table.into(), Value::Table(t));
+        }
+    }
     if let Some(r) = &p.reference {
         let mut table = Table::new();
         if let Some((x, y)) = &r.point {
@@ -137,9 +146,6 @@ pub fn to_toml(p: &Preset) -> String {
         table.insert("within".into(), Value::Float(e.within));
         doc.insert("expect".into(), Value::Table(table));
     }
-    // Serialising a table of plain values cannot fail; an empty string
-    // would be reported by the loader if it ever did.
-    toml::to_string(&doc).unwrap_or_default()
 }
 
 #[cfg(test)]
