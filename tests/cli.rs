@@ -427,6 +427,7 @@ fn sweep_and_basins_write_one_row_per_cell_and_summarise() {
         csv.to_str().unwrap(),
     ]));
     assert_eq!(json["cells"], 25);
+    assert_eq!(json["finished"], 25);
     assert!(json["status"]["diverged"].as_u64().unwrap() >= 5, "{json}");
     assert!(json["status"]["converged"].as_u64().unwrap() >= 5, "{json}");
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -501,6 +502,57 @@ fn sweep_and_basins_write_one_row_per_cell_and_summarise() {
     assert_bad_input(
         &run(&["basins", "b01-quadratic", "--grid", "1"]),
         &["--grid"],
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_count_is_swept_on_whole_numbers() {
+    let dir = temp_dir("whole-sweep");
+    let csv = dir.join("cg.csv");
+    let json = summary(&run(&[
+        "sweep",
+        "b01-quadratic",
+        "--method",
+        "aid",
+        "--axes",
+        "cg_iterations,step",
+        "--alpha-range",
+        "1,10",
+        "--step-range",
+        "0.01,0.1",
+        "--grid",
+        "4",
+        "--iterations",
+        "300",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]));
+    // 1 to 10 in four cells: steps of 3, every value whole.
+    assert_eq!(json["grid"], serde_json::json!([4, 4]), "{json}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut firsts: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    firsts.dedup();
+    assert_eq!(firsts, ["1", "4", "7", "10"], "{text}");
+    // A fraction is refused for what it is.
+    assert_bad_input(
+        &run(&[
+            "sweep",
+            "b01-quadratic",
+            "--method",
+            "aid",
+            "--axes",
+            "cg_iterations,step",
+            "--alpha-range",
+            "1.5,10",
+            "--step-range",
+            "0.01,0.1",
+        ]),
+        &["cg_iterations", "= 1.5: it must be a whole number"],
     );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -273,6 +273,62 @@ fn a_signal_stops_a_run_and_leaves_no_temporary_file() {
 
 #[cfg(unix)]
 #[test]
+fn an_interrupted_sweep_writes_the_cells_that_finished() {
+    let dir = temp_dir("sweep-signal");
+    let csv = dir.join("cells.csv");
+    // 40 000 cells of 100 000 iterations: hours, far more than the seconds
+    // below, while one cell takes well under a second.
+    let child = bin()
+        .args([
+            "sweep",
+            "b08-mitsos-barton-3-17",
+            "--alpha-range",
+            "0.01,10",
+        ])
+        .args([
+            "--step-range",
+            "0.001,1",
+            "--grid",
+            "200",
+            "--iterations",
+            "100000",
+        ])
+        .arg("--csv")
+        .arg(&csv)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    let text = std::fs::read_to_string(&csv).expect("the finished cells are written");
+    let rows = text.lines().count() - 1;
+    assert!(rows > 0 && rows < 40_000, "{rows} rows");
+    assert!(
+        err.starts_with(&format!("error: interrupted after {rows} of 40000 cells;"))
+            && err.contains("holds the"),
+        "{err}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap();
+    assert_eq!(json["finished"], rows as u64, "{stdout}");
+    assert_eq!(json["cells"], 40_000);
+    // Every row is a whole cell: nine fields, a class, no temporary file.
+    assert!(text.lines().skip(1).all(|l| l.split(',').count() == 9));
+    assert_eq!(entries(&dir).len(), 1, "left: {:?}", entries(&dir));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[cfg(unix)]
+#[test]
 fn inputs_that_are_no_regular_files_are_refused_at_once() {
     let started = Instant::now();
     one_line_error(

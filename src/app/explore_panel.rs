@@ -308,6 +308,7 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         let current = state.sweep.as_ref().and_then(|m| {
             let get = |key| match spec.solver.get(kind, key) {
                 Some(ParamValue::Number(v)) => Some(v),
+                Some(ParamValue::Count(c)) => Some(c as f64),
                 _ => None,
             };
             Some((get(m.spec.axes.0)?, get(m.spec.axes.1)?))
@@ -346,7 +347,10 @@ pub fn start_sweep(app: &mut BilevelApp) {
     }
     let problem = app.problem.clone();
     let job_spec = sweep_spec.clone();
-    let total = sweep_spec.grid * sweep_spec.grid;
+    let total = {
+        let (n1, n2) = sweep_spec.shape();
+        n1 * n2
+    };
     state.sweep_job = Some(Job::spawn(total, move |progress| {
         explore::sweep(&problem, &job_spec, progress)
     }));
@@ -388,6 +392,21 @@ impl ExploreState {
             && self.basin_job.is_none()
             && self.sweep.is_some()
             && self.basins.is_some()
+    }
+
+    /// Tasks finished and asked for over the running jobs, if any runs.
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        let jobs = [
+            self.sweep_job
+                .as_ref()
+                .map(|j| (j.progress.finished(), j.total)),
+            self.basin_job
+                .as_ref()
+                .map(|j| (j.progress.finished(), j.total)),
+        ];
+        jobs.into_iter()
+            .flatten()
+            .reduce(|a, b| (a.0 + b.0, a.1 + b.1))
     }
 
     /// Whether the last start or job failed or was cancelled.

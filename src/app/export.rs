@@ -115,6 +115,56 @@ pub fn write_png(path: &Path, image: &egui::ColorImage) -> std::io::Result<()> {
     write_atomic(path, &bytes)
 }
 
+/// The progress of the maps `--screenshot --explore` waits for, on stderr
+/// (drawn only when stderr is a terminal): they can take minutes on a
+/// large problem, and the window of a scripted screenshot may be hidden.
+#[derive(Clone, Default)]
+pub struct ShotProgress(Option<indicatif::ProgressBar>);
+
+impl std::fmt::Debug for ShotProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ShotProgress(shown)"
+        } else {
+            "ShotProgress"
+        })
+    }
+}
+
+impl ShotProgress {
+    fn show(&mut self, done: usize, total: usize) {
+        let bar = self.0.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "sweep and basin map [{bar:30}] {pos}/{len} runs · {elapsed}",
+            ) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What `--screenshot` reports: the failure names the file, as every
+/// other write of the command line does.
+fn shot_outcome(path: &Path, result: &std::io::Result<()>) -> Result<(), String> {
+    result
+        .as_ref()
+        .map_err(|e| format!("could not write {}: {e}", path.display()))
+        .copied()
+}
+
 impl BilevelApp {
     /// Asks egui for a screenshot to be written to `path`.
     pub(super) fn start_png(&mut self, path: PathBuf) {
@@ -139,14 +189,21 @@ impl BilevelApp {
                 && job.path == path
             {
                 if let Ok(mut outcome) = job.outcome.lock() {
-                    *outcome = Some(result.as_ref().map_err(|e| e.to_string()).copied());
+                    *outcome = Some(shot_outcome(&path, &result));
                 }
                 self.screenshot_state = ShotState::Done;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             self.report_write(&path, result);
         }
-        let Some(job) = &self.screenshot else { return };
+        let maps = self.explore.progress();
+        let Some(job) = self.screenshot.as_mut() else {
+            return;
+        };
+        match maps {
+            Some((done, total)) => job.progress.show(done, total),
+            None => job.progress.finish(),
+        }
         let (iterations, path, explore) = (job.iterations, job.path.clone(), job.explore);
         match self.screenshot_state {
             ShotState::Waiting => {
@@ -206,8 +263,11 @@ mod tests {
             .map(|p| egui::Color32::from_rgba_unmultiplied(p[0], p[1], p[2], p[3]))
             .collect();
         assert_eq!(decoded, pixels);
-        let err = write_png(&dir.join("missing-dir").join("x.png"), &image);
+        let missing = dir.join("missing-dir").join("x.png");
+        let err = write_png(&missing, &image);
         assert!(err.is_err());
+        let told = shot_outcome(&missing, &err).unwrap_err();
+        assert!(told.contains(&missing.display().to_string()), "{told}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

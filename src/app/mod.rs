@@ -91,6 +91,8 @@ pub struct ScreenshotJob {
     pub explore: bool,
     /// Set once the PNG is written (or failed): the outcome for the CLI.
     pub outcome: Arc<Mutex<Option<Result<(), String>>>>,
+    /// The maps' progress on stderr while `explore` computes them.
+    pub progress: export::ShotProgress,
 }
 
 /// Options from the command line.

@@ -6,7 +6,7 @@
 use super::explore_panel::{ExploreState, SweepMap, class_color, class_counts, class_legend};
 use super::status_bar::num;
 use super::{AppCommand, theme};
-use crate::explore::{Cell, EndClass};
+use crate::explore::{Cell, EndClass, SweepSpec};
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
 
@@ -106,21 +106,21 @@ fn cell_colour(c: &Cell, colour: SweepColour, range: [f64; 2]) -> Color32 {
 }
 
 fn sweep_texture(ctx: &egui::Context, map: &SweepMap, colour: SweepColour) -> egui::TextureHandle {
-    let n = map.spec.grid;
+    let (n1, n2) = map.spec.shape();
     let (range, _) = colour.scale(map.spec.settings.iterations);
     // Image rows start at the top: the largest second parameter first.
-    let pixels: Vec<Color32> = (0..n)
+    let pixels: Vec<Color32> = (0..n2)
         .rev()
-        .flat_map(|j| (0..n).map(move |i| (i, j)))
+        .flat_map(|j| (0..n1).map(move |i| (i, j)))
         .map(|(i, j)| {
             map.cells
-                .get(i * n + j)
+                .get(i * n2 + j)
                 .map_or(Color32::TRANSPARENT, |c| cell_colour(c, colour, range))
         })
         .collect();
     ctx.load_texture(
         "sweep",
-        egui::ColorImage::new([n, n], pixels),
+        egui::ColorImage::new([n1, n2], pixels),
         egui::TextureOptions::NEAREST,
     )
 }
@@ -208,6 +208,32 @@ pub fn sweep_window(
     out
 }
 
+/// An axis's first and last value in plot coordinates (log₁₀ of a real
+/// parameter, a count as it is) and the width of one cell there.
+fn axis_ends(spec: &SweepSpec, axis: usize) -> ([f64; 2], f64) {
+    let values = spec.values(axis);
+    let plotted = |v: f64| if spec.is_whole(axis) { v } else { v.log10() };
+    let ends = [
+        values.first().map_or(0.0, |v| plotted(*v)),
+        values.last().map_or(1.0, |v| plotted(*v)),
+    ];
+    let cell = if values.len() > 1 {
+        (ends[1] - ends[0]) / (values.len() - 1) as f64
+    } else {
+        1.0
+    };
+    (ends, cell)
+}
+
+fn axis_label(spec: &SweepSpec, axis: usize) -> String {
+    let key = if axis == 0 { spec.axes.0 } else { spec.axes.1 };
+    if spec.is_whole(axis) {
+        key.to_string()
+    } else {
+        format!("log₁₀ {key}")
+    }
+}
+
 /// The map itself, the outline of the current cell, and the hovered cell's
 /// numbers; a click uses that cell.
 fn map_plot(
@@ -216,20 +242,25 @@ fn map_plot(
     texture: Option<&egui::TextureHandle>,
     current: Option<(f64, f64)>,
 ) -> Option<AppCommand> {
-    let (a, b) = (map.spec.first, map.spec.second);
-    let (la, lb) = ([a[0].log10(), a[1].log10()], [b[0].log10(), b[1].log10()]);
-    let n = map.spec.grid.max(2) as f64;
-    let (ca, cb) = ((la[1] - la[0]) / (n - 1.0), (lb[1] - lb[0]) / (n - 1.0));
+    let (la, ca) = axis_ends(&map.spec, 0);
+    let (lb, cb) = axis_ends(&map.spec, 1);
+    let plotted = |axis, v: f64| {
+        if map.spec.is_whole(axis) {
+            v
+        } else {
+            v.log10()
+        }
+    };
     let outline = current
-        .map(|(p, q)| (p.log10(), q.log10()))
+        .map(|(p, q)| (plotted(0, p), plotted(1, q)))
         .filter(|(p, q)| {
             (la[0] - 0.5 * ca..=la[1] + 0.5 * ca).contains(p)
                 && (lb[0] - 0.5 * cb..=lb[1] + 0.5 * cb).contains(q)
         });
     let response = Plot::new("sweep-map")
         .height((ui.available_height() - 40.0).max(120.0))
-        .x_axis_label(format!("log₁₀ {}", map.spec.axes.0))
-        .y_axis_label(format!("log₁₀ {}", map.spec.axes.1))
+        .x_axis_label(axis_label(&map.spec, 0))
+        .y_axis_label(axis_label(&map.spec, 1))
         .allow_drag(false)
         .show(ui, |plot| {
             if let Some(texture) = texture {
@@ -260,9 +291,9 @@ fn map_plot(
     let hovered = response.inner.and_then(|p| {
         let i = ((p.x - la[0]) / ca).round();
         let j = ((p.y - lb[0]) / cb).round();
-        let g = map.spec.grid;
-        (i >= 0.0 && j >= 0.0 && (i as usize) < g && (j as usize) < g)
-            .then(|| map.cells.get(i as usize * g + j as usize))
+        let (n1, n2) = map.spec.shape();
+        (i >= 0.0 && j >= 0.0 && (i as usize) < n1 && (j as usize) < n2)
+            .then(|| map.cells.get(i as usize * n2 + j as usize))
             .flatten()
     });
     let Some(c) = hovered else {

@@ -84,8 +84,8 @@ pub enum Command {
     /// Run several methods from the same start; one CSV per method and a
     /// summary table.
     Compare(Box<CompareArgs>),
-    /// Sweep two parameters of a method over a log-spaced grid; one CSV row
-    /// per cell.
+    /// Sweep two parameters of a method over a grid (log-spaced reals,
+    /// whole-number counts); one CSV row per cell.
     Sweep(Box<SweepArgs>),
     /// Run from a grid of start points over the view; one CSV row per start,
     /// classified by where it ends.
@@ -255,7 +255,8 @@ pub struct SweepArgs {
     /// gamma,step; AID inner_step,step).
     #[arg(long, value_delimiter = ',', value_name = "KEY1,KEY2")]
     pub axes: Option<Vec<String>>,
-    /// Range of the first parameter (log-spaced), e.g. `0.01,1`.
+    /// Range of the first parameter, e.g. `0.01,1` (log-spaced; a count
+    /// such as inner_steps, e.g. `1,20`, on whole numbers in equal steps).
     #[arg(
         allow_hyphen_values = true,
         long,
@@ -265,7 +266,7 @@ pub struct SweepArgs {
         required = true
     )]
     pub alpha_range: Vec<f64>,
-    /// Range of the second parameter (log-spaced), e.g. `0.001,1`.
+    /// Range of the second parameter, e.g. `0.001,1` (spaced as the first).
     #[arg(
         allow_hyphen_values = true,
         long,

@@ -2,37 +2,15 @@
 //! the basin map, headless, on every core.
 
 use super::args::{BasinsArgs, SweepArgs};
+use super::progress::{Finished, end, run_grid};
 use super::run_cmd::{apply_common, method_kind, set_start};
 use super::{CliError, load_preset};
 use crate::atomic_file::AtomicFile;
-use crate::explore::{self, BasinSpec, Progress, SweepSpec};
+use crate::explore::{self, BasinSpec, SweepSpec};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-
-/// Runs a grid of `total` tasks; an interrupt stops it and says how far it
-/// got (nothing is written).
-fn finished<T>(
-    total: usize,
-    what: &str,
-    work: impl FnOnce(&Progress) -> Option<Vec<T>>,
-) -> Result<Vec<T>, CliError> {
-    let progress = Progress::default();
-    let (result, interrupted) =
-        super::interrupt::cancel_on_interrupt(&progress, || work(&progress));
-    match result {
-        Some(all) => Ok(all),
-        None if interrupted => Err(CliError::Interrupted(format!(
-            "interrupted after {} of {total} {what}; nothing was written",
-            progress.finished()
-        ))),
-        None => Err(CliError::Message(format!(
-            "the computation stopped after {} of {total} {what}",
-            progress.finished()
-        ))),
-    }
-}
 
 /// Writes `text` to `path` atomically.
 fn write_csv(path: &Path, text: &str) -> Result<(), CliError> {
@@ -100,26 +78,40 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         tolerance: explore::REACH_TOL,
     };
     spec.check().map_err(CliError::Message)?;
-    let cells = finished(spec.grid * spec.grid, "cells", |progress| {
-        explore::sweep(&preset.problem, &spec, progress)
-    })?;
+    let (n1, n2) = spec.shape();
+    let Finished { done, total, cut } = run_grid(n1 * n2, "cells", |progress| {
+        explore::sweep_partial(&preset.problem, &spec, progress)
+    });
     if let Some(path) = &args.csv {
-        write_csv(path, &sweep_csv(axes, &cells))?;
+        write_csv(path, &sweep_csv(&spec, &done))?;
     }
-    report_sweep(&spec, &cells)
+    report_sweep(&spec, &done, total)?;
+    end(cut, &kept(args.csv.as_deref(), done.len()))
+}
+
+/// Where the finished tasks of a cut-short grid went.
+fn kept(csv: Option<&Path>, count: usize) -> String {
+    match csv {
+        Some(path) => format!(
+            "{} holds the {count} that finished, and the summary above counts them",
+            path.display()
+        ),
+        None => format!("the summary above counts the {count} that finished"),
+    }
 }
 
 /// One CSV row per cell.
-fn sweep_csv(axes: (&str, &str), cells: &[explore::Cell]) -> String {
+fn sweep_csv(spec: &SweepSpec, cells: &[explore::Cell]) -> String {
+    let axes = spec.axes;
     let mut text = format!(
         "{},{},status,class,iterations_to_tolerance,kkt_residual,distance_to_reference,f,h\n",
         axes.0, axes.1
     );
     for c in cells {
         text.push_str(&format!(
-            "{:?},{:?},{},{},{},{:?},{},{:?},{:?}\n",
-            c.first,
-            c.second,
+            "{},{},{},{},{},{:?},{},{:?},{:?}\n",
+            axis_text(spec, 0, c.first),
+            axis_text(spec, 1, c.second),
             c.status.as_str(),
             c.class.as_str(),
             c.reached.map_or_else(String::new, |k| k.to_string()),
@@ -132,9 +124,26 @@ fn sweep_csv(axes: (&str, &str), cells: &[explore::Cell]) -> String {
     text
 }
 
+/// A sweep value as written: a count as a whole number, a real exactly.
+fn axis_text(spec: &SweepSpec, axis: usize, v: f64) -> String {
+    if spec.is_whole(axis) {
+        format!("{v:.0}")
+    } else {
+        format!("{v:?}")
+    }
+}
+
+fn axis_json(spec: &SweepSpec, axis: usize, v: f64) -> serde_json::Value {
+    if spec.is_whole(axis) {
+        json!(v as u64)
+    } else {
+        json!(v)
+    }
+}
+
 /// The cells counted by class, why there is no best cell if there is
 /// none, and the JSON line.
-fn report_sweep(spec: &SweepSpec, cells: &[explore::Cell]) -> Result<(), CliError> {
+fn report_sweep(spec: &SweepSpec, cells: &[explore::Cell], total: usize) -> Result<(), CliError> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
     for c in cells {
@@ -162,15 +171,16 @@ fn report_sweep(spec: &SweepSpec, cells: &[explore::Cell]) -> Result<(), CliErro
         json!({
             "method": spec.settings.method.as_str(),
             "axes": [axes.0, axes.1],
-            "grid": spec.grid,
+            "grid": spec.shape(),
             "iterations": spec.settings.iterations,
-            "cells": cells.len(),
+            "cells": total,
+            "finished": cells.len(),
             "status": counts,
             "classes": classes,
             "reference": spec.answer.as_ref().map(answer_json),
             "tolerance": explore::REACH_TOL,
             "best": best.map(|c| json!({
-                axes.0: c.first, axes.1: c.second,
+                axes.0: axis_json(spec, 0, c.first), axes.1: axis_json(spec, 1, c.second),
                 "class": c.class.as_str(),
                 "iterations_to_tolerance": c.reached,
                 "kkt_residual": c.kkt_residual, "distance": c.distance,
@@ -221,9 +231,13 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
         lower: preset.lower_search(),
         tolerance: explore::REACH_TOL,
     };
-    let map = finished(spec.grid * spec.grid, "starts", |progress| {
-        explore::basins(&preset.problem, &spec, progress)
-    })?;
+    let Finished {
+        done: map,
+        total,
+        cut,
+    } = run_grid(spec.grid * spec.grid, "starts", |progress| {
+        explore::basins_partial(&preset.problem, &spec, progress)
+    });
     let mut text = String::from("x0,y0,end_x,end_y,f,h,gap,class,iterations_to_tolerance,kicks\n");
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for b in &map {
@@ -254,11 +268,12 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
             "method": kind.as_str(),
             "grid": args.grid,
             "iterations": settings.iterations,
-            "starts": map.len(),
+            "starts": total,
+            "finished": map.len(),
             "classes": counts,
             "reference": spec.answer.as_ref().map(answer_json),
             "tolerance": explore::REACH_TOL,
         })
     ))?;
-    Ok(())
+    end(cut, &kept(args.csv.as_deref(), map.len()))
 }

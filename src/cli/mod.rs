@@ -9,6 +9,7 @@ mod compare_cmd;
 mod explore_cmd;
 mod interrupt;
 mod output;
+mod progress;
 mod run_cmd;
 mod summary;
 
@@ -162,6 +163,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
                 iterations: iterations as u64,
                 explore: cli.explore,
                 outcome: Default::default(),
+                progress: Default::default(),
             })
         }
         None => None,

@@ -2,7 +2,7 @@
 //! current method and parameters, classified by where it ends.
 
 use super::classify::EndClass;
-use super::grid::{Progress, par_map, spaced};
+use super::grid::{Progress, complete, par_map_partial, spaced};
 use super::judge::{Judging, run_judged};
 use super::lower_domain::LowerDomain;
 use super::reference::Answer;
@@ -60,6 +60,16 @@ pub fn basins(
     spec: &BasinSpec,
     progress: &Progress,
 ) -> Option<Vec<Basin>> {
+    complete(basins_partial(problem, spec, progress), progress)
+}
+
+/// Like [`basins`], keeping what finished when cancelled: slot
+/// `row * grid + column` is `None` for a start not run or cut short.
+pub fn basins_partial(
+    problem: &Arc<dyn Problem>,
+    spec: &BasinSpec,
+    progress: &Progress,
+) -> Vec<Option<Basin>> {
     let xs = spaced(spec.x[0], spec.x[1], spec.grid, false);
     let ys = spaced(spec.y[0], spec.y[1], spec.grid, false);
     let n = spec.grid;
@@ -68,7 +78,7 @@ pub fn basins(
         answer: spec.answer.as_ref(),
         tolerance: spec.tolerance,
     };
-    par_map(n * n, progress, |index| {
+    par_map_partial(n * n, progress, |index| {
         let start = [xs[index % n], ys[index / n]];
         let mut z0 = spec.base.clone();
         for (axis, value) in [(spec.axes.0, start[0]), (spec.axes.1, start[1])] {
@@ -77,12 +87,15 @@ pub fn basins(
             }
         }
         let judged = run_judged(problem, spec.config, z0, &judging, progress);
+        if !judged.status.is_finished() {
+            return None; // cut short by a cancel
+        }
         let kicks = judged.kicks;
         let (f, h, gap, class) = match &judged.verdict {
             Some(v) => (v.f, v.h, v.gap.gap, v.class),
             None => (f64::NAN, f64::NAN, f64::NAN, fallback(&judged.status)),
         };
-        Basin {
+        Some(Basin {
             start,
             end: judged.end,
             f,
@@ -91,7 +104,7 @@ pub fn basins(
             class,
             reached: judged.reached,
             kicks,
-        }
+        })
     })
 }
 

@@ -38,6 +38,28 @@ pub fn par_map<T: Send>(
     progress: &Progress,
     task: impl Fn(usize) -> T + Sync,
 ) -> Option<Vec<T>> {
+    complete(par_map_partial(n, progress, |i| Some(task(i))), progress)
+}
+
+/// Every slot's result, or `None` if any is missing or the map was
+/// cancelled (a task cut short by the cancel may have returned a partial
+/// result).
+pub fn complete<T>(slots: Vec<Option<T>>, progress: &Progress) -> Option<Vec<T>> {
+    if progress.cancelled() {
+        return None;
+    }
+    slots.into_iter().collect()
+}
+
+/// `task(i)` for every i in `0..n`, spread over every core, keeping what
+/// finished: slot i is `None` if task i was never started (a cancel came
+/// first) or returned `None` (it was cut short). An interrupted sweep can
+/// so write the cells it did finish.
+pub fn par_map_partial<T: Send>(
+    n: usize,
+    progress: &Progress,
+    task: impl Fn(usize) -> Option<T> + Sync,
+) -> Vec<Option<T>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |c| c.get())
         .min(n.max(1));
@@ -52,24 +74,28 @@ pub fn par_map<T: Send>(
                     if i >= n || progress.cancelled() {
                         break;
                     }
-                    mine.push((i, task(i)));
-                    progress.done.fetch_add(1, Ordering::Relaxed);
+                    if let Some(t) = task(i) {
+                        mine.push((i, t));
+                        progress.done.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
                 // A poisoned lock means another worker panicked; its
-                // results are lost and the count below says so.
+                // results are lost and their slots stay empty.
                 if let Ok(mut all) = results.lock() {
                     all.extend(mine);
                 }
             });
         }
     });
-    let mut all = results.into_inner().ok()?;
-    // A task cut short by the cancel may have returned a partial result.
-    if all.len() != n || progress.cancelled() {
-        return None;
+    let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    if let Ok(all) = results.into_inner() {
+        for (i, t) in all {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(t);
+            }
+        }
     }
-    all.sort_by_key(|(i, _)| *i);
-    Some(all.into_iter().map(|(_, t)| t).collect())
+    slots
 }
 
 /// Runs `run` to its end in chunks, stopping early if `progress` is
@@ -128,5 +154,27 @@ mod tests {
         assert_eq!(run.state().k, 0, "cancelled before the first chunk");
         let s = spaced(1e-3, 1.0, 4, true);
         assert!((s[1] - 1e-2).abs() < 1e-15 && (s[3] - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_partial_map_keeps_what_finished_and_only_that() {
+        let p = Progress::default();
+        // Every third task is "cut short".
+        let out = par_map_partial(30, &p, |i| (i % 3 != 0).then_some(i));
+        for (i, slot) in out.iter().enumerate() {
+            assert_eq!(*slot, (i % 3 != 0).then_some(i));
+        }
+        assert_eq!(p.finished(), 20);
+        // A cancel after ten tasks keeps exactly those ten.
+        let p = Progress::default();
+        let out = par_map_partial(1000, &p, |i| {
+            if p.finished() >= 9 {
+                p.stop();
+            }
+            Some(i)
+        });
+        let kept = out.iter().flatten().count();
+        assert_eq!(kept, p.finished());
+        assert!(kept < 1000, "the cancel stopped the map");
     }
 }

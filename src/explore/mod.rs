@@ -14,18 +14,18 @@ mod reference;
 mod sweep;
 mod traps;
 
-pub use basins::{Basin, BasinSpec, basins};
+pub use basins::{Basin, BasinSpec, basins, basins_partial};
 pub use classify::{EndClass, OPTIMUM_TOL, REACH_TOL, Reach, RunEnd, Verdict, classify};
 pub use events::{EventDetector, EventKind, KEPT as KEPT_EVENTS, KickCause, RunEvent};
 pub use gap::{LowerGap, lower_curvature, lower_gap};
-pub use grid::{Progress, par_map, spaced};
+pub use grid::{Progress, par_map, par_map_partial, spaced};
 pub use judge::{Judged, Judging, RECENT, Watch, run_judged};
 pub use lower_domain::{LowerDomain, Scan, scan};
 pub use reference::{
     Answer, AnswerSource, Reduced, UPPER_POINTS, compute_answer, compute_answer_with, reduced,
     reduced_curve,
 };
-pub use sweep::{Cell, SweepSpec, best_cell, default_axes, sweep};
+pub use sweep::{Cell, SweepSpec, best_cell, default_axes, sweep, sweep_partial};
 pub use traps::{FLAT, LowerShape, Trap, diagnose, lower_shape, settled, short_cycle};
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 
 use super::basins::fallback;
 use super::classify::EndClass;
-use super::grid::{Progress, par_map, spaced};
+use super::grid::{Progress, complete, par_map_partial, spaced};
 use super::judge::{Judging, run_judged};
 use super::lower_domain::LowerDomain;
 use super::reference::Answer;
-use crate::method::{MethodKind, ParamValue, SolverSettings, Status};
+use crate::method::{MethodKind, ParamKind, ParamValue, SolverSettings, Status};
 use crate::problem::Problem;
 use std::sync::Arc;
 
@@ -30,11 +30,13 @@ pub struct SweepSpec {
     pub settings: SolverSettings,
     /// The two parameter keys.
     pub axes: (&'static str, &'static str),
-    /// Range of the first, log-spaced.
+    /// Range of the first: log-spaced, or a whole-number grid for a
+    /// count (see [`SweepSpec::values`]).
     pub first: [f64; 2],
-    /// Range of the second, log-spaced.
+    /// Range of the second, spaced as the first.
     pub second: [f64; 2],
-    /// Cells per side.
+    /// Cells per side (fewer along a count whose range holds fewer whole
+    /// numbers).
     pub grid: usize,
     /// The start point of every run.
     pub start: Vec<f64>,
@@ -99,14 +101,18 @@ impl SweepSpec {
                 self.axes.0
             ));
         }
-        for (key, range) in [(self.axes.0, self.first), (self.axes.1, self.second)] {
+        for (axis, (key, range)) in [(self.axes.0, self.first), (self.axes.1, self.second)]
+            .into_iter()
+            .enumerate()
+        {
             let mut probe = self.settings;
             for v in range {
                 probe
-                    .set(kind, key, ParamValue::Number(v))
+                    .set(kind, key, axis_value(self.is_whole(axis), v))
                     .map_err(|e| format!("the range of {key}: {e}"))?;
             }
-            if !(range[0] > 0.0 && range[1] > 0.0) {
+            let positive = range[0] > 0.0 && range[1] > 0.0;
+            if !(self.is_whole(axis) || positive) {
                 return Err(format!(
                     "the range of {key} must be positive (it is log-spaced)"
                 ));
@@ -118,15 +124,59 @@ impl SweepSpec {
         Ok(())
     }
 
+    /// Whether axis 0 (first) or 1 (second) is a count, swept on whole
+    /// numbers rather than log-spaced reals.
+    pub fn is_whole(&self, axis: usize) -> bool {
+        let key = if axis == 0 { self.axes.0 } else { self.axes.1 };
+        matches!(
+            self.settings.method.param(key).map(|p| p.kind),
+            Some(ParamKind::Count { .. })
+        )
+    }
+
+    /// The values along axis 0 (first) or 1 (second). A real parameter
+    /// gets `grid` log-spaced values; a count gets whole numbers from the
+    /// lower end in equal steps (the smallest step that needs at most
+    /// `grid` cells; the upper end is kept when the step divides the range).
+    pub fn values(&self, axis: usize) -> Vec<f64> {
+        let range = if axis == 0 { self.first } else { self.second };
+        if !self.is_whole(axis) {
+            return spaced(range[0], range[1], self.grid, true);
+        }
+        let (lo, hi) = (range[0].min(range[1]), range[0].max(range[1]));
+        let cells = self.grid.max(2) as f64 - 1.0;
+        let step = ((hi - lo) / cells).ceil().max(1.0);
+        let count = ((hi - lo) / step).floor() as usize + 1;
+        (0..count).map(|i| lo + i as f64 * step).collect()
+    }
+
+    /// Cells along the first and the second axis.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.values(0).len(), self.values(1).len())
+    }
+
     /// The settings of cell (i, j): first parameter i, second j.
     fn cell_settings(&self, first: f64, second: f64) -> SolverSettings {
         let mut s = self.settings;
         let kind = s.method;
         // `check` has validated both ranges, so these cannot fail; a
         // failure would leave the base value, which the cell then reports.
-        s.set(kind, self.axes.0, ParamValue::Number(first)).ok();
-        s.set(kind, self.axes.1, ParamValue::Number(second)).ok();
+        s.set(kind, self.axes.0, axis_value(self.is_whole(0), first))
+            .ok();
+        s.set(kind, self.axes.1, axis_value(self.is_whole(1), second))
+            .ok();
         s
+    }
+}
+
+/// A value of a sweep axis as the parameter takes it. A count's values
+/// are whole (see [`SweepSpec::values`]); a fractional or negative one is
+/// passed as a number so that the range check names it.
+fn axis_value(whole: bool, v: f64) -> ParamValue {
+    if whole && v >= 0.0 && v.fract() == 0.0 && v <= u64::MAX as f64 {
+        ParamValue::Count(v as u64)
+    } else {
+        ParamValue::Number(v)
     }
 }
 
@@ -137,20 +187,32 @@ pub fn sweep(
     spec: &SweepSpec,
     progress: &Progress,
 ) -> Option<Vec<Cell>> {
-    let firsts = spaced(spec.first[0], spec.first[1], spec.grid, true);
-    let seconds = spaced(spec.second[0], spec.second[1], spec.grid, true);
-    let n = spec.grid;
+    complete(sweep_partial(problem, spec, progress), progress)
+}
+
+/// Like [`sweep`], keeping what finished when cancelled: slot
+/// `i * shape().1 + j` is `None` for a cell not run or cut short.
+pub fn sweep_partial(
+    problem: &Arc<dyn Problem>,
+    spec: &SweepSpec,
+    progress: &Progress,
+) -> Vec<Option<Cell>> {
+    let (firsts, seconds) = (spec.values(0), spec.values(1));
+    let n = seconds.len();
     let judging = Judging {
         domain: &spec.lower,
         answer: spec.answer.as_ref(),
         tolerance: spec.tolerance,
     };
-    par_map(n * n, progress, |index| {
+    par_map_partial(firsts.len() * n, progress, |index| {
         let (first, second) = (firsts[index / n], seconds[index % n]);
         let config = spec.cell_settings(first, second).run_config();
         let judged = run_judged(problem, config, spec.start.clone(), &judging, progress);
+        if !judged.status.is_finished() {
+            return None; // cut short by a cancel
+        }
         let last = judged.last.as_ref();
-        Cell {
+        Some(Cell {
             first,
             second,
             class: judged
@@ -167,6 +229,6 @@ pub fn sweep(
             f: last.map_or(f64::NAN, |r| r.f),
             h: last.map_or(f64::NAN, |r| r.h),
             reached: judged.reached,
-        }
+        })
     })
 }

@@ -136,6 +136,7 @@ impl<'t> Parser<'t, '_> {
                 format!("the expression nests more than {MAX_DEPTH} levels deep"),
             ));
         }
+        let (_, start) = self.peek()?;
         self.operand()?;
         loop {
             let (tok, _) = self.peek()?;
@@ -147,7 +148,7 @@ impl<'t> Parser<'t, '_> {
             }
             self.next()?;
             self.expr(right)?;
-            self.emit_binary(op);
+            self.emit_binary(op, start)?;
         }
         self.depth -= 1;
         Ok(())
@@ -164,7 +165,7 @@ impl<'t> Parser<'t, '_> {
             }
             Token::Minus => {
                 self.expr(PREFIX_POWER)?;
-                self.emit_unary(Op::Neg);
+                self.emit_unary(Op::Neg, at)?;
             }
             Token::Plus => self.expr(PREFIX_POWER)?,
             Token::End => {
@@ -220,7 +221,7 @@ impl<'t> Parser<'t, '_> {
             }
             self.expr(0)?;
             self.close_paren(paren_at, &format!("{name}("))?;
-            self.emit_unary(Op::Call(func));
+            self.emit_unary(Op::Call(func), at)?;
             return Ok(());
         }
         if let Some(i) = self.scope.variables.iter().position(|v| v == name) {
@@ -250,21 +251,38 @@ impl<'t> Parser<'t, '_> {
     }
 
     /// Emits a unary op, folding it into a constant operand.
-    fn emit_unary(&mut self, op: Op) {
+    fn emit_unary(&mut self, op: Op, start: usize) -> Result<(), ExprError> {
         if let Some(Op::Const(c)) = self.ops.last().copied() {
             let folded = Tape::new(vec![Op::Const(c), op], 1, 0).eval::<f64>(&[]);
-            if folded.is_finite() {
-                self.ops.pop();
-                self.ops.push(Op::Const(folded));
-                return;
-            }
+            self.check_folded(folded, start)?;
+            self.ops.pop();
+            self.ops.push(Op::Const(folded));
+            return Ok(());
         }
         self.ops.push(op);
+        Ok(())
+    }
+
+    /// A constant part with no finite value is refused as the literal
+    /// `1e400` is: it would make f or g undefined at every point, and the
+    /// run would only fail later with a less helpful message.
+    fn check_folded(&mut self, folded: f64, start: usize) -> Result<(), ExprError> {
+        if folded.is_finite() {
+            return Ok(());
+        }
+        let (_, end) = self.peek()?;
+        let part = self.text.get(start..end).unwrap_or("").trim();
+        let what = if folded.is_nan() {
+            "is undefined (NaN)".to_string()
+        } else {
+            format!("has no finite value ({folded})")
+        };
+        Err(self.err(start, format!("the constant `{part}` {what}")))
     }
 
     /// Emits a binary op: folds two constant operands, and turns a constant
     /// exponent into an integer or real power.
-    fn emit_binary(&mut self, op: Op) {
+    fn emit_binary(&mut self, op: Op, start: usize) -> Result<(), ExprError> {
         let n = self.ops.len();
         // Each `Const` is a whole operand, so two trailing constants are
         // exactly the two operands of this op.
@@ -273,12 +291,11 @@ impl<'t> Parser<'t, '_> {
             self.ops.last().copied(),
         ) {
             let folded = Tape::new(vec![Op::Const(a), Op::Const(b), op], 2, 0).eval::<f64>(&[]);
-            if folded.is_finite() {
-                self.ops.truncate(n - 2);
-                self.ops.push(Op::Const(folded));
-                self.stack -= 1;
-                return;
-            }
+            self.check_folded(folded, start)?;
+            self.ops.truncate(n - 2);
+            self.ops.push(Op::Const(folded));
+            self.stack -= 1;
+            return Ok(());
         }
         if let (Op::Pow, Some(Op::Const(p))) = (op, self.ops.last().copied()) {
             self.ops.pop();
@@ -290,10 +307,11 @@ impl<'t> Parser<'t, '_> {
                 self.ops.push(Op::PowF(p));
             }
             self.stack -= 1;
-            return;
+            return Ok(());
         }
         self.ops.push(op);
         self.stack -= 1;
+        Ok(())
     }
 }
 

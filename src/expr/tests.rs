@@ -133,6 +133,19 @@ fn errors_say_what_and_where() {
     let e = error_of("1e999");
     assert!(e.message.contains("too large"), "{}", e.message);
 
+    // A constant part is held to what a literal is: `10^400` is `1e400`.
+    let e = error_of("x + 10^400");
+    assert_eq!(e.column, 5);
+    assert!(
+        e.message.contains("`10^400` has no finite value (inf)"),
+        "{}",
+        e.message
+    );
+    let e = error_of("x * ln(-1)");
+    assert!(e.message.contains("`ln(-1)` is undefined"), "{}", e.message);
+    let e = error_of("0*(1/0) + y");
+    assert!(e.message.contains("`1/0`"), "{}", e.message);
+
     let e = error_of("x\u{0}");
     assert!(e.message.contains("control character"), "{}", e.message);
 }

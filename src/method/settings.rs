@@ -616,7 +616,8 @@ impl SolverSettings {
 }
 
 /// Checks a value against a parameter's range; integers given for a real
-/// parameter are accepted as reals.
+/// parameter are accepted as reals, and whole reals (`3.0`, as a sweep
+/// grid or a JSON reader gives them) for a count.
 pub fn check(spec: &ParamSpec, value: ParamValue) -> Result<ParamValue, String> {
     use ParamValue::{Count, Flag, Number, Text};
     let name = format!("{} ({})", spec.key, spec.symbol);
@@ -634,6 +635,9 @@ pub fn check(spec: &ParamSpec, value: ParamValue) -> Result<ParamValue, String> 
         (ParamKind::Count { min, max }, Count(c)) => Err(format!(
             "{name} = {c}: it must be a whole number from {min} to {max}"
         )),
+        (ParamKind::Count { .. }, Number(v)) if v >= 0.0 && v.fract() == 0.0 && v < 1e19 => {
+            check(spec, Count(v as u64))
+        }
         (ParamKind::Count { min, max }, Number(v)) => Err(format!(
             "{name} = {v}: it must be a whole number from {min} to {max}"
         )),
@@ -709,7 +713,19 @@ mod tests {
             .set(MethodKind::Bome, "phi", ParamValue::Text("gradients"))
             .unwrap_err();
         assert!(e.contains("gradient, value"), "{e}");
+        // A fractional count is refused naming the fraction; a whole real
+        // is the count it spells, never "= 1: must be a whole number".
+        let e = s
+            .set(MethodKind::Aid, "cg_iterations", ParamValue::Number(2.5))
+            .unwrap_err();
+        assert!(e.contains("= 2.5: it must be a whole number"), "{e}");
         assert_eq!(s, SolverSettings::default(), "nothing changed");
+        s.set(MethodKind::Aid, "cg_iterations", ParamValue::Number(1.0))
+            .unwrap();
+        assert_eq!(
+            s.get(MethodKind::Aid, "cg_iterations"),
+            Some(ParamValue::Count(1))
+        );
     }
 
     #[test]
