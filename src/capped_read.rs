@@ -83,8 +83,24 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadRefusal> {
             cap,
         });
     }
-    let file = std::fs::File::open(path).map_err(|e| ReadRefusal::Io(e.to_string()))?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    read_opened(path, cap)
+}
+
+/// Opens `path` without blocking and reads it only if what was opened is a
+/// regular file: the path may have been replaced by a FIFO since it was
+/// looked at, and opening a FIFO with no writer for reading would block.
+fn read_opened(path: &Path, cap: u64) -> Result<Vec<u8>, ReadRefusal> {
+    let file = open_nonblocking(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadRefusal::Missing,
+        _ => ReadRefusal::Io(e.to_string()),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadRefusal::Io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(ReadRefusal::NotRegular(kind(&meta)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(cap)).unwrap_or(0));
     file.take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| ReadRefusal::Io(e.to_string()))?;
@@ -93,6 +109,22 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadRefusal> {
         return Err(ReadRefusal::TooLarge { bytes: read, cap });
     }
     Ok(bytes)
+}
+
+/// Opens for reading with `O_NONBLOCK` (it changes nothing for a regular
+/// file's reads, and makes opening a FIFO return at once).
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 #[cfg(test)]
@@ -132,6 +164,13 @@ mod tests {
                 read_capped(&fifo, 100),
                 Err(ReadRefusal::NotRegular("a FIFO (named pipe)"))
             );
+            // Had it been a regular file when looked at and a FIFO when
+            // opened, the open returns at once and the read is refused.
+            assert_eq!(
+                read_opened(&fifo, 100),
+                Err(ReadRefusal::NotRegular("a FIFO (named pipe)"))
+            );
+            assert_eq!(read_opened(&small, 100).unwrap(), b"name = 'x'");
         }
         std::fs::remove_dir_all(&dir).ok();
     }

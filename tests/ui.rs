@@ -1190,3 +1190,29 @@ fn switching_presets_keeps_the_edits_and_going_back_brings_them_back() {
     // Back, but not applied: the runs still use the preset's g.
     assert!(h.state().edit_error().is_none());
 }
+
+#[test]
+fn drawing_the_editors_never_changes_a_stored_value() {
+    // K above the editor's drag range (1e12): a valid value that a
+    // clamping editor would silently lower to 1e12.
+    let (source, p) = builtin("b01-quadratic");
+    let mut spec = bilevel_lab::app::RunSpec::from_preset(&p);
+    spec.solver.iterations = 5_000_000_000_000;
+    let stored = Settings {
+        source: source.clone(),
+        runs: vec![spec],
+        ..Settings::default()
+    };
+    let mut h = launched(
+        Some(stored),
+        Launch {
+            preset: Some((source, p)),
+            ..Launch::default()
+        },
+    );
+    h.run_steps(5);
+    assert_eq!(
+        h.state().settings().runs[0].solver.iterations,
+        5_000_000_000_000
+    );
+}

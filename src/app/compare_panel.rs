@@ -28,6 +28,8 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
         let speed = (app.settings.reach * 0.05).max(1e-300);
         ui.add(
             egui::DragValue::new(&mut app.settings.reach)
+                // A stored value is never changed by being drawn.
+                .clamp_existing_to_range(false)
                 .range(1e-300..=1e6)
                 .speed(speed)
                 .custom_formatter(|v, _| num(v))

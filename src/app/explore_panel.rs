@@ -256,6 +256,8 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 let speed = (*v * 0.02).max(1e-12);
                 ui.add(
                     egui::DragValue::new(v)
+                        // A stored value is never changed by being drawn.
+                        .clamp_existing_to_range(false)
                         .range(1e-12..=1e6)
                         .speed(speed)
                         .custom_formatter(|v, _| num(v))
@@ -266,6 +268,7 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         }
         ui.add(
             egui::DragValue::new(&mut state.sweep_grid)
+                .clamp_existing_to_range(false)
                 .range(2..=64)
                 .prefix("grid "),
         );
@@ -284,6 +287,7 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         ui.label("Basin map:");
         ui.add(
             egui::DragValue::new(&mut state.basin_grid)
+                .clamp_existing_to_range(false)
                 .range(2..=64)
                 .prefix("grid "),
         );

@@ -10,6 +10,8 @@ fn drag(ui: &mut egui::Ui, value: &mut f64, prefix: &str, min: f64, hint: &str) 
     let speed = (value.abs() * 0.01).max(1e-6);
     ui.add(
         egui::DragValue::new(value)
+            // A stored value is never changed by being drawn.
+            .clamp_existing_to_range(false)
             .range(min..=1e9)
             .speed(speed)
             .custom_formatter(|v, _| num(v))
@@ -62,6 +64,7 @@ fn param_editor(ui: &mut egui::Ui, solver: &mut SolverSettings, spec: &ParamSpec
             let mut v = c as f64;
             ui.add(
                 egui::DragValue::new(&mut v)
+                    .clamp_existing_to_range(false)
                     .range(min as f64..=max as f64)
                     .speed(0.2)
                     .max_decimals(0)
@@ -153,6 +156,7 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         if ui
             .add(
                 egui::DragValue::new(&mut k)
+                    .clamp_existing_to_range(false)
                     .range(1.0..=1e12)
                     .speed(10.0)
                     .max_decimals(0)
@@ -249,6 +253,7 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         ui.checkbox(&mut layers.path_arrows, "arrows along the path, every");
         ui.add(
             egui::DragValue::new(&mut layers.path_arrow_every)
+                .clamp_existing_to_range(false)
                 .range(1..=1_000_000)
                 .prefix("N = "),
         )
@@ -272,6 +277,7 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         if series.guides {
             ui.add(
                 egui::DragValue::new(&mut series.guide_shift)
+                    .clamp_existing_to_range(false)
                     .range(-30.0..=30.0)
                     .speed(0.05)
                     .max_decimals(2)

@@ -16,6 +16,7 @@ mod problem_panel;
 mod residual_plot;
 mod settings;
 pub mod settings_file;
+mod settings_repair;
 mod status_bar;
 mod sweep_map;
 mod teaching_panel;
@@ -185,19 +186,30 @@ impl BilevelApp {
         let from_file = launch
             .settings_file
             .as_deref()
-            .map_or(Ok(None), settings_file::load);
-        let (stored, damaged) = match from_file {
-            Ok(Some(s)) => (Some(s), None),
-            Ok(None) => (
-                cc.storage
-                    .and_then(|s| eframe::get_value(s, eframe::APP_KEY)),
-                None,
-            ),
+            .map_or(Ok(None), settings_file::load_repaired);
+        let (stored, told) = match from_file {
+            Ok(Some((s, note))) => (Some(s), note),
+            Ok(None) => {
+                let mut old: Option<Settings> = cc
+                    .storage
+                    .and_then(|s| eframe::get_value(s, eframe::APP_KEY));
+                let said = old.as_mut().map(settings_repair::repair);
+                let note = said.filter(|s| !s.is_empty()).map(|s| {
+                    format!(
+                        "the saved session held values the app cannot use: {}",
+                        s.join("; ")
+                    )
+                });
+                (old, note)
+            }
             Err(e) => (None, Some(e)),
         };
         let mut app = Self::with_settings(&cc.egui_ctx, stored, launch);
-        if let Some(e) = damaged {
-            app.notify(e, true);
+        if let Some(text) = told {
+            // Starting is one command: a notice of the start (a held
+            // session) is joined, not hidden.
+            app.told = app.notice.is_some();
+            app.tell(text, true);
         }
         app
     }

@@ -30,12 +30,20 @@ pub fn default_path() -> Option<PathBuf> {
 /// take a few kilobytes; a larger file is not ours to load).
 pub const MAX_SETTINGS_BYTES: u64 = 4 << 20;
 
+/// Reads settings saved at `path`: `Ok(None)` if there are none yet (see
+/// [`load_repaired`], which this is without the notes).
+pub fn load(path: &Path) -> Result<Option<Settings>, String> {
+    load_repaired(path).map(|loaded| loaded.map(|(settings, _)| settings))
+}
+
 /// Reads settings saved at `path`: `Ok(None)` if there are none yet. A
 /// damaged file is moved aside (to `….damaged`) so the next save does not
 /// destroy what might be recovered from it, and the error says so. Only a
 /// regular file of at most [`MAX_SETTINGS_BYTES`] is read (a FIFO would
-/// block before any window appears).
-pub fn load(path: &Path) -> Result<Option<Settings>, String> {
+/// block before any window appears). Values the app cannot use are
+/// replaced (see [`super::settings_repair`]); the note then names each and
+/// where the file as it was is kept (`….before-repair`).
+pub fn load_repaired(path: &Path) -> Result<Option<(Settings, Option<String>)>, String> {
     use crate::capped_read::{ReadRefusal, read_capped};
     let bytes = match read_capped(path, MAX_SETTINGS_BYTES) {
         Ok(bytes) => bytes,
@@ -45,14 +53,14 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
     // A byte-order mark (an editor on another system may add one) is not
     // damage; invalid UTF-8 is (it is not replaced and saved back).
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let parsed = std::str::from_utf8(text)
+    let parsed: Result<Settings, String> = std::str::from_utf8(text)
         .map_err(|e| format!("it is not UTF-8 text (byte {})", e.valid_up_to()))
         .and_then(|text| {
             serde_json::from_str(text)
                 .map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))
         });
-    parsed.map(Some).map_err(|why| {
-        let aside = unused_aside(path);
+    let mut settings = parsed.map_err(|why| {
+        let aside = unused_aside(path, ".damaged");
         let kept = match std::fs::rename(path, &aside) {
             Ok(()) => format!("; it is kept as {}", aside.display()),
             Err(_) => String::new(),
@@ -61,14 +69,32 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
             "{} is damaged ({why}){kept}; starting from the defaults",
             path.display()
         )
-    })
+    })?;
+    let said = super::settings_repair::repair(&mut settings);
+    if said.is_empty() {
+        return Ok(Some((settings, None)));
+    }
+    // The next save writes the repaired settings: the file as it was is
+    // copied aside first, so even a value the app could not use is kept.
+    let aside = unused_aside(path, ".before-repair");
+    let kept = match std::fs::write(&aside, &bytes) {
+        Ok(()) => format!("; the file as it was is kept as {}", aside.display()),
+        Err(e) => format!("; the file as it was could not be kept ({e})"),
+    };
+    let note = format!(
+        "{} held values the app cannot use: {}{kept}",
+        path.display(),
+        said.join("; ")
+    );
+    Ok(Some((settings, Some(note))))
 }
 
-/// `settings.json.damaged`, or `.damaged.2`, `.damaged.3`, … — the first
-/// name not taken, so a second damaged file never overwrites the first.
-fn unused_aside(path: &Path) -> PathBuf {
+/// `settings.json` + `suffix` (`.damaged`), or `.damaged.2`, `.damaged.3`,
+/// … — the first name not taken, so a second damaged file never
+/// overwrites the first.
+fn unused_aside(path: &Path, suffix: &str) -> PathBuf {
     let mut aside = path.as_os_str().to_owned();
-    aside.push(".damaged");
+    aside.push(suffix);
     unused_name(Path::new(&aside))
 }
 
@@ -257,6 +283,33 @@ mod tests {
             vec![std::ffi::OsString::from(FILE_NAME)],
             "no temporary files left"
         );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn unusable_values_are_named_and_the_file_as_it_was_kept() {
+        let dir = dir("repair");
+        let path = dir.join(FILE_NAME);
+        let b1 = crate::preset::load_builtin("b01-quadratic").unwrap();
+        let s = Settings {
+            runs: vec![super::super::RunSpec::from_preset(&b1)],
+            ..Settings::default()
+        };
+        let text = serde_json::to_string(&s)
+            .unwrap()
+            .replace("\"step\":0.", "\"step\":-1.");
+        assert!(text.contains("\"step\":-1."), "{text}");
+        std::fs::write(&path, &text).unwrap();
+        let (repaired, note) = load_repaired(&path).unwrap().unwrap();
+        let note = note.expect("a note");
+        assert!(note.contains("run 1: PGD-QP step (γ) = -1."), "{note}");
+        assert!(note.contains("settings.json.before-repair"), "{note}");
+        assert!(repaired.runs[0].solver.problems().is_empty());
+        let kept = std::fs::read_to_string(dir.join("settings.json.before-repair")).unwrap();
+        assert_eq!(kept, text, "the file as it was");
+        // Loading it again keeps a second copy beside the first.
+        load_repaired(&path).unwrap();
+        assert!(dir.join("settings.json.before-repair.2").exists());
         std::fs::remove_dir_all(&dir).ok();
     }
 

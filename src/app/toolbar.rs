@@ -56,6 +56,8 @@ pub fn toolbar_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         }
         ui.add(
             egui::DragValue::new(&mut app.settings.step_n)
+                    // A stored value is never changed by being drawn.
+                    .clamp_existing_to_range(false)
                 .range(1..=1_000_000)
                 .speed(10)
                 .prefix("N = "),
