@@ -452,9 +452,22 @@ fn valid_expressions_match_an_independent_evaluator_and_their_derivatives() {
     let (values, derivatives) = (Cell::new(0usize), Cell::new(0usize));
     run.run(&(expr(), point), |(e, (x, y))| {
         let text = e.print();
-        let tape = parse_xy(&text).map_err(|err| TestCaseError::fail(format!("{text}: {err}")))?;
         let mut scale = 1.0;
         let want = e.eval(x, y, 0.0, &mut scale);
+        let tape = match parse_xy(&text) {
+            Ok(tape) => tape,
+            // A constant part with no finite value (asin(1.5), 10^400) is
+            // refused as the literal 1e400 is; the reference, poisoned by
+            // that intermediate, has no value there either.
+            Err(err) if err.to_string().contains("the constant `") => {
+                prop_assert!(
+                    !want.is_finite(),
+                    "{text}: refused ({err}) but worth {want}"
+                );
+                return Ok(());
+            }
+            Err(err) => return Err(TestCaseError::fail(format!("{text}: {err}"))),
+        };
         let got: f64 = tape.eval(&[x, y]);
         if !want.is_finite() {
             return Ok(());

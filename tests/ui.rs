@@ -1167,7 +1167,10 @@ fn switching_presets_keeps_the_edits_and_going_back_brings_them_back() {
         .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
             "b12-mirrlees".into(),
         ));
-    h.run_steps(1);
+    h.run_steps(2);
+    // The edits are asked about first.
+    h.get_by_label("Keep them for later").click();
+    h.run_steps(2);
     let s = h.state().settings();
     assert_eq!(s.g_text, None, "Mirrlees opens as it is");
     assert_eq!(s.kept_edits.len(), 1);
@@ -1185,7 +1188,11 @@ fn switching_presets_keeps_the_edits_and_going_back_brings_them_back() {
         "{:?}",
         s.g_text
     );
-    assert!(s.kept_edits.is_empty());
+    assert!(
+        s.kept_edits.iter().all(|k| !k.bring_back),
+        "brought back once"
+    );
+    assert_eq!(h.state().earlier_edits().len(), 1, "and listed");
     assert!(h.state().notice().unwrap().text.contains("are back"));
     // Back, but not applied: the runs still use the preset's g.
     assert!(h.state().edit_error().is_none());
@@ -1215,4 +1222,97 @@ fn drawing_the_editors_never_changes_a_stored_value() {
         h.state().settings().runs[0].solver.iterations,
         5_000_000_000_000
     );
+}
+
+/// b01 with g edited, and a switch to Mirrlees asked for.
+fn edited_and_leaving(typed_paths: bool) -> Harness<'static, BilevelApp> {
+    let mut h = launched(
+        None,
+        Launch {
+            preset: Some(builtin("b01-quadratic")),
+            typed_paths,
+            ..Launch::default()
+        },
+    );
+    h.run_steps(2);
+    type_into(&mut h, "g(x, y): lower level", " + 0.1*y^4");
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b12-mirrlees".into(),
+        ));
+    h.run_steps(2);
+    h
+}
+
+fn source_of(h: &Harness<'static, BilevelApp>) -> String {
+    h.state().settings().source.label().to_string()
+}
+
+#[test]
+fn leaving_an_edited_preset_asks_and_a_dropped_edit_can_be_restored() {
+    let mut h = edited_and_leaving(false);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert_eq!(source_of(&h), "b01-quadratic", "Cancel stays");
+    assert!(h.state().settings().g_text.is_some(), "with the edits");
+
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b12-mirrlees".into(),
+        ));
+    h.run_steps(2);
+    h.get_by_label("Drop them").click();
+    h.run_steps(2);
+    assert_eq!(source_of(&h), "b12-mirrlees");
+    // Mirrlees has no edits: going back is not asked, and b01 opens as it is.
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b01-quadratic".into(),
+        ));
+    h.run_steps(2);
+    assert_eq!(source_of(&h), "b01-quadratic");
+    assert_eq!(
+        h.state().settings().g_text,
+        None,
+        "dropped: not brought back"
+    );
+    let earlier: Vec<usize> = h.state().earlier_edits().iter().map(|(i, _)| *i).collect();
+    assert_eq!(earlier.len(), 1, "but kept among the earlier edits");
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::RestoreEdit(earlier[0]));
+    h.run_steps(2);
+    let g = h.state().settings().g_text.clone().unwrap_or_default();
+    assert!(g.ends_with(" + 0.1*y^4"), "{g}");
+}
+
+#[test]
+fn an_edit_saved_as_a_new_preset_through_the_typed_path_field() {
+    let dir = temp_dir("save-as-new");
+    let path = dir.join("quartic.toml");
+    let mut h = edited_and_leaving(true);
+    h.get_by_label("Save as a new preset…").click();
+    h.run_steps(2);
+    // --typed-paths: the field says why it is there and takes the path.
+    assert!(shows(&mut h, &["--typed-paths"]));
+    let field = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(field, "Path:").click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(field, "Path:")
+        .type_text(path.to_str().unwrap());
+    h.run_steps(1);
+    h.get_by_label("Save").click();
+    h.run_steps(2);
+    assert_eq!(source_of(&h), "b12-mirrlees", "switched once saved");
+    let saved = preset::load_path(&path).unwrap();
+    match saved.spec {
+        preset::ProblemSpec::Expression { g, .. } => assert!(g.ends_with(" + 0.1*y^4"), "{g}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        h.state().settings().recent_dir.as_deref(),
+        Some(dir.to_str().unwrap()),
+        "the next field starts here"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

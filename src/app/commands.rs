@@ -1,8 +1,9 @@
 //! What panels ask for: they return commands, and `run_command` carries
 //! them out after the frame's panels are drawn.
 
+use super::file_dialogs::FileUse;
 use super::settings::{PresetSource, RunSpec};
-use super::{BilevelApp, Notice, export};
+use super::{BilevelApp, Notice};
 use crate::runner::{Command, Speed};
 use eframe::egui;
 use std::path::PathBuf;
@@ -53,6 +54,11 @@ pub enum AppCommand {
     ToggleLecture,
     /// Toggle between the light and the dark theme.
     ToggleTheme,
+    /// Answer the question asked before leaving a preset with edits.
+    AnswerSwitch(super::SwitchAnswer),
+    /// Put earlier edit `i` (an index in the settings' kept edits) back in
+    /// the editors.
+    RestoreEdit(usize),
     /// Use a sweep cell's two parameter values in the selected run and
     /// restart it with them.
     UseSweepCell {
@@ -61,19 +67,6 @@ pub enum AppCommand {
         /// (key, value) of the second.
         second: (&'static str, f64),
     },
-}
-
-/// The answer of a file dialog run off the UI thread.
-#[derive(Debug)]
-pub enum DialogResult {
-    /// Open this preset.
-    Open(PathBuf),
-    /// Write the CSV here.
-    Csv(PathBuf),
-    /// Write the preset here.
-    Preset(PathBuf),
-    /// Write the PNG here.
-    Png(PathBuf),
 }
 
 impl BilevelApp {
@@ -142,6 +135,9 @@ impl BilevelApp {
     pub fn run_command(&mut self, command: AppCommand) {
         // Notices of this command are joined, not overwritten (see `tell`).
         self.told = false;
+        if self.ask_before_leaving(&command) {
+            return;
+        }
         match command {
             AppCommand::Play => {
                 self.playing = true;
@@ -189,12 +185,9 @@ impl BilevelApp {
                 // The current preset and runs stay as they are.
                 Err(e) => self.notify(e.to_string(), true),
             },
-            AppCommand::OpenDialog => self.dialog(|| {
-                rfd::FileDialog::new()
-                    .add_filter("bilevel-lab preset", &["toml"])
-                    .pick_file()
-                    .map(DialogResult::Open)
-            }),
+            AppCommand::OpenDialog => self.ask_file(FileUse::Open),
+            AppCommand::AnswerSwitch(answer) => self.answer_switch(answer),
+            AppCommand::RestoreEdit(i) => self.restore_edit(i),
             AppCommand::ApplyEdit => {
                 if self.apply_edit_problem() {
                     self.restart_all();
@@ -205,6 +198,9 @@ impl BilevelApp {
                 }
             }
             AppCommand::RevertEdit => {
+                // The edit reverted stays among the earlier edits.
+                let source = self.settings.source.clone();
+                self.remember_current_edit(&source, false);
                 if let crate::preset::ProblemSpec::Expression { f, g, .. } = &self.preset.spec {
                     self.editor.f = f.clone();
                     self.editor.g = g.clone();
@@ -291,72 +287,9 @@ impl BilevelApp {
                 self.selected = 0;
                 self.restart_all();
             }
-            AppCommand::ExportCsv => self.dialog(|| {
-                rfd::FileDialog::new()
-                    .add_filter("CSV", &["csv"])
-                    .set_file_name("trajectory.csv")
-                    .save_file()
-                    .map(DialogResult::Csv)
-            }),
-            AppCommand::ExportPreset => self.dialog(|| {
-                rfd::FileDialog::new()
-                    .add_filter("bilevel-lab preset", &["toml"])
-                    .set_file_name("my-preset.toml")
-                    .save_file()
-                    .map(DialogResult::Preset)
-            }),
-            AppCommand::ExportPng => self.dialog(|| {
-                rfd::FileDialog::new()
-                    .add_filter("PNG image", &["png"])
-                    .set_file_name("bilevel-lab.png")
-                    .save_file()
-                    .map(DialogResult::Png)
-            }),
-        }
-    }
-
-    /// Runs a file dialog on its own thread, so the UI never blocks.
-    fn dialog(&mut self, ask: impl FnOnce() -> Option<DialogResult> + Send + 'static) {
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                if let Some(result) = ask() {
-                    tx.send(result).ok();
-                }
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.dialogs.push(rx),
-            Err(e) => self.notify(format!("could not open a file dialog: {e}"), true),
-        }
-    }
-
-    /// Acts on dialogs that have answered.
-    pub(super) fn poll_dialogs(&mut self) {
-        let mut answers = Vec::new();
-        self.dialogs.retain(|rx| match rx.try_recv() {
-            Ok(answer) => {
-                answers.push(answer);
-                false
-            }
-            Err(crossbeam_channel::TryRecvError::Empty) => true,
-            Err(crossbeam_channel::TryRecvError::Disconnected) => false,
-        });
-        for answer in answers {
-            match answer {
-                DialogResult::Open(path) => self.run_command(AppCommand::OpenFile(path)),
-                DialogResult::Csv(path) => {
-                    let result = export::write_csv(self, &path);
-                    self.report_write(&path, result);
-                }
-                DialogResult::Preset(path) => {
-                    let result = export::write_preset(self, &path);
-                    self.report_write(&path, result);
-                }
-                DialogResult::Png(path) => self.start_png(path),
-            }
+            AppCommand::ExportCsv => self.ask_file(FileUse::Csv),
+            AppCommand::ExportPreset => self.ask_file(FileUse::Preset),
+            AppCommand::ExportPng => self.ask_file(FileUse::Png),
         }
     }
 

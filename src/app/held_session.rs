@@ -48,10 +48,8 @@ impl BilevelApp {
             .into_iter()
             .rev()
         {
-            held.kept_edits.retain(|k| k.source != edit.source);
-            held.kept_edits.insert(0, edit);
+            super::kept_edits::remember(&mut held.kept_edits, edit);
         }
-        held.kept_edits.truncate(super::settings::KEPT_EDITS);
         let name = preset.name.clone();
         self.settings = held;
         self.preset = preset;

@@ -1,53 +1,174 @@
-//! Edits are never dropped by switching presets: the edited f and g of the
-//! preset left are kept (in the settings, so across restarts too), and
-//! opening that preset again puts them back in the editors.
+//! Edits are never dropped: the edited f and g of a preset left are kept
+//! (in the settings, so across restarts too) and come back when that
+//! preset is opened again; an edit reverted, dropped at a switch, or saved
+//! as a preset stays in the preset's history of earlier edits, which the
+//! problem panel offers to restore.
 
 use super::BilevelApp;
-use super::settings::{KEPT_EDITS, KeptEdit};
+use super::settings::{KEPT_EDITS, KEPT_PER_PRESET, KeptEdit, PresetSource, Settings};
+
+/// Puts `edit` first in `kept` (an identical older entry is removed), and
+/// keeps at most [`KEPT_PER_PRESET`] of its preset and [`KEPT_EDITS`] in
+/// all, dropping the oldest.
+pub fn remember(kept: &mut Vec<KeptEdit>, edit: KeptEdit) {
+    kept.retain(|k| !(k.source == edit.source && k.f == edit.f && k.g == edit.g));
+    if edit.bring_back {
+        // One edit per preset comes back by itself: the newest.
+        for k in kept.iter_mut().filter(|k| k.source == edit.source) {
+            k.bring_back = false;
+        }
+    }
+    let source = edit.source.clone();
+    kept.insert(0, edit);
+    let mut of_preset = 0;
+    kept.retain(|k| {
+        if k.source != source {
+            return true;
+        }
+        of_preset += 1;
+        of_preset <= KEPT_PER_PRESET
+    });
+    kept.truncate(KEPT_EDITS);
+}
+
+/// Folds the session another window saved into ours: its edits — the
+/// current one and those it kept — join our kept edits (appended, never
+/// reordering ours, so two windows merging each other settle at once);
+/// our own window's state (preset, runs, toggles) stays. The sentence to
+/// tell, if anything was added.
+pub fn merge_other_window(ours: &mut Settings, theirs: &Settings) -> Option<String> {
+    let mut offered = Vec::new();
+    if let (Some(f), Some(g)) = (&theirs.f_text, &theirs.g_text) {
+        offered.push(KeptEdit {
+            source: theirs.source.clone(),
+            f: f.clone(),
+            g: g.clone(),
+            bring_back: true,
+            when: now(),
+        });
+    }
+    offered.extend(theirs.kept_edits.iter().cloned());
+    let mut added: Vec<String> = Vec::new();
+    for edit in offered {
+        let same = |k: &KeptEdit| k.source == edit.source && k.f == edit.f && k.g == edit.g;
+        let current = ours.source == edit.source
+            && ours.f_text.as_ref() == Some(&edit.f)
+            && ours.g_text.as_ref() == Some(&edit.g);
+        let of_preset = ours
+            .kept_edits
+            .iter()
+            .filter(|k| k.source == edit.source)
+            .count();
+        if current
+            || ours.kept_edits.iter().any(same)
+            || of_preset >= KEPT_PER_PRESET
+            || ours.kept_edits.len() >= KEPT_EDITS
+        {
+            continue;
+        }
+        // One edit per preset comes back by itself, and never the open
+        // preset's (its editors hold this window's text).
+        let bring_back = edit.bring_back
+            && edit.source != ours.source
+            && !ours
+                .kept_edits
+                .iter()
+                .any(|k| k.source == edit.source && k.bring_back);
+        let label = edit.source.label().to_string();
+        ours.kept_edits.push(KeptEdit { bring_back, ..edit });
+        if !added.contains(&label) {
+            added.push(label);
+        }
+    }
+    (!added.is_empty()).then(|| {
+        format!(
+            "another bilevel-lab window saved its session too: its edits to {} are kept here as well (Earlier edits in the problem panel), so neither window's work is lost",
+            added.join(", ")
+        )
+    })
+}
+
+/// Seconds since 1970 (0 if the clock is before it).
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// "5 min ago", "3 h ago", "2 days ago" — how old an edit is.
+pub fn age(when: u64) -> String {
+    if when == 0 {
+        return "earlier".into();
+    }
+    let s = now().saturating_sub(when);
+    match s {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", s / 60),
+        3600..86_400 => format!("{} h ago", s / 3600),
+        _ => format!("{} days ago", s / 86_400),
+    }
+}
 
 impl BilevelApp {
-    /// Keeps the edits of the preset being left, if it has any.
-    /// (Also used when a held session returns: the default preset's edits
-    /// made meanwhile are kept.)
+    /// Keeps the edits of the preset being left, if it has any, to come
+    /// back when it is opened again. (Also used when a held session
+    /// returns: the default preset's edits made meanwhile are kept.)
     pub(super) fn keep_edits_of_the_preset_left(&mut self) {
         let Some(left) = self.adopted.clone() else {
             return;
         };
+        if self.remember_current_edit(&left, true) {
+            self.tell(
+                format!(
+                    "your edits to {} are kept: opening it again brings them back",
+                    left.label()
+                ),
+                false,
+            );
+        }
+    }
+
+    /// Keeps the current edit of `source` in its history; true if there
+    /// was one.
+    pub(super) fn remember_current_edit(
+        &mut self,
+        source: &PresetSource,
+        bring_back: bool,
+    ) -> bool {
         let (Some(f), Some(g)) = (self.settings.f_text.clone(), self.settings.g_text.clone())
         else {
-            return;
+            return false;
         };
-        let kept = &mut self.settings.kept_edits;
-        kept.retain(|k| k.source != left);
-        kept.insert(
-            0,
+        remember(
+            &mut self.settings.kept_edits,
             KeptEdit {
-                source: left.clone(),
+                source: source.clone(),
                 f,
                 g,
+                bring_back,
+                when: now(),
             },
         );
-        kept.truncate(KEPT_EDITS);
-        self.tell(
-            format!(
-                "your edits to {} are kept: opening it again brings them back",
-                left.label()
-            ),
-            false,
-        );
+        true
     }
 
     /// Puts the kept edits of the preset just opened back in the editors
     /// (not applied: Apply uses them, Revert drops them).
     pub(super) fn bring_back_kept_edits(&mut self) {
         let source = self.settings.source.clone();
-        let kept = &mut self.settings.kept_edits;
-        let Some(at) = kept.iter().position(|k| k.source == source) else {
+        let Some(edit) = self
+            .settings
+            .kept_edits
+            .iter_mut()
+            .find(|k| k.source == source && k.bring_back)
+        else {
             return;
         };
-        let edit = kept.remove(at);
-        self.editor.f = edit.f;
-        self.editor.g = edit.g;
+        // Back in the editors; in the history still, as an earlier edit.
+        edit.bring_back = false;
+        let (f, g) = (edit.f.clone(), edit.g.clone());
+        self.editor.f = f;
+        self.editor.g = g;
         self.check_edit();
         self.tell(
             format!(
@@ -55,6 +176,112 @@ impl BilevelApp {
                 source.label()
             ),
             false,
+        );
+    }
+
+    /// The earlier edits of the open preset, newest first, with their
+    /// index in the settings' list.
+    pub fn earlier_edits(&self) -> Vec<(usize, &KeptEdit)> {
+        let source = &self.settings.source;
+        self.settings
+            .kept_edits
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.source == *source)
+            .collect()
+    }
+
+    /// Puts earlier edit `index` in the editors (not applied); the text it
+    /// replaces goes into the history first, so this can be undone.
+    pub(super) fn restore_edit(&mut self, index: usize) {
+        let Some(edit) = self.settings.kept_edits.get(index).cloned() else {
+            return;
+        };
+        if edit.source != self.settings.source {
+            return;
+        }
+        let source = self.settings.source.clone();
+        self.remember_current_edit(&source, false);
+        self.editor.f = edit.f;
+        self.editor.g = edit.g;
+        self.check_edit();
+        self.notify(
+            format!(
+                "the edit from {} is in the editors, not applied: Apply uses it",
+                age(edit.when)
+            ),
+            false,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_windows_merging_each_other_keep_both_edits_and_settle() {
+        let b01 = PresetSource::Builtin("b01".into());
+        let b12 = PresetSource::Builtin("b12".into());
+        let mut a = Settings {
+            source: b01.clone(),
+            f_text: Some("x^2 + 1".into()),
+            g_text: Some("y^2".into()),
+            ..Settings::default()
+        };
+        let mut b = Settings {
+            source: b12.clone(),
+            f_text: Some("x*y".into()),
+            g_text: Some("y^4".into()),
+            ..Settings::default()
+        };
+        let told = merge_other_window(&mut a, &b).unwrap();
+        assert!(told.contains("edits to b12"), "{told}");
+        assert_eq!(a.kept_edits.len(), 1);
+        assert!(a.kept_edits[0].bring_back && a.kept_edits[0].source == b12);
+        assert!(merge_other_window(&mut b, &a).is_some());
+        assert_eq!(b.kept_edits.len(), 1, "its own edit is not kept twice");
+        assert_eq!(b.kept_edits[0].f, "x^2 + 1");
+        // Nothing new either way: the two settle.
+        let (a0, b0) = (a.clone(), b.clone());
+        assert_eq!(merge_other_window(&mut a, &b), None);
+        assert_eq!(merge_other_window(&mut b, &a), None);
+        assert_eq!((a, b), (a0, b0));
+    }
+
+    fn edit(source: &str, f: &str, bring_back: bool) -> KeptEdit {
+        KeptEdit {
+            source: PresetSource::Builtin(source.into()),
+            f: f.into(),
+            g: "y^2".into(),
+            bring_back,
+            when: 1,
+        }
+    }
+
+    #[test]
+    fn the_history_keeps_the_newest_and_one_edit_comes_back() {
+        let mut kept = Vec::new();
+        for i in 0..12 {
+            remember(&mut kept, edit("b01", &format!("x + {i}"), i % 2 == 0));
+        }
+        remember(&mut kept, edit("b12", "x", true));
+        let b01: Vec<&KeptEdit> = kept
+            .iter()
+            .filter(|k| k.source == PresetSource::Builtin("b01".into()))
+            .collect();
+        assert_eq!(b01.len(), KEPT_PER_PRESET);
+        assert_eq!(b01[0].f, "x + 11", "newest first");
+        assert_eq!(b01.iter().filter(|k| k.bring_back).count(), 1);
+        assert_eq!(kept[0].f, "x", "another preset's edit is not touched");
+        // The same edit again moves to the front, not twice in the list.
+        remember(&mut kept, edit("b01", "x + 5", true));
+        assert_eq!(kept.iter().filter(|k| k.f == "x + 5").count(), 1);
+        assert!(kept[0].bring_back && kept[0].f == "x + 5");
+        assert_eq!(
+            kept.iter().filter(|k| k.bring_back).count(),
+            2,
+            "one per preset"
         );
     }
 }

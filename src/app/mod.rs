@@ -6,6 +6,7 @@ mod commands;
 mod compare_panel;
 mod explore_panel;
 mod export;
+mod file_dialogs;
 mod held_session;
 mod job;
 mod kept_edits;
@@ -19,6 +20,7 @@ pub mod settings_file;
 mod settings_repair;
 mod status_bar;
 mod sweep_map;
+mod switch_question;
 mod teaching_panel;
 pub mod theme;
 mod ticks;
@@ -27,13 +29,13 @@ mod tour_panel;
 
 pub use commands::AppCommand;
 pub use settings::{PresetSource, RunSpec, Settings, XAxis};
+pub use switch_question::SwitchAnswer;
 
 use crate::landscape::{Landscape, LandscapeRequest, LandscapeWorker, Slice};
 use crate::preset::{self, Preset};
 use crate::problem::{ExprProblem, Problem};
 use crate::runner::{Command, RunId, Runner, Speed};
 use crate::session::{RunState, RunTrace, Session};
-use crossbeam_channel::Receiver;
 use eframe::egui;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -111,6 +113,9 @@ pub struct Launch {
     /// The window's size in points, instead of the default or the size it
     /// had last.
     pub size: Option<[f32; 2]>,
+    /// Ask for files with the typed-path field, never the desktop's dialog
+    /// (`--typed-paths`: a desktop whose file-chooser portal hangs).
+    pub typed_paths: bool,
 }
 
 /// Teaching options from the command line.
@@ -150,7 +155,12 @@ pub struct BilevelApp {
     view_bounds: Option<[[f64; 2]; 2]>,
     reset_view: bool,
     notice: Option<Notice>,
-    dialogs: Vec<Receiver<commands::DialogResult>>,
+    /// File dialogs in flight, and the typed-path field.
+    files: file_dialogs::FileDialogs,
+    /// A preset switch waiting for the question about the edits.
+    switch: Option<switch_question::PendingSwitch>,
+    /// Set while an answered switch runs (it is not asked again).
+    switch_answered: bool,
     pending_shortcuts: Vec<AppCommand>,
     screenshot: Option<ScreenshotJob>,
     screenshot_state: export::ShotState,
@@ -279,7 +289,9 @@ impl BilevelApp {
             view_bounds: None,
             reset_view: true,
             notice,
-            dialogs: Vec::new(),
+            files: file_dialogs::FileDialogs::new(launch.typed_paths),
+            switch: None,
+            switch_answered: false,
             pending_shortcuts: Vec::new(),
             screenshot: launch.screenshot,
             screenshot_state: export::ShotState::default(),
@@ -384,6 +396,21 @@ impl BilevelApp {
         };
         self.drop_landscape();
         self.restart_all();
+    }
+
+    /// Merges a session another window saved into this one's settings (or
+    /// the held session's), and says what was kept.
+    fn merge_other_window(&mut self) {
+        let Some(theirs) = self.settings_file.take_theirs() else {
+            return;
+        };
+        let ours = match self.held.as_mut() {
+            Some((held, _)) => held,
+            None => &mut self.settings,
+        };
+        if let Some(text) = kept_edits::merge_other_window(ours, &theirs) {
+            self.notify(text, false);
+        }
     }
 
     /// Applies the theme and the lecture view's size when they change.
@@ -959,6 +986,8 @@ impl BilevelApp {
             }
             residual_plot::residual_ui(ui, self);
         });
+        self.path_prompt_ui(ui.ctx());
+        commands.extend(self.switch_question_ui(ui.ctx()));
         for command in commands {
             self.run_command(command);
         }
@@ -966,6 +995,7 @@ impl BilevelApp {
         if let Some(e) = self.settings_file.tick(persisted) {
             self.notify(e, true);
         }
+        self.merge_other_window();
         if self.settings_file.busy() {
             // Come back to write once the edits have been quiet.
             ui.ctx().request_repaint_after(Duration::from_millis(200));

@@ -152,6 +152,7 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 {
                     out.push(AppCommand::RevertEdit);
                 }
+                out.extend(earlier_edits_menu(ui, app));
             });
             ui.label(
                 RichText::new("Functions: sin cos tan asin acos atan sinh cosh tanh exp ln log sqrt abs sigmoid softplus; constants pi, e; ^ for powers.")
@@ -269,6 +270,34 @@ pub fn vector(v: &[f64]) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// The open preset's earlier edits (reverted, dropped, saved, or brought
+/// back), newest first; choosing one puts it in the editors.
+fn earlier_edits_menu(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
+    let earlier = app.earlier_edits();
+    if earlier.is_empty() {
+        return None;
+    }
+    let mut chosen = None;
+    ui.menu_button(format!("Earlier edits ({})", earlier.len()), |ui| {
+        for (index, edit) in earlier {
+            let f: String = edit.f.chars().take(48).collect();
+            let g: String = edit.g.chars().take(48).collect();
+            let label = format!("{} · f = {f} · g = {g}", super::kept_edits::age(edit.when));
+            if ui
+                .button(label)
+                .on_hover_text(format!("f = {}\ng = {}", edit.f, edit.g))
+                .clicked()
+            {
+                chosen = Some(AppCommand::RestoreEdit(index));
+                ui.close();
+            }
+        }
+    })
+    .response
+    .on_hover_text("Put an earlier edit of this preset back in the editors (not applied; the text now there is kept too)");
+    chosen
 }
 
 #[cfg(test)]

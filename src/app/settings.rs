@@ -204,12 +204,17 @@ pub struct Settings {
     pub lecture: bool,
     /// The light theme (else dark).
     pub light: bool,
-    /// Edits of other presets, kept when the user switched away, newest
-    /// first; opening that preset again brings them back.
+    /// Edits of presets, newest first: those kept when the user switched
+    /// away (opening that preset again brings the newest back), and the
+    /// earlier ones — reverted, dropped, or saved as a preset — that the
+    /// problem panel offers to restore.
     pub kept_edits: Vec<KeptEdit>,
+    /// The directory of the last file opened or saved.
+    pub recent_dir: Option<String>,
 }
 
-/// A preset's edited f and g, kept while another preset is open.
+/// A preset's edited f and g, kept while another preset is open or as an
+/// earlier edit to go back to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptEdit {
     /// The preset they belong to.
@@ -218,10 +223,24 @@ pub struct KeptEdit {
     pub f: String,
     /// The edited g.
     pub g: String,
+    /// Whether opening the preset puts this edit back in the editors by
+    /// itself (the user switched away from it); else it is only listed.
+    #[serde(default = "yes")]
+    pub bring_back: bool,
+    /// When it was kept (seconds since 1970; 0 if not known).
+    #[serde(default)]
+    pub when: u64,
 }
 
-/// Most presets whose edits are kept.
-pub const KEPT_EDITS: usize = 32;
+fn yes() -> bool {
+    true
+}
+
+/// Most edits kept in all.
+pub const KEPT_EDITS: usize = 64;
+
+/// Most edits kept of one preset.
+pub const KEPT_PER_PRESET: usize = 8;
 
 impl PresetSource {
     /// The built-in id or the file's path, as a notice names it.
@@ -252,6 +271,7 @@ impl Default for Settings {
             lecture: false,
             light: false,
             kept_edits: Vec::new(),
+            recent_dir: None,
         }
     }
 }

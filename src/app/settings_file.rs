@@ -117,6 +117,13 @@ pub(super) fn unused_name(path: &Path) -> PathBuf {
 /// reports a failed write. A failing write is retried after a wait that
 /// doubles with each failure (up to [`MAX_RETRY`]) and is reported each
 /// time; one success brings the wait back to [`QUIET`].
+///
+/// Two windows share the file: a write first reads what is on disk and, if
+/// it is no longer what this window last read or wrote (another window
+/// saved meanwhile), writes nothing and hands that session over
+/// ([`SettingsFile::take_theirs`]) to be merged (see
+/// [`super::kept_edits::merge_other_window`]); the merged settings are
+/// written next. So neither window's edits are lost.
 #[derive(Debug, Default)]
 pub struct SettingsFile {
     path: Option<PathBuf>,
@@ -124,18 +131,41 @@ pub struct SettingsFile {
     written: Option<Settings>,
     /// When the settings were first seen to differ from `written`.
     changed: Option<Instant>,
-    writing: Option<JoinHandle<Result<(), String>>>,
+    writing: Option<JoinHandle<Result<Saved, String>>>,
     /// Writes that failed in a row.
     failures: u32,
+    /// The file's bytes as this window last read or wrote them (`None`:
+    /// no file).
+    expected: Option<Vec<u8>>,
+    /// A session another window saved, not yet merged.
+    theirs: Option<Settings>,
+}
+
+/// What a write did.
+#[derive(Debug)]
+enum Saved {
+    /// Wrote these bytes.
+    Written(Vec<u8>),
+    /// Wrote nothing: another window had saved this (its bytes, parsed).
+    Theirs(Vec<u8>, Box<Settings>),
 }
 
 impl SettingsFile {
-    /// Saves to `path` (nowhere when `None`: tests and scripted screenshots).
+    /// Saves to `path` (nowhere when `None`: tests and scripted
+    /// screenshots), taking the file as it is now as this window's.
     pub fn new(path: Option<PathBuf>) -> Self {
+        let expected = path.as_deref().and_then(on_disk);
         Self {
             path,
+            expected,
             ..Self::default()
         }
+    }
+
+    /// A session another window saved since this one last read or wrote
+    /// the file, to merge before the next write.
+    pub fn take_theirs(&mut self) -> Option<Settings> {
+        self.theirs.take()
     }
 
     /// The file written to, if any.
@@ -162,25 +192,53 @@ impl SettingsFile {
             return failed;
         }
         let since = *self.changed.get_or_insert_with(Instant::now);
-        if since.elapsed() >= self.wait_before_writing() && self.writing.is_none() {
+        if since.elapsed() >= self.wait_before_writing()
+            && self.writing.is_none()
+            && self.theirs.is_none()
+        {
             self.changed = None;
             self.written = Some(settings.clone());
             let settings = settings.clone();
-            self.writing = Some(std::thread::spawn(move || save(&path, &settings)));
+            let expected = self.expected.clone();
+            self.writing = Some(std::thread::spawn(move || {
+                save_checked(&path, &settings, expected.as_deref())
+            }));
         }
         failed
     }
 
-    /// Writes now (on exit), waiting for any write in flight first.
+    /// Writes now (on exit), waiting for any write in flight first; what
+    /// another window saved meanwhile is merged in first.
     pub fn flush(&mut self, settings: &Settings) -> Option<String> {
         let failed = self.wait();
         let path = self.path.clone()?;
-        if self.written.as_ref() == Some(settings) {
+        if self.written.as_ref() == Some(settings) && self.theirs.is_none() {
             return failed;
         }
-        self.changed = None;
-        self.written = Some(settings.clone());
-        save(&path, settings).err().or(failed)
+        let mut merged = settings.clone();
+        let mut expected = self.expected.clone();
+        for _ in 0..3 {
+            if let Some(theirs) = self.theirs.take() {
+                super::kept_edits::merge_other_window(&mut merged, &theirs);
+            }
+            match save_checked(&path, &merged, expected.as_deref()) {
+                Ok(Saved::Written(bytes)) => {
+                    self.expected = Some(bytes);
+                    self.changed = None;
+                    self.written = Some(settings.clone());
+                    return failed;
+                }
+                Ok(Saved::Theirs(bytes, theirs)) => {
+                    expected = Some(bytes);
+                    self.theirs = Some(*theirs);
+                }
+                Err(e) => return Some(e),
+            }
+        }
+        Some(format!(
+            "{} kept changing while this window saved: its last changes were not written",
+            path.display()
+        ))
     }
 
     /// [`QUIET`], doubled for each write that failed in a row.
@@ -203,19 +261,58 @@ impl SettingsFile {
         let outcome = handle
             .join()
             .unwrap_or_else(|_| Err("the saving thread failed".into()));
-        if outcome.is_err() {
-            // Try again, after a longer wait each time.
-            self.written = None;
-            self.failures = self.failures.saturating_add(1);
-        } else {
-            self.failures = 0;
+        match outcome {
+            Ok(Saved::Written(bytes)) => {
+                self.failures = 0;
+                self.expected = Some(bytes);
+                None
+            }
+            Ok(Saved::Theirs(bytes, theirs)) => {
+                // Merged by the app, then written at the next tick.
+                self.expected = Some(bytes);
+                self.theirs = Some(*theirs);
+                self.written = None;
+                None
+            }
+            Err(e) => {
+                // Try again, after a longer wait each time.
+                self.written = None;
+                self.failures = self.failures.saturating_add(1);
+                Some(e)
+            }
         }
-        outcome.err()
     }
 }
 
-/// Writes `settings` to `path` atomically, creating its directory.
-fn save(path: &Path, settings: &Settings) -> Result<(), String> {
+/// The file's bytes now, if it can be read.
+fn on_disk(path: &Path) -> Option<Vec<u8>> {
+    crate::capped_read::read_capped(path, MAX_SETTINGS_BYTES).ok()
+}
+
+/// Writes `settings` unless the file is no longer `expected`: then another
+/// window saved its session, which is returned (parsed) instead. A file
+/// gone, unreadable or not parseable is written over as before.
+fn save_checked(
+    path: &Path,
+    settings: &Settings,
+    expected: Option<&[u8]>,
+) -> Result<Saved, String> {
+    let now = on_disk(path);
+    if let Some(bytes) = now.filter(|b| Some(b.as_slice()) != expected) {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let theirs = std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Settings>(t).ok());
+        if let Some(theirs) = theirs.filter(|t| t != settings) {
+            return Ok(Saved::Theirs(bytes, Box::new(theirs)));
+        }
+    }
+    save(path, settings)
+}
+
+/// Writes `settings` to `path` atomically, creating its directory; the
+/// bytes written.
+fn save(path: &Path, settings: &Settings) -> Result<Saved, String> {
     let failed = |e: &dyn std::fmt::Display| {
         format!(
             "could not save your settings to {}: {e} — your edits stay in this window (Export ▸ preset keeps them)",
@@ -233,7 +330,8 @@ fn save(path: &Path, settings: &Settings) -> Result<(), String> {
         return Err(failed(&"it is not a regular file"));
     }
     let json = serde_json::to_vec_pretty(settings).map_err(|e| failed(&e))?;
-    write_atomic(path, &json).map_err(|e| failed(&e))
+    write_atomic(path, &json).map_err(|e| failed(&e))?;
+    Ok(Saved::Written(json))
 }
 
 #[cfg(test)]
@@ -256,6 +354,73 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
         }
         error
+    }
+
+    /// What the app does each frame: tick, and merge what another window
+    /// saved; until this window's settings are on disk.
+    fn tick_as_a_window(file: &mut SettingsFile, s: &mut Settings) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut told = Vec::new();
+        while file.busy() || file.written.as_ref() != Some(s) || file.theirs.is_some() {
+            assert_eq!(file.tick(s), None);
+            if let Some(theirs) = file.take_theirs() {
+                told.extend(crate::app::kept_edits::merge_other_window(s, &theirs));
+            }
+            assert!(Instant::now() < deadline, "never written");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        told
+    }
+
+    #[test]
+    fn two_windows_saving_one_file_lose_neither_windows_edits() {
+        let dir = dir("two-windows");
+        let path = dir.join(FILE_NAME);
+        save(&path, &Settings::default()).unwrap();
+        // Both windows start from the same file.
+        let (mut file_a, mut file_b) = (
+            SettingsFile::new(Some(path.clone())),
+            SettingsFile::new(Some(path.clone())),
+        );
+        let mut a = Settings {
+            f_text: Some("x^2 + 1".into()),
+            g_text: Some("y^2".into()),
+            ..Settings::default()
+        };
+        let mut b = Settings {
+            source: super::super::PresetSource::Builtin("b12-mirrlees".into()),
+            f_text: Some("x*y".into()),
+            g_text: Some("y^4".into()),
+            ..Settings::default()
+        };
+        assert!(tick_as_a_window(&mut file_a, &mut a).is_empty());
+        // B's write finds A's session on disk: merged, then written.
+        let told = tick_as_a_window(&mut file_b, &mut b);
+        assert!(
+            told.iter()
+                .any(|t| t.contains("another bilevel-lab window")),
+            "{told:?}"
+        );
+        let on_disk = load(&path).unwrap().unwrap();
+        assert_eq!(on_disk.f_text.as_deref(), Some("x*y"), "B's window state");
+        assert!(
+            on_disk.kept_edits.iter().any(|k| k.f == "x^2 + 1"),
+            "and A's edit: {:?}",
+            on_disk.kept_edits
+        );
+        // A changes something: it merges B's edit before writing.
+        a.eps = 0.5;
+        tick_as_a_window(&mut file_a, &mut a);
+        let on_disk = load(&path).unwrap().unwrap();
+        assert_eq!(on_disk.eps, 0.5);
+        assert!(on_disk.kept_edits.iter().any(|k| k.f == "x*y"));
+        // A flush on exit merges too.
+        b.f_text = Some("x*y + 1".into());
+        assert_eq!(file_b.flush(&b), None);
+        let on_disk = load(&path).unwrap().unwrap();
+        assert_eq!(on_disk.f_text.as_deref(), Some("x*y + 1"));
+        assert!(on_disk.kept_edits.iter().any(|k| k.f == "x^2 + 1"));
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

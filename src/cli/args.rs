@@ -48,6 +48,10 @@ pub struct Cli {
     /// projector or a slide (default 1440x900, or the size it had last).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<[f32; 2]>,
+    /// Ask for files (Open…, Export) with a typed-path field instead of the
+    /// desktop's file dialog (which needs the xdg file-chooser portal).
+    #[arg(long)]
+    pub typed_paths: bool,
 }
 
 /// The smallest window the app lays out sensibly, in points.

@@ -189,6 +189,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
         settings_file,
         teaching,
         size: cli.size,
+        typed_paths: cli.typed_paths,
     })
     .map_err(CliError::Message)
 }

@@ -1,0 +1,152 @@
+//! Leaving a preset whose f or g is edited (the picker, Open…, a tour stop)
+//! first asks what to do with the edits: keep them for later, save them as
+//! a new preset, drop them, or stay. Nothing is lost by any answer: a
+//! dropped or saved edit stays in the preset's earlier edits.
+
+use super::{AppCommand, BilevelApp};
+use eframe::egui;
+
+/// An answer to the question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwitchAnswer {
+    /// Switch, and bring the edits back when the preset is opened again.
+    Keep,
+    /// Write the edited problem and runs to a preset file, then switch.
+    SaveAsPreset,
+    /// Switch without them (they stay among the earlier edits).
+    Drop,
+    /// Stay on this preset.
+    Cancel,
+}
+
+/// A switch waiting for the answer (or, after "save as a new preset", for
+/// the file to be written).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingSwitch {
+    /// The command that leaves the preset.
+    pub to: AppCommand,
+    /// Waiting for the preset file.
+    pub saving: bool,
+}
+
+impl BilevelApp {
+    /// Whether `command` must wait for the question: it leaves the open
+    /// preset, which has edits, and was not already answered.
+    pub(super) fn ask_before_leaving(&mut self, command: &AppCommand) -> bool {
+        let leaves = matches!(
+            command,
+            AppCommand::OpenBuiltin(_) | AppCommand::OpenFile(_) | AppCommand::TourStop(_)
+        );
+        if !leaves || self.settings.f_text.is_none() || self.switch_answered {
+            return false;
+        }
+        self.switch = Some(PendingSwitch {
+            to: command.clone(),
+            saving: false,
+        });
+        true
+    }
+
+    /// Carries out an answer.
+    pub(super) fn answer_switch(&mut self, answer: SwitchAnswer) {
+        let Some(pending) = self.switch.clone() else {
+            return;
+        };
+        match answer {
+            SwitchAnswer::Cancel => self.switch = None,
+            SwitchAnswer::Keep => self.switch_now(pending.to),
+            SwitchAnswer::Drop => {
+                self.drop_current_edit();
+                self.switch_now(pending.to);
+            }
+            SwitchAnswer::SaveAsPreset => {
+                self.switch = Some(PendingSwitch {
+                    saving: true,
+                    ..pending
+                });
+                self.ask_file(super::file_dialogs::FileUse::Preset);
+            }
+        }
+    }
+
+    /// A preset file was written (`saved`) or not: a switch waiting for it
+    /// goes on, or is called off.
+    pub(super) fn preset_saved(&mut self, saved: bool) {
+        let Some(pending) = self.switch.clone().filter(|p| p.saving) else {
+            return;
+        };
+        if saved {
+            // The edits live on in the file (and among the earlier edits).
+            self.drop_current_edit();
+            self.switch_now(pending.to);
+        } else {
+            self.switch = None;
+            self.tell(
+                "the preset was not saved, so this preset stays open with its edits".into(),
+                true,
+            );
+        }
+    }
+
+    /// The open preset's edit goes to its earlier edits and out of the
+    /// editors' memory, so leaving does not bring it back by itself.
+    fn drop_current_edit(&mut self) {
+        let source = self.settings.source.clone();
+        self.remember_current_edit(&source, false);
+        self.settings.f_text = None;
+        self.settings.g_text = None;
+    }
+
+    fn switch_now(&mut self, to: AppCommand) {
+        self.switch = None;
+        self.switch_answered = true;
+        self.run_command(to);
+        self.switch_answered = false;
+    }
+
+    /// Draws the question while a switch waits for it.
+    pub(super) fn switch_question_ui(&mut self, ctx: &egui::Context) -> Option<AppCommand> {
+        let pending = self.switch.as_ref()?;
+        if pending.saving {
+            return None; // the file dialog or field is up
+        }
+        let name = self.settings.source.label().to_string();
+        let mut answer = None;
+        let modal = egui::Modal::new(egui::Id::unique("switch-question")).show(ctx, |ui| {
+            ui.set_width(460.0);
+            ui.heading(format!("{name} has edits"));
+            ui.label("Its f or g is edited. What should happen to the edits?");
+            ui.add_space(6.0);
+            let choices = [
+                (
+                    SwitchAnswer::Keep,
+                    "Keep them for later",
+                    format!("Switch; opening {name} again brings them back"),
+                ),
+                (
+                    SwitchAnswer::SaveAsPreset,
+                    "Save as a new preset…",
+                    "Write the edited problem and runs to a preset file, then switch".into(),
+                ),
+                (
+                    SwitchAnswer::Drop,
+                    "Drop them",
+                    format!("Switch; {name} opens as it is (the edits stay under Earlier edits)"),
+                ),
+                (SwitchAnswer::Cancel, "Cancel", format!("Stay on {name}")),
+            ];
+            for (choice, label, hint) in choices {
+                ui.horizontal(|ui| {
+                    if ui.button(label).clicked() {
+                        answer = Some(choice);
+                    }
+                    ui.label(egui::RichText::new(hint).weak());
+                });
+            }
+        });
+        if modal.should_close() && answer.is_none() {
+            answer = Some(SwitchAnswer::Cancel);
+        }
+        answer.map(AppCommand::AnswerSwitch)
+    }
+}
