@@ -434,6 +434,20 @@ impl RunTrace {
         reach.reached
     }
 
+    /// What [`Self::first_below`] last found for `tol` (`Some(None)`: not
+    /// below yet; `None`: not asked about `tol`).
+    pub fn found_below(&self, tol: f64) -> Option<Option<u64>> {
+        let (t, stride, _, found) = self.reach;
+        (t == tol && stride == self.history.stride).then_some(found)
+    }
+
+    /// What [`Self::first_reaching`] last found, if it was asked about
+    /// `answer` and `tol` (`Some(None)`: not reached yet).
+    pub fn reached(&self, answer: &Answer, tol: f64) -> Option<Option<u64>> {
+        let (t, f, stride, _, reach) = self.common_reach.as_ref()?;
+        (*t == tol && *f == answer.f && *stride == self.history.stride).then_some(reach.reached)
+    }
+
     /// Judges the newest iterate if it changed since the last call: the true
     /// lower-level gap (searched over the problem's `domain`, never the
     /// view), the curvature of the lower level, the traps and the class

@@ -2,7 +2,7 @@
 //! them out after the frame's panels are drawn.
 
 use super::file_dialogs::FileUse;
-use super::settings::{PresetSource, RunSpec};
+use super::settings::{Layers, PresetSource, RunSpec, Series, XAxis};
 use super::{BilevelApp, Notice};
 use crate::runner::{Command, Speed};
 use eframe::egui;
@@ -54,6 +54,48 @@ pub enum AppCommand {
     ToggleLecture,
     /// Toggle between the light and the dark theme.
     ToggleTheme,
+    /// Iterations per "Step N".
+    SetStepN(u64),
+    /// The editors' text changed (checked at once, applied by Apply).
+    EditText {
+        /// The text of the f editor.
+        f: String,
+        /// The text of the g editor.
+        g: String,
+    },
+    /// Select run `slot`: its parameters are edited, its geometry drawn.
+    SelectRun(usize),
+    /// Replace run `slot`'s parameters (an editor changed them); the run
+    /// takes them from its next iteration.
+    SetRun(usize, Box<RunSpec>),
+    /// Show or hide the explanation.
+    ToggleExplain,
+    /// Explain this stage of the step (`None`: the whole step).
+    ShowStage(Option<crate::teaching::Stage>),
+    /// Explain this sample of the selected run's history (`None`: the
+    /// current iterate).
+    Scrub(Option<usize>),
+    /// Open or close the guided tour.
+    ToggleTour,
+    /// The region's ε.
+    SetEps(f64),
+    /// The landscape layers shown.
+    SetLayers(Box<Layers>),
+    /// The residual series shown.
+    SetSeries(Box<Series>),
+    /// The residual plots' horizontal axis.
+    SetXAxis(XAxis),
+    /// The comparison's tolerance.
+    SetReach(f64),
+    /// The coordinates the landscape shows (indices in z).
+    SetAxes(usize, usize),
+    /// Start the step-size sweep of the selected run.
+    StartSweep,
+    /// Start the basin map of the selected run over the current view.
+    StartBasins,
+    /// The landscape showed these bounds ([x1, x2], [y1, y2]) this frame
+    /// (the preset's view, once asked for, has been applied).
+    SawView([[f64; 2]; 2]),
     /// Answer the question asked before leaving a preset with edits.
     AnswerSwitch(super::SwitchAnswer),
     /// Put earlier edit `i` (an index in the settings' kept edits) back in
@@ -67,6 +109,32 @@ pub enum AppCommand {
         /// (key, value) of the second.
         second: (&'static str, f64),
     },
+}
+
+impl AppCommand {
+    /// Whether the command only changes a setting, the selection or what
+    /// is explained — what a widget would change in place.
+    pub fn is_setting(&self) -> bool {
+        use AppCommand as C;
+        matches!(
+            self,
+            C::SetStepN(_)
+                | C::EditText { .. }
+                | C::SelectRun(_)
+                | C::SetRun(..)
+                | C::ToggleExplain
+                | C::ToggleTour
+                | C::ShowStage(_)
+                | C::Scrub(_)
+                | C::SetEps(_)
+                | C::SetLayers(_)
+                | C::SetSeries(_)
+                | C::SetXAxis(_)
+                | C::SetReach(_)
+                | C::SetAxes(..)
+                | C::SawView(_)
+        )
+    }
 }
 
 impl BilevelApp {
@@ -138,6 +206,53 @@ impl BilevelApp {
         if self.ask_before_leaving(&command) {
             return;
         }
+        use AppCommand as C;
+        match command {
+            C::Play
+            | C::Pause
+            | C::TogglePlay
+            | C::Step(_)
+            | C::Reset
+            | C::SetSpeed(_)
+            | C::SetStepN(_) => self.playback_command(command),
+            C::OpenBuiltin(_)
+            | C::OpenFile(_)
+            | C::OpenDialog
+            | C::TourStop(_)
+            | C::AnswerSwitch(_) => self.preset_command(command),
+            C::ApplyEdit | C::RevertEdit | C::RestoreEdit(_) | C::EditText { .. } => {
+                self.edit_command(command)
+            }
+            C::Reconfigure(_)
+            | C::UseSweepCell { .. }
+            | C::SetStart(_)
+            | C::AddRun
+            | C::RemoveRun(_)
+            | C::SelectRun(_)
+            | C::SetRun(..) => self.runs_command(command),
+            C::ToggleLecture
+            | C::ToggleTheme
+            | C::ToggleExplain
+            | C::ShowStage(_)
+            | C::Scrub(_)
+            | C::ToggleTour
+            | C::SetEps(_)
+            | C::SetLayers(_)
+            | C::SetSeries(_)
+            | C::SetXAxis(_)
+            | C::SetReach(_)
+            | C::SetAxes(..)
+            | C::SawView(_)
+            | C::ExportCsv
+            | C::ExportPreset
+            | C::ExportPng
+            | C::StartSweep
+            | C::StartBasins => self.view_command(command),
+        }
+    }
+
+    /// Playback: play, pause, step, reset and the pace.
+    fn playback_command(&mut self, command: AppCommand) {
         match command {
             AppCommand::Play => {
                 self.playing = true;
@@ -160,6 +275,20 @@ impl BilevelApp {
                 self.runner.send(Command::Step(n.max(1)));
             }
             AppCommand::Reset => self.restart_all(),
+            AppCommand::SetSpeed(speed) => {
+                self.settings.speed = speed;
+                self.runner.send(Command::SetSpeed(
+                    speed.map_or(Speed::Max, Speed::PerSecond),
+                ));
+            }
+            AppCommand::SetStepN(n) => self.settings.step_n = n.max(1),
+            _ => {}
+        }
+    }
+
+    /// Opening a preset (asked about first if the open one has edits).
+    fn preset_command(&mut self, command: AppCommand) {
+        match command {
             AppCommand::OpenBuiltin(id) => match crate::preset::load_builtin(&id) {
                 Ok(p) => {
                     self.settings.source = PresetSource::Builtin(id);
@@ -168,13 +297,6 @@ impl BilevelApp {
                 }
                 Err(e) => self.notify(e.to_string(), true),
             },
-            AppCommand::TourStop(i) => self.tour_stop(i),
-            AppCommand::ToggleLecture => {
-                self.settings.lecture = !self.settings.lecture;
-                // A lecture is about the step: show its explanation.
-                self.teach.explain_open |= self.settings.lecture;
-            }
-            AppCommand::ToggleTheme => self.settings.light = !self.settings.light,
             AppCommand::OpenFile(path) => match crate::preset::load_path(&path) {
                 Ok(p) => {
                     self.settings.source = PresetSource::File(path.display().to_string());
@@ -186,17 +308,16 @@ impl BilevelApp {
                 Err(e) => self.notify(e.to_string(), true),
             },
             AppCommand::OpenDialog => self.ask_file(FileUse::Open),
+            AppCommand::TourStop(i) => self.tour_stop(i),
             AppCommand::AnswerSwitch(answer) => self.answer_switch(answer),
-            AppCommand::RestoreEdit(i) => self.restore_edit(i),
-            AppCommand::ApplyEdit => {
-                if self.apply_edit_problem() {
-                    self.restart_all();
-                    self.notify(
-                        "applied the edited f and g; the runs restarted".into(),
-                        false,
-                    );
-                }
-            }
+            _ => {}
+        }
+    }
+
+    /// The editors of f and g.
+    fn edit_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::ApplyEdit => self.apply_edit(),
             AppCommand::RevertEdit => {
                 // The edit reverted stays among the earlier edits.
                 let source = self.settings.source.clone();
@@ -211,6 +332,19 @@ impl BilevelApp {
                 self.drop_landscape();
                 self.restart_all();
             }
+            AppCommand::RestoreEdit(i) => self.restore_edit(i),
+            AppCommand::EditText { f, g } => {
+                self.editor.f = f;
+                self.editor.g = g;
+                self.check_edit();
+            }
+            _ => {}
+        }
+    }
+
+    /// The runs: their parameters, starts, and how many.
+    fn runs_command(&mut self, command: AppCommand) {
+        match command {
             AppCommand::Reconfigure(slot) => {
                 let Some(spec) = self.settings.runs.get(slot) else {
                     return;
@@ -257,12 +391,6 @@ impl BilevelApp {
                     self.runner.send(Command::Play);
                 }
             }
-            AppCommand::SetSpeed(speed) => {
-                self.settings.speed = speed;
-                self.runner.send(Command::SetSpeed(
-                    speed.map_or(Speed::Max, Speed::PerSecond),
-                ));
-            }
             AppCommand::AddRun => {
                 if self.settings.runs.len() >= super::theme::RUNS.len() {
                     self.notify(
@@ -287,9 +415,64 @@ impl BilevelApp {
                 self.selected = 0;
                 self.restart_all();
             }
+            AppCommand::SelectRun(i) => self.selected = i,
+            AppCommand::SetRun(slot, spec) => {
+                let Some(old) = self.settings.runs.get_mut(slot) else {
+                    return;
+                };
+                let solver_changed = old.defaults() != spec.defaults();
+                *old = *spec;
+                if solver_changed {
+                    self.run_command(AppCommand::Reconfigure(slot));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The look of the window, and exports.
+    fn view_command(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::ToggleLecture => {
+                self.settings.lecture = !self.settings.lecture;
+                // A lecture is about the step: show its explanation.
+                self.teach.explain_open |= self.settings.lecture;
+            }
+            AppCommand::ToggleTheme => self.settings.light = !self.settings.light,
+            AppCommand::StartSweep => self.start_sweep(),
+            AppCommand::StartBasins => self.start_basins(),
             AppCommand::ExportCsv => self.ask_file(FileUse::Csv),
             AppCommand::ExportPreset => self.ask_file(FileUse::Preset),
             AppCommand::ExportPng => self.ask_file(FileUse::Png),
+            AppCommand::ToggleExplain => self.teach.explain_open = !self.teach.explain_open,
+            AppCommand::ShowStage(stage) => self.teach.stage = stage,
+            AppCommand::Scrub(sample) => self.teach.scrub = sample,
+            AppCommand::ToggleTour => self.teach.tour_open = !self.teach.tour_open,
+            AppCommand::SetEps(eps) => self.settings.eps = eps,
+            AppCommand::SetLayers(layers) => self.settings.layers = *layers,
+            AppCommand::SetSeries(series) => self.settings.series = *series,
+            AppCommand::SetXAxis(axis) => self.settings.x_axis = axis,
+            AppCommand::SetReach(reach) => self.settings.reach = reach,
+            AppCommand::SawView(bounds) => {
+                self.view_bounds = Some(bounds);
+                self.reset_view = false;
+            }
+            AppCommand::SetAxes(x, y) => {
+                self.settings.axis_x = x;
+                self.settings.axis_y = y;
+            }
+            _ => {}
+        }
+    }
+
+    /// Uses the edited f and g, if they compile, and restarts the runs.
+    fn apply_edit(&mut self) {
+        if self.apply_edit_problem() {
+            self.restart_all();
+            self.notify(
+                "applied the edited f and g; the runs restarted".into(),
+                false,
+            );
         }
     }
 

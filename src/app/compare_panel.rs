@@ -7,27 +7,34 @@
 use super::landscape_plot::method_label;
 use super::settings::XAxis;
 use super::status_bar::num;
-use super::{BilevelApp, theme};
+use super::{AppCommand, BilevelApp, theme};
 use crate::session::RunState;
 use eframe::egui::{self, RichText};
 
 /// Draws the comparison section.
-pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
+pub fn compare_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
+    let mut out = Vec::new();
     ui.label(RichText::new("Comparison").strong());
     ui.horizontal_wrapped(|ui| {
         ui.label("residuals against:");
         for axis in [XAxis::Iterations, XAxis::OracleCalls, XAxis::Seconds] {
-            ui.radio_value(&mut app.settings.x_axis, axis, axis.label())
+            if ui
+                .radio(app.settings.x_axis == axis, axis.label())
                 .on_hover_text(
                     "Oracle calls count every gradient, value and Hessian-vector product once: \
                      methods with inner loops pay for them there; compute time is the runs' own steps",
-                );
+                )
+                .clicked()
+            {
+                out.push(AppCommand::SetXAxis(axis));
+            }
         }
     });
     ui.horizontal(|ui| {
-        let speed = (app.settings.reach * 0.05).max(1e-300);
-        ui.add(
-            egui::DragValue::new(&mut app.settings.reach)
+        let mut reach = app.settings.reach;
+        let speed = (reach * 0.05).max(1e-300);
+        let changed = ui.add(
+            egui::DragValue::new(&mut reach)
                 // A stored value is never changed by being drawn.
                 .clamp_existing_to_range(false)
                 .range(1e-300..=1e6)
@@ -41,7 +48,11 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
              h and the true lower-level gap are all at most this: the same measure for every \
              method. 'own' is the first iteration where the method's own KKT residual \
              ‖Δ‖² + h is at most it — each method's own yardstick, not comparable across methods",
-        );
+        )
+        .changed();
+        if changed {
+            out.push(AppCommand::SetReach(reach));
+        }
     });
     let answer = app.answer.get().cloned();
     match &answer {
@@ -56,11 +67,8 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
                 .small(),
         ),
     };
-    let problem = app.problem.clone();
     let judge = Judge {
         answer,
-        domain: app.answer.lower,
-        problem: problem.as_ref(),
         reach: app.settings.reach,
     };
     egui::Grid::new("comparison")
@@ -94,23 +102,22 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
                 }
             }
             ui.end_row();
-            for run in app.session.runs.iter_mut() {
+            for run in &app.session.runs {
                 run_row(ui, run, &judge);
                 ui.end_row();
             }
         });
+    out
 }
 
 /// What every row is judged by.
-struct Judge<'a> {
+struct Judge {
     answer: Option<crate::explore::Answer>,
-    domain: crate::explore::LowerDomain,
-    problem: &'a dyn crate::problem::Problem,
     reach: f64,
 }
 
 /// One run's row: the common measure, then the method's own.
-fn run_row(ui: &mut egui::Ui, run: &mut crate::session::RunTrace, judge: &Judge<'_>) {
+fn run_row(ui: &mut egui::Ui, run: &crate::session::RunTrace, judge: &Judge) {
     let cell = |ui: &mut egui::Ui, text: String| ui.label(RichText::new(text).small());
     ui.label(
         RichText::new(format!("{}", run.slot + 1))
@@ -151,22 +158,18 @@ fn run_row(ui: &mut egui::Ui, run: &mut crate::session::RunTrace, judge: &Judge<
             .as_ref()
             .map_or("–".into(), |d| num(d.gap.gap)),
     );
-    // The gap's search calls the problem on this thread: a bug in it must
-    // not close the app.
-    let reached = match answer {
-        Some(a) => match crate::guard::catch(|| {
-            run.first_reaching(judge.problem, &judge.domain, a, judge.reach)
-        }) {
-            Ok(Some(k)) => format!("k = {k}"),
-            Ok(None) => "not yet".into(),
-            Err(_) => "–".into(),
-        },
+    // Found before the panels are drawn (`BilevelApp::find_reached`).
+    let reached = match answer.and_then(|a| run.reached(a, judge.reach)) {
+        Some(Some(k)) => format!("k = {k}"),
+        Some(None) => "not yet".into(),
         None => "–".into(),
     };
     cell(ui, reached);
-    let own = run
-        .first_below(judge.reach)
-        .map_or("not yet".into(), |k| format!("k = {k}"));
+    let own = match run.found_below(judge.reach) {
+        Some(Some(k)) => format!("k = {k}"),
+        Some(None) => "not yet".into(),
+        None => "–".into(),
+    };
     cell(ui, own);
 }
 

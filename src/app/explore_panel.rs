@@ -3,8 +3,9 @@
 //! heatmap window and under the landscape.
 
 use super::job::Job;
+use super::settings::RunSpec;
 use super::status_bar::num;
-use super::{AppCommand, BilevelApp, theme};
+use super::{AppCommand, theme};
 use crate::explore::{self, Basin, BasinSpec, Cell, EndClass, SweepSpec, Trap};
 use crate::method::ParamValue;
 use crate::problem::Problem;
@@ -33,24 +34,24 @@ pub struct BasinMap {
 
 /// The panel's state (not persisted: results belong to one problem).
 pub struct ExploreState {
-    sweep_job: Option<Job<Vec<Cell>>>,
-    sweep_pending: Option<SweepSpec>,
+    pub(super) sweep_job: Option<Job<Vec<Cell>>>,
+    pub(super) sweep_pending: Option<SweepSpec>,
     /// The last finished sweep.
     pub sweep: Option<SweepMap>,
     pub(super) sweep_texture: Option<egui::TextureHandle>,
-    first: [f64; 2],
-    second: [f64; 2],
-    sweep_grid: usize,
+    pub(super) first: [f64; 2],
+    pub(super) second: [f64; 2],
+    pub(super) sweep_grid: usize,
     pub(super) colour: super::sweep_map::SweepColour,
     pub(super) show_sweep: bool,
-    basin_job: Option<Job<Vec<Basin>>>,
-    basin_pending: Option<BasinSpec>,
+    pub(super) basin_job: Option<Job<Vec<Basin>>>,
+    pub(super) basin_pending: Option<BasinSpec>,
     /// The last finished basin map.
     pub basins: Option<BasinMap>,
-    basin_grid: usize,
+    pub(super) basin_grid: usize,
     /// Draw the basin map under the landscape.
     pub show_basins: bool,
-    message: Option<String>,
+    pub(super) message: Option<String>,
 }
 
 impl Default for ExploreState {
@@ -140,20 +141,12 @@ fn basin_texture(ctx: &egui::Context, n: usize, cells: &[Basin]) -> egui::Textur
 impl BasinMap {
     /// The image to draw under the landscape, with its centre and size, if
     /// it belongs to `problem` and these axes.
-    pub fn image(
-        &mut self,
-        ctx: &egui::Context,
-        problem: &Arc<dyn Problem>,
-        axes: (usize, usize),
-    ) -> Option<PlotImage> {
+    pub fn image(&self, problem: &Arc<dyn Problem>, axes: (usize, usize)) -> Option<PlotImage> {
         if !Arc::ptr_eq(&self.problem, problem) || self.spec.axes != axes {
             // A replaced problem (`poll` forgets the map) or other axes.
             return None;
         }
-        let (n, cells) = (self.spec.grid, &self.cells);
-        let texture = self
-            .texture
-            .get_or_insert_with(|| basin_texture(ctx, n, cells));
+        let texture = self.texture.as_ref()?;
         let (x, y, n) = (self.spec.x, self.spec.y, self.spec.grid.max(2) as f64);
         // Each start is the centre of its cell.
         let (cx, cy) = ((x[1] - x[0]) / (n - 1.0), (y[1] - y[0]) / (n - 1.0));
@@ -210,11 +203,12 @@ impl ExploreState {
             self.basin_job = None;
             match (result, self.basin_pending.take()) {
                 (Some(cells), Some(spec)) => {
+                    let texture = Some(basin_texture(ctx, spec.grid, &cells));
                     self.basins = Some(BasinMap {
                         spec,
                         cells,
                         problem: problem.clone(),
-                        texture: None,
+                        texture,
                     });
                 }
                 _ => self.message = Some("the basin map was cancelled".into()),
@@ -226,12 +220,17 @@ impl ExploreState {
     }
 }
 
-/// Draws the explore section; returns a command when a sweep cell is
-/// clicked (use that setting in the selected run).
-pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
+/// Draws the explore section for the selected run (`spec`), with its
+/// own state; returns a command when a sweep cell is clicked (use that
+/// setting in the selected run) or a map is asked for.
+pub fn explore_ui(
+    ui: &mut egui::Ui,
+    spec: Option<&RunSpec>,
+    state: &mut ExploreState,
+) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.label(RichText::new("Explore").strong());
-    let Some(spec) = app.settings.runs.get(app.selected).cloned() else {
+    let Some(spec) = spec else {
         return out;
     };
     let kind = spec.solver.method;
@@ -242,7 +241,6 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     };
     // (sweep, basins) asked for: started once the panel is drawn.
     let mut want = (false, false);
-    let state = &mut app.explore;
     ui.label(format!(
         "Sweep {} × {} of {} (log-spaced), K = {} each, from the selected run's start:",
         symbol(axes.0),
@@ -320,73 +318,12 @@ pub fn explore_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         out.extend(super::sweep_map::sweep_window(ui.ctx(), state, current));
     }
     if want.0 {
-        start_sweep(app);
+        out.push(AppCommand::StartSweep);
     }
     if want.1 {
-        start_basins(app);
+        out.push(AppCommand::StartBasins);
     }
     out
-}
-
-/// Starts the sweep of the selected run's method over the panel's ranges.
-pub fn start_sweep(app: &mut BilevelApp) {
-    let Some(spec) = app.settings.runs.get(app.selected) else {
-        return;
-    };
-    let state = &mut app.explore;
-    let sweep_spec = SweepSpec {
-        settings: spec.defaults(),
-        axes: explore::default_axes(spec.solver.method),
-        first: state.first,
-        second: state.second,
-        grid: state.sweep_grid,
-        start: spec.start.clone(),
-        answer: app.answer.get().cloned(),
-        lower: app.answer.lower,
-        tolerance: explore::REACH_TOL,
-    };
-    if let Err(e) = sweep_spec.check() {
-        state.message = Some(e);
-        return;
-    }
-    let problem = app.problem.clone();
-    let job_spec = sweep_spec.clone();
-    let total = {
-        let (n1, n2) = sweep_spec.shape();
-        n1 * n2
-    };
-    state.sweep_job = Some(Job::spawn(total, move |progress| {
-        explore::sweep(&problem, &job_spec, progress)
-    }));
-    state.sweep_pending = Some(sweep_spec);
-    state.message = None;
-}
-
-/// Starts the basin map of the selected run's method over the current view.
-pub fn start_basins(app: &mut BilevelApp) {
-    let (Some(spec), Some(bounds)) = (app.settings.runs.get(app.selected), app.view_bounds) else {
-        return;
-    };
-    let state = &mut app.explore;
-    let basin_spec = BasinSpec {
-        config: spec.config(),
-        axes: (app.settings.axis_x, app.settings.axis_y),
-        x: bounds[0],
-        y: bounds[1],
-        grid: state.basin_grid,
-        base: spec.start.clone(),
-        answer: app.answer.get().cloned(),
-        lower: app.answer.lower,
-        tolerance: explore::REACH_TOL,
-    };
-    let problem = app.problem.clone();
-    let job_spec = basin_spec.clone();
-    let total = basin_spec.grid * basin_spec.grid;
-    state.basin_job = Some(Job::spawn(total, move |progress| {
-        explore::basins(&problem, &job_spec, progress)
-    }));
-    state.basin_pending = Some(basin_spec);
-    state.message = None;
 }
 
 impl ExploreState {

@@ -1,7 +1,7 @@
 //! Saving the trajectory, the preset and a picture of the window — every
 //! file written whole or not at all.
 
-use super::{BilevelApp, explore_panel};
+use super::BilevelApp;
 use crate::atomic_file::{AtomicFile, write_atomic};
 use crate::preset::{Preset, ProblemSpec, View};
 use eframe::egui;
@@ -212,8 +212,8 @@ impl BilevelApp {
                     // the picture is taken all the same.
                     if explore && !self.explore.both_done() && !self.explore.failed() {
                         if !self.explore.busy() {
-                            explore_panel::start_sweep(self);
-                            explore_panel::start_basins(self);
+                            self.start_sweep();
+                            self.start_basins();
                         }
                     } else {
                         self.screenshot_state = ShotState::Settling(Instant::now());

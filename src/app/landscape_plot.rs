@@ -1,6 +1,7 @@
 //! The landscape: contours, the lower-level set, the region {h ≤ ε}, the
 //! trajectories, and the QP geometry at the current iterate.
 
+use super::settings::Layers;
 use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::explore::LowerShape;
@@ -359,24 +360,89 @@ fn path(run: &RunTrace, ix: usize, iy: usize) -> Vec<[f64; 2]> {
     pts
 }
 
-/// Draws the landscape plot; returns a command when the user clicked.
-pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec<AppCommand> {
-    let mut out = Vec::new();
-    let (ix, iy) = (app.settings.axis_x, app.settings.axis_y);
-    let names = app.problem.variable_names();
-    let dims = app.problem.dims();
-    let name_x = names.get(ix).cloned().unwrap_or_else(|| "x".into());
-    let name_y = names.get(iy).cloned().unwrap_or_else(|| "y".into());
-    if dims.total() > 2 {
-        ui.label(
-            RichText::new(format!(
-                "Slice ({name_x}, {name_y}); the other coordinates are held at the selected run's current iterate."
-            ))
-            .small(),
-        );
+/// What the landscape draws this frame, gathered from the app before the
+/// plot is drawn.
+struct Scene<'a> {
+    /// Indices in z of the horizontal and vertical coordinates.
+    axes: (usize, usize),
+    /// Their names.
+    names: (String, String),
+    layers: &'a Layers,
+    landscape: Option<&'a Landscape>,
+    /// The region's texture and its legend entry.
+    region: (Option<&'a egui::TextureHandle>, String),
+    /// Legend entries of the stationary curves (minima, maxima, flat) and
+    /// of the global lower-level minimum.
+    lower: [String; 4],
+    basins: Option<PlotImage>,
+    reference: Option<crate::explore::Answer>,
+    runs: &'a [RunTrace],
+    selected: usize,
+    problem: &'a dyn Problem,
+    look: Look,
+    shown: Option<&'a super::teaching_panel::ShownStep>,
+    stage: Option<Stage>,
+}
+
+impl<'a> Scene<'a> {
+    fn of(app: &'a BilevelApp) -> Self {
+        let axes = (app.settings.axis_x, app.settings.axis_y);
+        let names = app.problem.variable_names();
+        let name = |i: usize, or: &str| names.get(i).cloned().unwrap_or_else(|| or.into());
+        let (name_x, name_y) = (name(axes.0, "x"), name(axes.1, "y"));
+        let eps = app.region_eps();
+        let region_label = match app.squared_eps() {
+            Some(e) => format!("region h ≤ ε² = {} (ε = {})", num(eps), num(e)),
+            None => format!("region h ≤ ε = {}", num(eps)),
+        };
+        let basins = app
+            .explore
+            .show_basins
+            .then(|| app.explore.basins.as_ref()?.image(&app.problem, axes))
+            .flatten();
+        Self {
+            lower: lower_labels(app.problem.dims().m, &name_y),
+            axes,
+            names: (name_x, name_y),
+            layers: &app.settings.layers,
+            landscape: app.landscape.as_ref(),
+            region: (app.region_texture.as_ref(), region_label),
+            basins,
+            reference: app.answer.get().cloned(),
+            runs: &app.session.runs,
+            selected: app.selected,
+            problem: app.problem.as_ref(),
+            look: Look::of(app),
+            shown: app.teach.shown.as_ref(),
+            stage: app.teach.stage,
+        }
     }
-    let reset = std::mem::take(&mut app.reset_view);
-    let view = app.preset.view.map(|v| (v.x, v.y)).unwrap_or_else(|| {
+}
+
+/// Legend entries of the stationary curves and the global lower-level
+/// minimum, in the shown coordinate when there are several y.
+fn lower_labels(m: usize, name_y: &str) -> [String; 4] {
+    if m == 1 {
+        [
+            "∇_y g = 0: LL minima (∇²_yy g > 0)".into(),
+            "∇_y g = 0: LL maxima (∇²_yy g < 0)".into(),
+            "∇_y g = 0: flat/degenerate (∇²_yy g ≈ 0)".into(),
+            "global LL minimum S(x): min over y of g".into(),
+        ]
+    } else {
+        [
+            format!("∂g/∂{name_y} = 0: minima in {name_y}"),
+            format!("∂g/∂{name_y} = 0: maxima in {name_y}"),
+            format!("∂g/∂{name_y} = 0: flat in {name_y}"),
+            format!("min over {name_y} of g (others held)"),
+        ]
+    }
+}
+
+/// The preset's view, or 4 × 4 around the first run's start.
+fn preset_view(app: &BilevelApp) -> ([f64; 2], [f64; 2]) {
+    let (ix, iy) = (app.settings.axis_x, app.settings.axis_y);
+    app.preset.view.map(|v| (v.x, v.y)).unwrap_or_else(|| {
         let s = app
             .settings
             .runs
@@ -388,50 +454,25 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
             s.get(iy).copied().unwrap_or(0.0),
         );
         ([x - 2.0, x + 2.0], [y - 2.0, y + 2.0])
-    });
-    let layers = app.settings.layers.clone();
-    let ll_label = if dims.m == 1 {
-        (
-            "∇_y g = 0: LL minima (∇²_yy g > 0)".to_string(),
-            "∇_y g = 0: LL maxima (∇²_yy g < 0)".to_string(),
-            "∇_y g = 0: flat/degenerate (∇²_yy g ≈ 0)".to_string(),
-        )
-    } else {
-        (
-            format!("∂g/∂{name_y} = 0: minima in {name_y}"),
-            format!("∂g/∂{name_y} = 0: maxima in {name_y}"),
-            format!("∂g/∂{name_y} = 0: flat in {name_y}"),
-        )
-    };
-    let global_label = if dims.m == 1 {
-        "global LL minimum S(x): min over y of g".to_string()
-    } else {
-        format!("min over {name_y} of g (others held)")
-    };
-    let basin_image = if app.explore.show_basins {
-        let ctx = app.ctx.clone();
-        let problem = app.problem.clone();
-        app.explore
-            .basins
-            .as_mut()
-            .and_then(|m| m.image(&ctx, &problem, (ix, iy)))
-    } else {
-        None
-    };
-    let landscape = app.landscape.as_ref();
-    let texture = app.region_texture.as_ref();
-    let eps = app.region_eps();
-    let region_label = match app.squared_eps() {
-        Some(e) => format!("region h ≤ ε² = {} (ε = {})", num(eps), num(e)),
-        None => format!("region h ≤ ε = {}", num(eps)),
-    };
-    let reference = app.answer.get().cloned();
-    let selected = app.selected;
-    let runs = &app.session.runs;
-    let problem = app.problem.clone();
-    let look = Look::of(app);
-    let shown = app.teach.shown.clone();
-    let stage = app.teach.stage;
+    })
+}
+
+/// Draws the landscape plot; returns the view it showed, and where the
+/// user clicked (the selected run's new start).
+pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let scene = Scene::of(app);
+    let (name_x, name_y) = &scene.names;
+    if app.problem.dims().total() > 2 {
+        ui.label(
+            RichText::new(format!(
+                "Slice ({name_x}, {name_y}); the other coordinates are held at the selected run's current iterate."
+            ))
+            .small(),
+        );
+    }
+    let view = app.reset_view.then(|| preset_view(app));
+    let wide = scene.look.width > 1.0;
     let response = Plot::new("landscape")
         .height(height)
         .x_axis_formatter(super::ticks::linear)
@@ -441,12 +482,12 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
                 // The lecture view's larger legend goes bottom-left, away
                 // from where runs usually head, and lighter, so arrows
                 // under it still show.
-                .position(if look.width > 1.0 {
+                .position(if wide {
                     Corner::LeftBottom
                 } else {
                     Corner::RightTop
                 })
-                .background_alpha(if look.width > 1.0 { 0.4 } else { 0.75 })
+                .background_alpha(if wide { 0.4 } else { 0.75 })
                 .text_style(egui::TextStyle::Small)
                 .follow_insertion_order(true),
         )
@@ -454,182 +495,29 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
         .y_axis_label(name_y.clone())
         .allow_double_click_reset(false)
         .show(ui, |plot| {
-            if reset {
+            if let Some((x, y)) = view {
                 plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
-                    [view.0[0], view.1[0]],
-                    [view.0[1], view.1[1]],
+                    [x[0], y[0]],
+                    [x[1], y[1]],
                 ));
             }
-            if let Some(image) = basin_image {
+            if let Some(image) = scene.basins.clone() {
                 plot.image(image);
             }
-            if let Some(l) = landscape {
-                if layers.region
-                    && let Some(tex) = texture
-                {
-                    let s = &l.slice;
-                    let center = PlotPoint::new(0.5 * (s.x[0] + s.x[1]), 0.5 * (s.y[0] + s.y[1]));
-                    let size = egui::vec2((s.x[1] - s.x[0]) as f32, (s.y[1] - s.y[0]) as f32);
-                    plot.image(PlotImage::new(region_label.clone(), tex.id(), center, size));
-                    for line in &l.boundary {
-                        plot.line(
-                            Line::new(region_label.clone(), line.clone())
-                                .color(theme::REGION_EDGE)
-                                .width(look.width),
-                        );
-                    }
-                }
-                if layers.f_contours {
-                    for (_, lines) in &l.f_contours {
-                        for line in lines {
-                            plot.line(
-                                Line::new("contours of f", line.clone())
-                                    .color(look.ink(theme::F_CONTOUR))
-                                    .width(look.width),
-                            );
-                        }
-                    }
-                }
-                if layers.g_contours {
-                    for (_, lines) in &l.g_contours {
-                        for line in lines {
-                            plot.line(
-                                Line::new("contours of g", line.clone())
-                                    .color(look.ink(theme::G_CONTOUR))
-                                    .width(look.width)
-                                    .style(LineStyle::dotted_dense()),
-                            );
-                        }
-                    }
-                }
-                if layers.stationary {
-                    // Under the stationary set: a broad band along the
-                    // global minimiser S(x), broken where S(x) jumps.
-                    for piece in &l.global_branch {
-                        plot.line(
-                            Line::new(global_label.clone(), piece.clone())
-                                .color(theme::LL_MIN.gamma_multiply(0.35))
-                                .width(9.0 * look.width),
-                        );
-                    }
-                    for piece in &l.stationary {
-                        let points = piece.points.clone();
-                        let line = match piece.kind {
-                            LowerShape::Minimum => Line::new(ll_label.0.clone(), points)
-                                .color(theme::LL_MIN)
-                                .width(2.5 * look.width),
-                            LowerShape::Maximum => Line::new(ll_label.1.clone(), points)
-                                .color(theme::LL_MAX)
-                                .width(2.0 * look.width)
-                                .style(LineStyle::Dashed { length: 8.0 }),
-                            LowerShape::Flat => Line::new(ll_label.2.clone(), points)
-                                .color(look.ink(theme::LL_FLAT))
-                                .width(3.0 * look.width)
-                                .style(LineStyle::Dotted { spacing: 6.0 }),
-                        };
-                        plot.line(line);
-                    }
-                }
+            if let Some(l) = scene.landscape {
+                scene.draw_region(plot, l);
+                scene.draw_contours(plot, l);
+                scene.draw_stationary(plot, l);
             }
-            if layers.reference
-                && let Some(r) = &reference
-                && let Some(z) = &r.z
-            {
-                let source = if r.is_known() { "known" } else { "computed" };
-                let label = format!("{source} optimum, F* = {}", num(r.f));
-                plot.points(
-                    Points::new(label, vec![project(z, ix, iy)])
-                        .shape(MarkerShape::Diamond)
-                        .radius(8.0)
-                        .color(look.ink(theme::REFERENCE))
-                        .filled(true),
-                );
-            }
-            let bounds = plot.plot_bounds();
-            // Longer arrows in the lecture view, where they are the point.
-            let share = if look.width > 1.0 { 0.22 } else { 0.14 };
-            let length = share * bounds.width().min(bounds.height()).max(1e-12);
-            for (i, run) in runs.iter().enumerate() {
-                let color = theme::run_color(run.slot);
-                let config = run.config();
-                let label = format!("run {}: {}", run.slot + 1, method_label(&config.method));
-                plot.line(
-                    Line::new(label.clone(), path(run, ix, iy))
-                        .color(color)
-                        .width(look.width * if i == selected { 2.0 } else { 1.5 }),
-                );
-                plot.points(
-                    Points::new(label.clone(), vec![project(&run.start, ix, iy)])
-                        .shape(MarkerShape::Circle)
-                        .radius(5.0)
-                        .filled(false)
-                        .color(color),
-                );
-                event_markers(plot, run, (ix, iy), look.ink(theme::EVENT));
-                if let Some(last) = &run.last {
-                    let at = project(&last.z, ix, iy);
-                    plot.points(
-                        Points::new(label, vec![at])
-                            .radius(5.0)
-                            .filled(true)
-                            .color(color),
-                    );
-                    if let Some(d) = run.diagnosis.as_ref().filter(|d| d.k == last.k)
-                        && let Some(trap) = d.traps.first()
-                    {
-                        plot.points(
-                            Points::new(format!("⚠ trap: {}", trap.name()), vec![at])
-                                .shape(MarkerShape::Cross)
-                                .radius(11.0)
-                                .color(theme::LL_MAX),
-                        );
-                    }
-                }
-                if i != selected {
-                    continue;
-                }
-                // A run whose step panicked is not stepped again here.
-                if layers.path_arrows && !matches!(run.state, RunState::Failed(_)) {
-                    path_arrows(
-                        plot,
-                        run,
-                        problem.as_ref(),
-                        (ix, iy),
-                        layers.path_arrow_every,
-                        0.4 * length,
-                        look,
-                    );
-                }
-                if layers.geometry
-                    && let Some(step) = &shown
-                {
-                    if step.past {
-                        let at = project(&step.record.z, ix, iy);
-                        plot.points(
-                            Points::new(format!("iteration {} (history)", step.record.k), vec![at])
-                                .shape(MarkerShape::Square)
-                                .radius(6.0)
-                                .filled(true)
-                                .color(theme::STEP),
-                        );
-                    }
-                    geometry(
-                        plot,
-                        &step.record,
-                        ix,
-                        iy,
-                        length,
-                        true,
-                        stage.unwrap_or(Stage::Project),
-                        Some(&step.next),
-                        look,
-                    );
-                }
-            }
+            scene.draw_reference(plot);
+            scene.draw_runs(plot);
             plot.pointer_coordinate()
         });
     let b = response.transform.bounds();
-    app.view_bounds = Some([[b.min()[0], b.max()[0]], [b.min()[1], b.max()[1]]]);
+    out.push(AppCommand::SawView([
+        [b.min()[0], b.max()[0]],
+        [b.min()[1], b.max()[1]],
+    ]));
     if response.response.clicked()
         && let Some(p) = response.inner
     {
@@ -643,6 +531,215 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &mut BilevelApp, height: f32) -> Vec
         );
     }
     out
+}
+
+impl Scene<'_> {
+    /// The shaded region {h ≤ ε} and its edge.
+    fn draw_region(&self, plot: &mut PlotUi<'_>, l: &Landscape) {
+        let (Some(tex), label) = (&self.region.0, &self.region.1) else {
+            return;
+        };
+        if !self.layers.region {
+            return;
+        }
+        let s = &l.slice;
+        let center = PlotPoint::new(0.5 * (s.x[0] + s.x[1]), 0.5 * (s.y[0] + s.y[1]));
+        let size = egui::vec2((s.x[1] - s.x[0]) as f32, (s.y[1] - s.y[0]) as f32);
+        plot.image(PlotImage::new(label.clone(), tex.id(), center, size));
+        for line in &l.boundary {
+            plot.line(
+                Line::new(label.clone(), line.clone())
+                    .color(theme::REGION_EDGE)
+                    .width(self.look.width),
+            );
+        }
+    }
+
+    /// The contours of f (solid) and of g (dotted).
+    fn draw_contours(&self, plot: &mut PlotUi<'_>, l: &Landscape) {
+        let look = self.look;
+        if self.layers.f_contours {
+            for line in l.f_contours.iter().flat_map(|(_, lines)| lines) {
+                plot.line(
+                    Line::new("contours of f", line.clone())
+                        .color(look.ink(theme::F_CONTOUR))
+                        .width(look.width),
+                );
+            }
+        }
+        if self.layers.g_contours {
+            for line in l.g_contours.iter().flat_map(|(_, lines)| lines) {
+                plot.line(
+                    Line::new("contours of g", line.clone())
+                        .color(look.ink(theme::G_CONTOUR))
+                        .width(look.width)
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
+        }
+    }
+
+    /// The lower-level stationary set: minima solid green, maxima dashed
+    /// red, flat dotted violet, over a broad band along the global minimum.
+    fn draw_stationary(&self, plot: &mut PlotUi<'_>, l: &Landscape) {
+        if !self.layers.stationary {
+            return;
+        }
+        let (look, [min, max, flat, global]) = (self.look, &self.lower);
+        // Under the stationary set: a broad band along the global
+        // minimiser S(x), broken where S(x) jumps.
+        for piece in &l.global_branch {
+            plot.line(
+                Line::new(global.clone(), piece.clone())
+                    .color(theme::LL_MIN.gamma_multiply(0.35))
+                    .width(9.0 * look.width),
+            );
+        }
+        for piece in &l.stationary {
+            let points = piece.points.clone();
+            let line = match piece.kind {
+                LowerShape::Minimum => Line::new(min.clone(), points)
+                    .color(theme::LL_MIN)
+                    .width(2.5 * look.width),
+                LowerShape::Maximum => Line::new(max.clone(), points)
+                    .color(theme::LL_MAX)
+                    .width(2.0 * look.width)
+                    .style(LineStyle::Dashed { length: 8.0 }),
+                LowerShape::Flat => Line::new(flat.clone(), points)
+                    .color(look.ink(theme::LL_FLAT))
+                    .width(3.0 * look.width)
+                    .style(LineStyle::Dotted { spacing: 6.0 }),
+            };
+            plot.line(line);
+        }
+    }
+
+    /// The reference optimum, a gold diamond.
+    fn draw_reference(&self, plot: &mut PlotUi<'_>) {
+        if !self.layers.reference {
+            return;
+        }
+        let Some((r, z)) = self
+            .reference
+            .as_ref()
+            .and_then(|r| Some((r, r.z.as_ref()?)))
+        else {
+            return;
+        };
+        let source = if r.is_known() { "known" } else { "computed" };
+        let label = format!("{source} optimum, F* = {}", num(r.f));
+        plot.points(
+            Points::new(label, vec![project(z, self.axes.0, self.axes.1)])
+                .shape(MarkerShape::Diamond)
+                .radius(8.0)
+                .color(self.look.ink(theme::REFERENCE))
+                .filled(true),
+        );
+    }
+
+    /// Every run's path, start, events, iterate and trap; for the selected
+    /// run also the QP arrows along the path and at the shown iterate.
+    fn draw_runs(&self, plot: &mut PlotUi<'_>) {
+        let (ix, iy) = self.axes;
+        let look = self.look;
+        let bounds = plot.plot_bounds();
+        // Longer arrows in the lecture view, where they are the point.
+        let share = if look.width > 1.0 { 0.22 } else { 0.14 };
+        let length = share * bounds.width().min(bounds.height()).max(1e-12);
+        for (i, run) in self.runs.iter().enumerate() {
+            let color = theme::run_color(run.slot);
+            let config = run.config();
+            let label = format!("run {}: {}", run.slot + 1, method_label(&config.method));
+            let width = look.width * if i == self.selected { 2.0 } else { 1.5 };
+            plot.line(
+                Line::new(label.clone(), path(run, ix, iy))
+                    .color(color)
+                    .width(width),
+            );
+            plot.points(
+                Points::new(label.clone(), vec![project(&run.start, ix, iy)])
+                    .shape(MarkerShape::Circle)
+                    .radius(5.0)
+                    .filled(false)
+                    .color(color),
+            );
+            event_markers(plot, run, (ix, iy), look.ink(theme::EVENT));
+            draw_iterate(plot, run, (ix, iy), label, color);
+            if i == self.selected {
+                self.draw_selected(plot, run, length);
+            }
+        }
+    }
+
+    /// The selected run's QP arrows along its path and at the shown
+    /// iterate (the newest, or one from the history).
+    fn draw_selected(&self, plot: &mut PlotUi<'_>, run: &RunTrace, length: f64) {
+        let (ix, iy) = self.axes;
+        // A run whose step panicked is not stepped again here.
+        if self.layers.path_arrows && !matches!(run.state, RunState::Failed(_)) {
+            path_arrows(
+                plot,
+                run,
+                self.problem,
+                (ix, iy),
+                self.layers.path_arrow_every,
+                0.4 * length,
+                self.look,
+            );
+        }
+        let Some(step) = self.shown.filter(|_| self.layers.geometry) else {
+            return;
+        };
+        if step.past {
+            let at = project(&step.record.z, ix, iy);
+            plot.points(
+                Points::new(format!("iteration {} (history)", step.record.k), vec![at])
+                    .shape(MarkerShape::Square)
+                    .radius(6.0)
+                    .filled(true)
+                    .color(theme::STEP),
+            );
+        }
+        geometry(
+            plot,
+            &step.record,
+            ix,
+            iy,
+            length,
+            true,
+            self.stage.unwrap_or(Stage::Project),
+            Some(&step.next),
+            self.look,
+        );
+    }
+}
+
+/// A run's newest iterate, and a cross on it when it is judged a trap.
+fn draw_iterate(
+    plot: &mut PlotUi<'_>,
+    run: &RunTrace,
+    (ix, iy): (usize, usize),
+    label: String,
+    color: Color32,
+) {
+    let Some(last) = &run.last else { return };
+    let at = project(&last.z, ix, iy);
+    plot.points(
+        Points::new(label, vec![at])
+            .radius(5.0)
+            .filled(true)
+            .color(color),
+    );
+    if let Some(d) = run.diagnosis.as_ref().filter(|d| d.k == last.k)
+        && let Some(trap) = d.traps.first()
+    {
+        plot.points(
+            Points::new(format!("⚠ trap: {}", trap.name()), vec![at])
+                .shape(MarkerShape::Cross)
+                .radius(11.0)
+                .color(theme::LL_MAX),
+        );
+    }
 }
 
 /// Most QP arrow sets drawn along a path.

@@ -1,6 +1,7 @@
 //! The method: which run is selected, its method and parameters (changed
 //! while it runs), ε, and what the plots show.
 
+use super::settings::{Layers, RunSpec, Series};
 use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::method::{Method, MethodKind, ParamKind, ParamSpec, ParamValue, SolverSettings};
@@ -97,8 +98,36 @@ fn param_editor(ui: &mut egui::Ui, solver: &mut SolverSettings, spec: &ParamSpec
 }
 
 /// Draws the method panel.
-pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
+pub fn method_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut out = Vec::new();
+    run_tabs(ui, app, &mut out);
+    let slot = app.selected;
+    let Some(spec) = app.settings.runs.get(slot) else {
+        return out;
+    };
+    run_editor(ui, slot, spec.clone(), &mut out);
+    if app.settings.runs.len() > 1
+        && ui
+            .button("Remove this run")
+            .on_hover_text("Stop and forget the selected run")
+            .clicked()
+    {
+        out.push(AppCommand::RemoveRun(slot));
+    }
+    ui.separator();
+    out.extend(eps_ui(ui, app));
+    ui.separator();
+    // The lecture view keeps the residual toggles (rate guides) and hides
+    // the layer switches a class does not need.
+    if !app.settings.lecture {
+        out.extend(layers_ui(ui, app.settings.layers.clone()));
+    }
+    out.extend(series_ui(ui, app.settings.series.clone()));
+    out
+}
+
+/// One tab per run; a click selects it.
+fn run_tabs(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
     ui.horizontal_wrapped(|ui| {
         for (i, trace) in app.session.runs.iter().enumerate() {
             let label = RichText::new(format!("run {}", trace.slot + 1))
@@ -111,64 +140,22 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 )
                 .clicked()
             {
-                app.selected = i;
+                out.push(AppCommand::SelectRun(i));
             }
         }
     });
-    let slot = app.selected;
-    let n_runs = app.settings.runs.len();
-    let Some(spec) = app.settings.runs.get_mut(slot) else {
-        return out;
-    };
-    let mut changed = false;
-    ui.horizontal(|ui| {
-        let label = ui.label("method:");
-        let current = spec.solver.method;
-        egui::ComboBox::from_id_salt("method")
-            .selected_text(current.title())
-            .show_ui(ui, |ui| {
-                for kind in MethodKind::ALL {
-                    changed |= ui
-                        .selectable_value(&mut spec.solver.method, kind, kind.title())
-                        .on_hover_text(formula(kind))
-                        .changed();
-                }
-            })
-            .response
-            .labelled_by(label.id)
-            .on_hover_text(
-                "The method this run uses; switching continues the trajectory with the other method",
-            );
-    });
+}
+
+/// The selected run's method, parameters, K, tolerance and start; a
+/// change comes back as [`AppCommand::SetRun`].
+fn run_editor(ui: &mut egui::Ui, slot: usize, mut spec: RunSpec, out: &mut Vec<AppCommand>) {
+    let mut changed = method_picker(ui, &mut spec.solver);
     ui.label(
         RichText::new(formula(spec.solver.method))
             .small()
             .monospace(),
     );
-    let kind = spec.solver.method;
-    ui.horizontal_wrapped(|ui| {
-        for p in kind.params() {
-            if spec.solver.relevant(p.key) || matches!(p.kind, ParamKind::Choice(_)) {
-                changed |= param_editor(ui, &mut spec.solver, p);
-            }
-        }
-        let mut k = spec.solver.iterations as f64;
-        if ui
-            .add(
-                egui::DragValue::new(&mut k)
-                    .clamp_existing_to_range(false)
-                    .range(1.0..=1e12)
-                    .speed(10.0)
-                    .max_decimals(0)
-                    .prefix("K = "),
-            )
-            .on_hover_text("The budget: the run stops after K iterations")
-            .changed()
-        {
-            spec.solver.iterations = k.round().max(1.0) as u64;
-            changed = true;
-        }
-    });
+    changed |= params_ui(ui, &mut spec.solver);
     if let Method::PgdQp(m) = spec.solver.method()
         && !spec.solver.relevant("alpha")
     {
@@ -193,62 +180,130 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     let every: Vec<String> = spec.start.iter().map(|v| num(*v)).collect();
     ui.label(RichText::new(format!("start: ({start}) — click the plot to move it")).small())
         .on_hover_text(format!("the whole start point: ({})", every.join(", ")));
-    let problems = spec.problems();
-    for p in &problems {
+    for p in spec.problems() {
         ui.label(RichText::new(p).color(theme::LL_MAX));
     }
-    if changed && problems.is_empty() {
-        out.push(AppCommand::Reconfigure(slot));
+    if changed {
+        out.push(AppCommand::SetRun(slot, Box::new(spec)));
     }
-    if n_runs > 1
-        && ui
-            .button("Remove this run")
-            .on_hover_text("Stop and forget the selected run")
-            .clicked()
-    {
-        out.push(AppCommand::RemoveRun(slot));
-    }
-    ui.separator();
-    match app.squared_eps() {
-        Some(eps) => {
-            ui.label(format!("region {{h ≤ ε²}}, ε = {} (the method's ε)", num(eps)))
-                .on_hover_text("RXGF and SQCQP keep h ≤ ε²: the shaded region is that set; change ε in the method's parameters");
-        }
-        None => {
-            ui.add(
-                egui::Slider::new(&mut app.settings.eps, 1e-6..=10.0)
-                    .logarithmic(true)
-                    .text("ε of {h ≤ ε}"),
-            )
+}
+
+/// The method of a run; true when the user chose another.
+fn method_picker(ui: &mut egui::Ui, solver: &mut SolverSettings) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let label = ui.label("method:");
+        egui::ComboBox::from_id_salt("method")
+            .selected_text(solver.method.title())
+            .show_ui(ui, |ui| {
+                for kind in MethodKind::ALL {
+                    changed |= ui
+                        .selectable_value(&mut solver.method, kind, kind.title())
+                        .on_hover_text(formula(kind))
+                        .changed();
+                }
+            })
+            .response
+            .labelled_by(label.id)
             .on_hover_text(
-                "The shaded region {h ≤ ε}: points that are ε-stationary for the lower level",
+                "The method this run uses; switching continues the trajectory with the other method",
             );
+    });
+    changed
+}
+
+/// The method's parameters and K; true when one changed.
+fn params_ui(ui: &mut egui::Ui, solver: &mut SolverSettings) -> bool {
+    let mut changed = false;
+    let kind = solver.method;
+    ui.horizontal_wrapped(|ui| {
+        for p in kind.params() {
+            if solver.relevant(p.key) || matches!(p.kind, ParamKind::Choice(_)) {
+                changed |= param_editor(ui, solver, p);
+            }
         }
+        let mut k = solver.iterations as f64;
+        if ui
+            .add(
+                egui::DragValue::new(&mut k)
+                    .clamp_existing_to_range(false)
+                    .range(1.0..=1e12)
+                    .speed(10.0)
+                    .max_decimals(0)
+                    .prefix("K = "),
+            )
+            .on_hover_text("The budget: the run stops after K iterations")
+            .changed()
+        {
+            solver.iterations = k.round().max(1.0) as u64;
+            changed = true;
+        }
+    });
+    changed
+}
+
+/// ε of the region {h ≤ ε}, or what the method's own ε makes it.
+fn eps_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
+    if let Some(eps) = app.squared_eps() {
+        ui.label(format!("region {{h ≤ ε²}}, ε = {} (the method's ε)", num(eps)))
+            .on_hover_text("RXGF and SQCQP keep h ≤ ε²: the shaded region is that set; change ε in the method's parameters");
+        return None;
     }
-    ui.separator();
-    // The lecture view keeps the residual toggles (rate guides) and hides
-    // the layer switches a class does not need.
-    if app.settings.lecture {
-        return out;
-    }
-    let layers = &mut app.settings.layers;
+    let mut eps = app.settings.eps;
+    ui.add(
+        egui::Slider::new(&mut eps, 1e-6..=10.0)
+            .logarithmic(true)
+            .text("ε of {h ≤ ε}"),
+    )
+    .on_hover_text("The shaded region {h ≤ ε}: points that are ε-stationary for the lower level")
+    .changed()
+    .then_some(AppCommand::SetEps(eps))
+}
+
+/// The landscape's layer switches.
+fn layers_ui(ui: &mut egui::Ui, mut layers: Layers) -> Option<AppCommand> {
+    let before = layers.clone();
     ui.label(RichText::new("Landscape").strong());
-    ui.checkbox(&mut layers.f_contours, "contours of f")
-        .on_hover_text("Upper-level objective");
-    ui.checkbox(&mut layers.g_contours, "contours of g")
-        .on_hover_text("Lower-level objective");
-    ui.checkbox(&mut layers.stationary, "lower-level set ∇_y g = 0")
-        .on_hover_text("Solid green where ∇²_yy g > 0 (lower-level minima), dashed red where < 0 (maxima), dotted violet where ∇²_yy g ≈ 0 (flat or degenerate: neither)");
-    ui.checkbox(&mut layers.region, "region {h ≤ ε}")
-        .on_hover_text("Shade where ‖∇_y g‖² ≤ ε: nearly stationary for the lower level (minima and maxima alike)");
-    ui.checkbox(&mut layers.reference, "reference optimum")
-        .on_hover_text("The reference optimum (x*, y*), a gold diamond: the preset's known one, or, for an edited or unknown problem, the one computed from φ(x)");
-    ui.checkbox(&mut layers.phi, "φ(x) under the landscape")
-        .on_hover_text("The reduced objective φ(x) = min { f(x, y) : y ∈ S(x) } (one x and one y), with each run's x marked live: the problem the bilevel methods are really minimising");
-    ui.checkbox(&mut layers.geometry, "QP geometry at the iterate")
-        .on_hover_text(
+    let switches: [(&mut bool, &str, &str); 7] = [
+        (
+            &mut layers.f_contours,
+            "contours of f",
+            "Upper-level objective",
+        ),
+        (
+            &mut layers.g_contours,
+            "contours of g",
+            "Lower-level objective",
+        ),
+        (
+            &mut layers.stationary,
+            "lower-level set ∇_y g = 0",
+            "Solid green where ∇²_yy g > 0 (lower-level minima), dashed red where < 0 (maxima), dotted violet where ∇²_yy g ≈ 0 (flat or degenerate: neither)",
+        ),
+        (
+            &mut layers.region,
+            "region {h ≤ ε}",
+            "Shade where ‖∇_y g‖² ≤ ε: nearly stationary for the lower level (minima and maxima alike)",
+        ),
+        (
+            &mut layers.reference,
+            "reference optimum",
+            "The reference optimum (x*, y*), a gold diamond: the preset's known one, or, for an edited or unknown problem, the one computed from φ(x)",
+        ),
+        (
+            &mut layers.phi,
+            "φ(x) under the landscape",
+            "The reduced objective φ(x) = min { f(x, y) : y ∈ S(x) } (one x and one y), with each run's x marked live: the problem the bilevel methods are really minimising",
+        ),
+        (
+            &mut layers.geometry,
+            "QP geometry at the iterate",
             "−∇f, the perturbation −λ∇h, the step Δ, and the half-space boundary ∇hᵀΔ = −αρ",
-        );
+        ),
+    ];
+    for (on, label, hint) in switches {
+        ui.checkbox(on, label).on_hover_text(hint);
+    }
     ui.horizontal(|ui| {
         ui.checkbox(&mut layers.path_arrows, "arrows along the path, every");
         ui.add(
@@ -259,8 +314,13 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
         )
         .on_hover_text("Every how many iterations the QP arrows are drawn along the path");
     });
+    (layers != before).then(|| AppCommand::SetLayers(Box::new(layers)))
+}
+
+/// The residual series switches and the rate guides.
+fn series_ui(ui: &mut egui::Ui, mut series: Series) -> Option<AppCommand> {
+    let before = series.clone();
     ui.label(RichText::new("Residuals (log scale)").strong());
-    let series = &mut app.settings.series;
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut series.h, "h")
             .on_hover_text("h = ‖∇_y g‖²: how far y is from lower-level stationarity");
@@ -294,5 +354,5 @@ pub fn method_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 "‖∇_x f − ∇²_xy g (∇²_yy g)⁻¹ ∇_y f‖ where ∇²_yy g is invertible (n + m ≤ 8)",
             );
     });
-    out
+    (series != before).then(|| AppCommand::SetSeries(Box::new(series)))
 }

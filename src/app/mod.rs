@@ -4,6 +4,7 @@
 mod answer;
 mod commands;
 mod compare_panel;
+mod explore_jobs;
 mod explore_panel;
 mod export;
 mod file_dialogs;
@@ -643,6 +644,26 @@ impl BilevelApp {
     /// Judges every run's newest iterate (true gap, curvature, traps), at
     /// most every [`DIAGNOSIS_INTERVAL`] (longer when m > 1: the gap's
     /// multi-start search costs more), so playing stays smooth.
+    /// The first iteration each run came within the comparison's tolerance
+    /// of the reference, by the common measure (cached in the run; only
+    /// new iterates are looked at). Not in the lecture view, which has no
+    /// comparison.
+    fn find_reached(&mut self) {
+        if self.settings.lecture {
+            return;
+        }
+        let answer = self.answer.get().cloned();
+        let (problem, domain, tol) = (self.problem.clone(), self.answer.lower, self.settings.reach);
+        for run in &mut self.session.runs {
+            run.first_below(tol);
+            let Some(answer) = &answer else { continue };
+            // The gap's search calls the problem on this thread: a bug in
+            // it must not close the app (the cell then shows "–").
+            let _ =
+                crate::guard::catch(|| run.first_reaching(problem.as_ref(), &domain, answer, tol));
+        }
+    }
+
     fn diagnose_runs(&mut self) {
         self.poll_answer();
         let dims = self.problem.dims();
@@ -931,12 +952,48 @@ pub fn launch(launch: Launch) -> Result<(), String> {
 }
 
 impl BilevelApp {
+    /// The left panel: tour, problem, method, comparison and explore.
+    fn controls(&mut self, ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
+        let asked = tour_panel::tour_ui(ui, self);
+        self.settle(asked, commands);
+        let asked = problem_panel::problem_ui(ui, self);
+        self.settle(asked, commands);
+        ui.separator();
+        let asked = method_panel::method_ui(ui, self);
+        self.settle(asked, commands);
+        ui.separator();
+        // A class does not need the comparison table or the maps.
+        if !self.settings.lecture {
+            ui.separator();
+            let asked = compare_panel::compare_ui(ui, self);
+            self.settle(asked, commands);
+            ui.separator();
+            let spec = self.settings.runs.get(self.selected);
+            commands.extend(explore_panel::explore_ui(ui, spec, &mut self.explore));
+        }
+    }
+
+    /// Carries out at once what a panel's widgets change in place — a
+    /// setting, the selection, the explained stage — so that panels drawn
+    /// later in the frame show it; the rest (opening, applying, starting
+    /// jobs) waits for the end of the frame, in order.
+    fn settle(&mut self, asked: Vec<AppCommand>, later: &mut Vec<AppCommand>) {
+        for command in asked {
+            if command.is_setting() {
+                self.run_command(command);
+            } else {
+                later.push(command);
+            }
+        }
+    }
+
     /// One frame of the whole window: applies what the solver sent, then
     /// draws every panel and runs the commands they return. `eframe`'s
     /// `App::ui` calls this; the bench calls it on a headless context.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.drain_events();
         self.diagnose_runs();
+        self.find_reached();
         self.explore.poll(&self.ctx, &self.problem);
         self.receive_landscape();
         self.poll_dialogs();
@@ -945,7 +1002,10 @@ impl BilevelApp {
         self.apply_look(ui.ctx());
         self.update_shown_step();
         let mut commands = Vec::new();
-        egui::Panel::top("toolbar").show(ui, |ui| commands.extend(toolbar::toolbar_ui(ui, self)));
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            let asked = toolbar::toolbar_ui(ui, self);
+            self.settle(asked, &mut commands);
+        });
         egui::Panel::bottom("status")
             .show(ui, |ui| commands.extend(status_bar::status_ui(ui, self)));
         egui::Panel::left("controls")
@@ -955,22 +1015,10 @@ impl BilevelApp {
             // Wide content must wrap, not push the plots off the window.
             .max_size(560.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    commands.extend(tour_panel::tour_ui(ui, self));
-                    commands.extend(problem_panel::problem_ui(ui, self));
-                    ui.separator();
-                    commands.extend(method_panel::method_ui(ui, self));
-                    ui.separator();
-                    // A class does not need the comparison table or the maps.
-                    if !self.settings.lecture {
-                        ui.separator();
-                        compare_panel::compare_ui(ui, self);
-                        ui.separator();
-                        commands.extend(explore_panel::explore_ui(ui, self));
-                    }
-                });
+                egui::ScrollArea::vertical().show(ui, |ui| self.controls(ui, &mut commands));
             });
-        teaching_panel::teaching_ui(ui, self);
+        let asked = teaching_panel::teaching_ui(ui, self);
+        self.settle(asked, &mut commands);
         egui::CentralPanel::default().show(ui, |ui| {
             let total = ui.available_height();
             let residual_height = (total * 0.34).clamp(140.0, 360.0);
@@ -980,7 +1028,8 @@ impl BilevelApp {
                 0.0
             };
             let landscape_height = (total - residual_height - phi_height - 8.0).max(120.0);
-            commands.extend(landscape_plot::landscape_ui(ui, self, landscape_height));
+            let asked = landscape_plot::landscape_ui(ui, self, landscape_height);
+            self.settle(asked, &mut commands);
             if phi_height > 0.0 {
                 phi_plot::phi_ui(ui, self, phi_height);
             }

@@ -76,7 +76,7 @@ fn editor_ui(
 }
 
 /// Draws the problem panel.
-pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
+pub fn problem_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut out = Vec::new();
     ui.heading(&app.preset.name);
     if !app.preset.description.is_empty() {
@@ -93,73 +93,7 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
     }
     ui.separator();
     match &app.preset.spec {
-        ProblemSpec::Expression { .. } => {
-            let error_f = app
-                .editor
-                .error
-                .as_ref()
-                .filter(|(w, _)| *w == "f")
-                .map(|(_, e)| e.clone());
-            let error_g = app
-                .editor
-                .error
-                .as_ref()
-                .filter(|(w, _)| *w == "g")
-                .map(|(_, e)| e.clone());
-            let mut changed = editor_ui(
-                ui,
-                "f(x, y): upper level",
-                &mut app.editor.f,
-                error_f.as_ref(),
-                "The upper-level objective: minimised over x and y together",
-            );
-            changed |= editor_ui(
-                ui,
-                "g(x, y): lower level",
-                &mut app.editor.g,
-                error_g.as_ref(),
-                "The lower-level objective: y must minimise g(x, ·)",
-            );
-            if changed {
-                app.check_edit();
-            }
-            if let Some(e) = &app.editor.other_error {
-                ui.label(RichText::new(e).color(theme::LL_MAX).small());
-            }
-            let valid = app.editor.error.is_none() && app.editor.other_error.is_none();
-            ui.horizontal(|ui| {
-                let apply = ui
-                    .add_enabled(valid && app.editor.dirty, egui::Button::new("Apply"))
-                    .on_hover_text("Use the edited f and g; the runs restart from their starts")
-                    .on_disabled_hover_text(if valid {
-                        "Nothing changed"
-                    } else {
-                        "Fix the error first; the runs go on with the last valid problem"
-                    });
-                if apply.clicked() {
-                    out.push(AppCommand::ApplyEdit);
-                }
-                let edited = match &app.preset.spec {
-                    ProblemSpec::Expression { f, g, .. } => {
-                        app.editor.f != *f || app.editor.g != *g
-                    }
-                    ProblemSpec::Synthetic { .. } => false,
-                };
-                if ui
-                    .add_enabled(edited || app.editor.dirty, egui::Button::new("Revert"))
-                    .on_hover_text("Back to the preset's f and g")
-                    .clicked()
-                {
-                    out.push(AppCommand::RevertEdit);
-                }
-                out.extend(earlier_edits_menu(ui, app));
-            });
-            ui.label(
-                RichText::new("Functions: sin cos tan asin acos atan sinh cosh tanh exp ln log sqrt abs sigmoid softplus; constants pi, e; ^ for powers.")
-                    .small()
-                    .weak(),
-            );
-        }
+        ProblemSpec::Expression { f, g, .. } => out.extend(editors_ui(ui, app, (f, g))),
         ProblemSpec::Synthetic { lower_kind, c, .. } => {
             ui.label(format!(
                 "Synthetic family, n = m = {}: f = sin(cᵀx + dᵀy) + ln(‖x + y‖² + 1), g = {}",
@@ -171,34 +105,98 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
             ));
         }
     }
-    axes_ui(ui, app);
+    out.extend(axes_ui(ui, app));
+    out
+}
+
+/// The editors of f and g, Apply, Revert and the earlier edits; `preset`
+/// is the preset's own f and g.
+fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let error_of = |which: &str| {
+        app.editor
+            .error
+            .as_ref()
+            .filter(|(w, _)| *w == which)
+            .map(|(_, e)| e.clone())
+    };
+    let (mut f, mut g) = (app.editor.f.clone(), app.editor.g.clone());
+    let mut changed = editor_ui(
+        ui,
+        "f(x, y): upper level",
+        &mut f,
+        error_of("f").as_ref(),
+        "The upper-level objective: minimised over x and y together",
+    );
+    changed |= editor_ui(
+        ui,
+        "g(x, y): lower level",
+        &mut g,
+        error_of("g").as_ref(),
+        "The lower-level objective: y must minimise g(x, ·)",
+    );
+    let edited = f != preset.0 || g != preset.1;
+    if changed {
+        out.push(AppCommand::EditText { f, g });
+    }
+    if let Some(e) = &app.editor.other_error {
+        ui.label(RichText::new(e).color(theme::LL_MAX).small());
+    }
+    let valid = app.editor.error.is_none() && app.editor.other_error.is_none();
+    ui.horizontal(|ui| {
+        let apply = ui
+            .add_enabled(valid && app.editor.dirty, egui::Button::new("Apply"))
+            .on_hover_text("Use the edited f and g; the runs restart from their starts")
+            .on_disabled_hover_text(if valid {
+                "Nothing changed"
+            } else {
+                "Fix the error first; the runs go on with the last valid problem"
+            });
+        if apply.clicked() {
+            out.push(AppCommand::ApplyEdit);
+        }
+        if ui
+            .add_enabled(edited || app.editor.dirty, egui::Button::new("Revert"))
+            .on_hover_text("Back to the preset's f and g")
+            .clicked()
+        {
+            out.push(AppCommand::RevertEdit);
+        }
+        out.extend(earlier_edits_menu(ui, app));
+    });
+    ui.label(
+        RichText::new("Functions: sin cos tan asin acos atan sinh cosh tanh exp ln log sqrt abs sigmoid softplus; constants pi, e; ^ for powers.")
+            .small()
+            .weak(),
+    );
     out
 }
 
 /// Coordinate choice for problems with more than one x or y.
-fn axes_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
+fn axes_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
     let dims = app.preset.dims();
     if dims.total() <= 2 {
-        return;
+        return None;
     }
+    let (mut x, mut y) = (app.settings.axis_x, app.settings.axis_y);
     let names = app.problem.variable_names();
     ui.separator();
     ui.label(RichText::new("Shown coordinates").strong());
     ui.horizontal(|ui| {
         egui::ComboBox::new("axis-x", "horizontal")
-            .selected_text(names.get(app.settings.axis_x).cloned().unwrap_or_default())
+            .selected_text(names.get(x).cloned().unwrap_or_default())
             .show_ui(ui, |ui| {
                 for i in 0..dims.n {
                     let name = names.get(i).cloned().unwrap_or_default();
-                    ui.selectable_value(&mut app.settings.axis_x, i, name);
+                    ui.selectable_value(&mut x, i, name);
                 }
             });
         egui::ComboBox::new("axis-y", "vertical")
-            .selected_text(names.get(app.settings.axis_y).cloned().unwrap_or_default())
+            .selected_text(names.get(y).cloned().unwrap_or_default())
             .show_ui(ui, |ui| {
                 for i in dims.n..dims.total() {
                     let name = names.get(i).cloned().unwrap_or_default();
-                    ui.selectable_value(&mut app.settings.axis_y, i, name);
+                    ui.selectable_value(&mut y, i, name);
                 }
             });
     });
@@ -209,6 +207,7 @@ fn axes_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
         ))
         .small(),
     );
+    ((x, y) != (app.settings.axis_x, app.settings.axis_y)).then_some(AppCommand::SetAxes(x, y))
 }
 
 /// The reference answer: the preset's known one, or the computed one with

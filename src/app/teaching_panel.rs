@@ -2,7 +2,7 @@
 //! numbers of the iteration shown, stage by stage, and a slider through the
 //! kept history. The plot draws the same iteration and stage.
 
-use super::{BilevelApp, theme};
+use super::{AppCommand, BilevelApp, theme};
 use crate::explore::{EventKind, LowerShape};
 use crate::method::{Method, Record};
 use crate::teaching::{Explanation, Stage, explain, replay};
@@ -119,10 +119,12 @@ impl BilevelApp {
     }
 }
 
-/// Draws the panel on the right of the plots when it is open.
-pub fn teaching_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
+/// Draws the panel on the right of the plots when it is open; returns
+/// what the user asked for.
+pub fn teaching_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
+    let mut out = Vec::new();
     if !app.teach.explain_open {
-        return;
+        return out;
     }
     egui::Panel::right("explain")
         .resizable(true)
@@ -137,48 +139,55 @@ pub fn teaching_ui(ui: &mut egui::Ui, app: &mut BilevelApp) {
                     .on_hover_text("Close (toolbar: Explain)")
                     .clicked()
                 {
-                    app.teach.explain_open = false;
+                    out.push(AppCommand::ToggleExplain);
                 }
             });
-            egui::ScrollArea::vertical().show(ui, |ui| body(ui, app));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                stage_buttons(ui, app.teach.stage, &mut out);
+                history_slider(ui, app, &mut out);
+                explanation_ui(ui, app);
+            });
         });
+    out
 }
 
-fn body(ui: &mut egui::Ui, app: &mut BilevelApp) {
-    let len = app
-        .session
-        .runs
-        .get(app.selected)
-        .map_or(0, |r| r.history.len());
+/// ◀ stage, stage ▶ and the whole step.
+fn stage_buttons(ui: &mut egui::Ui, stage: Option<Stage>, out: &mut Vec<AppCommand>) {
     ui.horizontal_wrapped(|ui| {
-        let stage = app.teach.stage;
         if ui
             .add_enabled(stage != Some(Stage::GradF), egui::Button::new("◀ stage"))
             .on_hover_text("The previous stage of this step")
             .clicked()
         {
-            app.teach.stage = Some(stage.and_then(Stage::previous).unwrap_or(Stage::Move));
+            let previous = stage.and_then(Stage::previous).unwrap_or(Stage::Move);
+            out.push(AppCommand::ShowStage(Some(previous)));
         }
         if ui
             .add_enabled(stage != Some(Stage::Move), egui::Button::new("stage ▶"))
             .on_hover_text("The next stage: each is drawn on the plot as it happens")
             .clicked()
         {
-            app.teach.stage = Some(stage.map_or(Stage::GradF, |s| s.next().unwrap_or(s)));
+            let next = stage.map_or(Stage::GradF, |s| s.next().unwrap_or(s));
+            out.push(AppCommand::ShowStage(Some(next)));
         }
         if ui
             .add_enabled(stage.is_some(), egui::Button::new("whole step"))
             .on_hover_text("Show every stage at once")
             .clicked()
         {
-            app.teach.stage = None;
+            out.push(AppCommand::ShowStage(None));
         }
     });
+}
+
+/// The slider through the selected run's kept history, and "live".
+fn history_slider(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
+    let run = app.session.runs.get(app.selected);
+    let len = run.map_or(0, |r| r.history.len());
     ui.horizontal(|ui| {
         // Positions 0..len are the kept history; position `len` is the
         // current iterate (whose step is not taken yet).
         let mut s = app.teach.scrub.unwrap_or(len).min(len);
-        let run = app.session.runs.get(app.selected);
         let history = run.map(|r| &r.history);
         let live_k = run.map_or(0, |r| r.iteration());
         let k_of = |s: usize| history.and_then(|h| h.k.get(s).copied()).unwrap_or(live_k);
@@ -197,16 +206,21 @@ fn body(ui: &mut egui::Ui, app: &mut BilevelApp) {
             )
             .changed()
         {
-            app.teach.scrub = (s < len).then_some(s);
+            out.push(AppCommand::Scrub((s < len).then_some(s)));
         }
         if ui
             .add_enabled(app.teach.scrub.is_some(), egui::Button::new("live"))
             .on_hover_text("Back to the current iterate")
             .clicked()
         {
-            app.teach.scrub = None;
+            out.push(AppCommand::Scrub(None));
         }
     });
+}
+
+/// The explanation of the shown step, stage by stage, the current stage
+/// highlighted and later ones greyed, then the case and the events.
+fn explanation_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let Some(e) = app.explanation() else {
         ui.label("No iteration yet: press Step.");
         return;
@@ -244,8 +258,7 @@ fn body(ui: &mut egui::Ui, app: &mut BilevelApp) {
         }
         ui.label(text);
     }
-    let shown = current.is_none_or(|c| c >= Stage::Project);
-    if shown {
+    if current.is_none_or(|c| c >= Stage::Project) {
         let record_active = app.teach.shown.as_ref().is_some_and(|s| s.record.active);
         let color = if record_active {
             theme::PERTURBATION

@@ -7,7 +7,7 @@ use crate::teaching::TOUR;
 use eframe::egui::{self, RichText};
 
 /// Draws the tour when it is open; returns what the user asked for.
-pub fn tour_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
+pub fn tour_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut out = Vec::new();
     if !app.teach.tour_open {
         return out;
@@ -24,7 +24,7 @@ pub fn tour_ui(ui: &mut egui::Ui, app: &mut BilevelApp) -> Vec<AppCommand> {
                 .on_hover_text("Close the tour")
                 .clicked()
             {
-                app.teach.tour_open = false;
+                out.push(AppCommand::ToggleTour);
             }
         });
         ui.label(RichText::new(stop.title).heading());
