@@ -173,85 +173,95 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 );
             }
         });
-        let series = &app.settings.series;
         iteration_plot("residual-plot", height, link, "log₁₀", axis)
             .y_axis_formatter(super::ticks::log10)
-            .show(right, |plot| {
-                if series.guides
-                    && axis == XAxis::Iterations
-                    && let Some(run) = app.session.runs.get(app.selected)
-                    && let Some(anchor) = guide_anchor(&run.history)
-                {
-                    let end = run.history.k.last().map_or(1.0, |k| *k as f64);
-                    let anchor = [anchor[0], anchor[1] + series.guide_shift];
-                    for (power, name, color) in [
-                        (2.0 / 3.0, "guide K^(−2/3): qp1's rate", theme::GUIDE_FAST),
-                        (1.0 / 3.0, "guide K^(−1/3): qp2's rate", theme::GUIDE_SLOW),
-                    ] {
-                        plot.line(
-                            Line::new(name, rate_guide(anchor, power, end))
-                                .color(color)
-                                .style(LineStyle::dashed_loose())
-                                .width(1.5),
-                        );
-                    }
-                }
-                if series.gap
-                    && let Some(run) = app.session.runs.get(app.selected)
-                {
-                    plot.line(
-                        Line::new("true LL gap g − min g", gap_points(run, axis))
-                            .color(theme::LL_MAX)
-                            .style(LineStyle::dotted_dense())
-                            .width(2.0),
-                    );
-                }
-                for (i, run) in app.session.runs.iter().enumerate() {
-                    let h = &run.history;
-                    let selected = i == app.selected;
-                    let all: [(bool, &str, Column); 5] = [
-                        (series.h, "h = ‖∇_y g‖²", Column::H),
-                        (series.delta, "‖Δ‖", Column::Delta),
-                        (series.lambda, "λ", Column::Lambda),
-                        (series.kkt, "KKT ‖Δ‖² + h", Column::Kkt),
-                        (
-                            series.hypergradient,
-                            "hypergradient norm",
-                            Column::Hypergradient,
-                        ),
-                    ];
-                    for (j, (on, name, column)) in all.into_iter().enumerate() {
-                        // Other runs: only their KKT residual, dashed, in their colour.
-                        if !on || (!selected && j != 3) {
-                            continue;
-                        }
-                        let color = if selected {
-                            theme::SERIES.get(j).copied().unwrap_or(egui::Color32::GRAY)
-                        } else {
-                            theme::run_color(run.slot)
-                        };
-                        let label = if selected {
-                            name.to_string()
-                        } else {
-                            format!("{name}, run {}", run.slot + 1)
-                        };
-                        let points = series_points(h, column, true, axis, detail(h));
-                        let mut line = Line::new(label, points)
-                            .color(color)
-                            .width(app.line_width(1.5));
-                        if !selected {
-                            line = line.style(LineStyle::dashed_loose());
-                        }
-                        plot.line(line);
-                    }
-                }
-            });
+            .show(right, |plot| residual_lines(plot, app, &detail));
         let bounds = f_plot.transform.bounds();
         Some([bounds.min()[0], bounds.max()[0]])
     });
     if let Some(view) = shown.filter(|v| v[0].is_finite() && v[1].is_finite()) {
         ui.ctx()
             .data_mut(|d| d.insert_temp(egui::Id::unique(VIEW_KEY), view));
+    }
+}
+
+/// The log plot: the rate guides and the true gap of the selected run,
+/// its residual series, and the other runs' KKT residuals dashed.
+/// `detail(h)` is the range of samples drawn in full.
+fn residual_lines(
+    plot: &mut egui_plot::PlotUi<'_>,
+    app: &BilevelApp,
+    detail: &dyn Fn(&History) -> std::ops::Range<usize>,
+) {
+    let (series, axis) = (&app.settings.series, app.settings.x_axis);
+    let selected_run = app.session.runs.get(app.selected);
+    if series.guides
+        && axis == XAxis::Iterations
+        && let Some(run) = selected_run
+        && let Some(anchor) = guide_anchor(&run.history)
+    {
+        let end = run.history.k.last().map_or(1.0, |k| *k as f64);
+        let anchor = [anchor[0], anchor[1] + series.guide_shift];
+        for (power, name, color) in [
+            (2.0 / 3.0, "guide K^(−2/3): qp1's rate", theme::GUIDE_FAST),
+            (1.0 / 3.0, "guide K^(−1/3): qp2's rate", theme::GUIDE_SLOW),
+        ] {
+            plot.line(
+                Line::new(name, rate_guide(anchor, power, end))
+                    .color(color)
+                    .style(LineStyle::dashed_loose())
+                    .width(1.5),
+            );
+        }
+    }
+    if series.gap
+        && let Some(run) = selected_run
+    {
+        plot.line(
+            Line::new("true LL gap g − min g", gap_points(run, axis))
+                .color(theme::LL_MAX)
+                .style(LineStyle::dotted_dense())
+                .width(2.0),
+        );
+    }
+    for (i, run) in app.session.runs.iter().enumerate() {
+        let h = &run.history;
+        let selected = i == app.selected;
+        let all: [(bool, &str, Column); 5] = [
+            (series.h, "h = ‖∇_y g‖²", Column::H),
+            (series.delta, "‖Δ‖", Column::Delta),
+            (series.lambda, "λ", Column::Lambda),
+            (series.kkt, "KKT ‖Δ‖² + h", Column::Kkt),
+            (
+                series.hypergradient,
+                "hypergradient norm",
+                Column::Hypergradient,
+            ),
+        ];
+        for (j, (on, name, column)) in all.into_iter().enumerate() {
+            // Other runs: only their KKT residual, dashed, in their colour.
+            if !on || (!selected && j != 3) {
+                continue;
+            }
+            let color = if selected {
+                theme::SERIES.get(j).copied().unwrap_or(egui::Color32::GRAY)
+            } else {
+                theme::run_color(run.slot)
+            };
+            let label = if selected {
+                name.to_string()
+            } else {
+                format!("{name}, run {}", run.slot + 1)
+            };
+            let points = series_points(h, column, true, axis, detail(h));
+            let mut line = Line::new(label, points)
+                .color(color)
+                .width(app.line_width(1.5));
+            if !selected {
+                line = line.style(LineStyle::dashed_loose());
+            }
+            plot.line(line);
+        }
     }
 }
 

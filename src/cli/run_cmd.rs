@@ -198,6 +198,96 @@ pub(super) fn prepare(
     (interrupt, preset.answer())
 }
 
+/// The CSV of a run, written as it goes: the header from the first
+/// record (it names the method's own columns), then every `every`-th
+/// record, every record with an event and the final one, each with its
+/// true lower-level gap. Dropped unfinished, it leaves no file.
+struct CsvOut<'a> {
+    path: &'a Path,
+    file: AtomicFile,
+    names: Vec<String>,
+    problem: std::sync::Arc<dyn crate::problem::Problem>,
+    domain: crate::explore::LowerDomain,
+    every: u64,
+    last: u64,
+    header: bool,
+    /// The iteration of the last row written.
+    written: Option<u64>,
+    error: Option<std::io::Error>,
+}
+
+impl<'a> CsvOut<'a> {
+    fn create(path: &'a Path, preset: &Preset, every: u64, last: u64) -> Result<Self, CliError> {
+        let file = AtomicFile::create(path).map_err(|e| {
+            CliError::Message(format!(
+                "{}: cannot write the CSV file: {e}",
+                path.display()
+            ))
+        })?;
+        Ok(Self {
+            path,
+            file,
+            names: preset.problem.variable_names(),
+            problem: preset.problem.clone(),
+            domain: preset.lower_search(),
+            every,
+            last,
+            header: false,
+            written: None,
+            error: None,
+        })
+    }
+
+    /// Writes `record`'s row if it is due (`events`: its events' names).
+    fn observe(&mut self, record: &Record, events: &[RunEvent]) {
+        let due =
+            record.k.is_multiple_of(self.every) || record.k >= self.last || !events.is_empty();
+        if due && self.error.is_none() {
+            let names: Vec<&str> = events.iter().map(|e| e.name()).collect();
+            if let Err(e) = self.row(record, &names.join("+")) {
+                self.error = Some(e);
+            }
+            self.written = Some(record.k);
+        }
+    }
+
+    fn row(&mut self, record: &Record, event: &str) -> std::io::Result<()> {
+        if !self.header {
+            writeln!(
+                self.file,
+                "{},event,true_gap",
+                csv_header(&self.names, record)
+            )?;
+            self.header = true;
+        }
+        let gap = lower_gap(self.problem.as_ref(), &record.z, &self.domain).gap;
+        writeln!(self.file, "{},{event},{gap:?}", csv_row(record))
+    }
+
+    /// Ends the file with the run's final point (a converged or diverged
+    /// run's last record, if not written yet; a run without a record still
+    /// gets its header) and puts it in place.
+    fn finish(mut self, run: &Run) -> Result<(), CliError> {
+        let result = match run.last_record() {
+            Some(last) if self.written != Some(last.k) && self.error.is_none() => {
+                self.row(last, "")
+            }
+            None if self.error.is_none() => {
+                writeln!(self.file, "{}", csv_header_without_record(&self.names))
+            }
+            _ => Ok(()),
+        };
+        let path = self.path;
+        let failed = |e: std::io::Error| {
+            CliError::Message(format!("{}: writing the CSV failed: {e}", path.display()))
+        };
+        if let Some(e) = self.error.take().or(result.err()) {
+            return Err(failed(e));
+        }
+        self.file.commit().map_err(failed)
+    }
+}
+
 /// Runs `config` on the preset from its start to the end, writing every
 /// `every`-th record (and the final one, and every record with an event) to
 /// `csv` if given, and judges where it ended against `answer`.
@@ -214,38 +304,16 @@ pub(super) fn execute(
             "interrupted before the run started".into(),
         ));
     }
-    let names = preset.problem.variable_names();
-    let mut csv = match csv {
-        Some(path) => {
-            let file = AtomicFile::create(path).map_err(|e| {
-                CliError::Message(format!(
-                    "{}: cannot write the CSV file: {e}",
-                    path.display()
-                ))
-            })?;
-            Some((path, file))
-        }
-        None => None,
-    };
+    let mut csv = csv
+        .map(|path| CsvOut::create(path, preset, every, config.iterations))
+        .transpose()?;
     let domain = preset.lower_search();
     let problem = preset.problem.clone();
     let mut run = Run::new(problem.clone(), config, preset.start());
-    let mut write_error = None;
-    let mut header = false;
-    // The header names the method's own columns, known from the first record.
-    let mut write = |file: &mut AtomicFile, record: &Record, event: &str| -> std::io::Result<()> {
-        if !header {
-            writeln!(file, "{},event,true_gap", csv_header(&names, record))?;
-            header = true;
-        }
-        let gap = lower_gap(problem.as_ref(), &record.z, &domain).gap;
-        writeln!(file, "{},{event},{gap:?}", csv_row(record))
-    };
     let mut aside = Duration::ZERO;
     let mut reached_own = None;
     let mut common = reach.map(Reach::new);
     let mut watch = Watch::default();
-    let mut written = None;
     // Rows of a CSV each cost a global search for the true gap: smaller
     // chunks keep an interrupt's answer quick.
     let chunk = if csv.is_some() { 256 } else { 4096 };
@@ -264,17 +332,8 @@ pub(super) fn execute(
                 (record.k, &record.z, record.f, record.h),
             );
         }
-        if let Some((_, file)) = csv.as_mut() {
-            let is_final = record.k >= config.iterations;
-            if (record.k.is_multiple_of(every) || is_final || !events.is_empty())
-                && write_error.is_none()
-            {
-                let names: Vec<&str> = events.iter().map(|e| e.name()).collect();
-                if let Err(e) = write(file, record, &names.join("+")) {
-                    write_error = Some(e);
-                }
-                written = Some(record.k);
-            }
+        if let Some(out) = csv.as_mut() {
+            out.observe(record, &events);
         }
         aside += t.elapsed();
     };
@@ -282,8 +341,8 @@ pub(super) fn execute(
     while !run.status().is_finished() {
         if super::interrupt::requested(&interrupt) {
             // Dropping the CSV's AtomicFile removes its temporary file.
-            let what = csv.as_ref().map_or(String::new(), |(path, _)| {
-                format!("; {} was not written", path.display())
+            let what = csv.as_ref().map_or(String::new(), |out| {
+                format!("; {} was not written", out.path.display())
             });
             return Err(CliError::Interrupted(format!(
                 "interrupted at iteration {}{what}",
@@ -293,27 +352,8 @@ pub(super) fn execute(
         run.advance(chunk, &mut observe);
     }
     let seconds = started.elapsed().saturating_sub(aside).as_secs_f64();
-    // A converged or diverged run's last record is its final point too; a
-    // run without a record still gets its header.
-    if let Some((path, file)) = csv.as_mut() {
-        let result = match run.last_record() {
-            Some(last) if written != Some(last.k) && write_error.is_none() => write(file, last, ""),
-            None if write_error.is_none() => {
-                writeln!(file, "{}", csv_header_without_record(&names))
-            }
-            _ => Ok(()),
-        };
-        if let Some(e) = write_error.or(result.err()) {
-            return Err(CliError::Message(format!(
-                "{}: writing the CSV failed: {e}",
-                path.display()
-            )));
-        }
-    }
-    if let Some((path, file)) = csv {
-        file.commit().map_err(|e| {
-            CliError::Message(format!("{}: writing the CSV failed: {e}", path.display()))
-        })?;
+    if let Some(out) = csv {
+        out.finish(&run)?;
     }
     if watch.recent.is_empty() {
         watch.recent.push_back(preset.start());

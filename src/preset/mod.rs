@@ -532,33 +532,7 @@ impl Checker<'_> {
         self.finite_vec("data.c", &data.c, n)?;
         self.finite_vec("data.d", &data.d, n)?;
         let rows = data.h.get_ref();
-        if rows.len() != n {
-            return Err(self.err(
-                "data.H",
-                data.h.span(),
-                format!("H has {} rows; it must be {n} × {n} like c", rows.len()),
-            ));
-        }
-        for (i, row) in rows.iter().enumerate() {
-            if row.len() != n {
-                return Err(self.err(
-                    "data.H",
-                    data.h.span(),
-                    format!(
-                        "row {} of H has {} entries; it must have {n}",
-                        i + 1,
-                        row.len()
-                    ),
-                ));
-            }
-            if let Some(j) = row.iter().position(|v| !v.is_finite()) {
-                return Err(self.err(
-                    "data.H",
-                    data.h.span(),
-                    format!("H[{}][{}] is not a finite number", i + 1, j + 1),
-                ));
-            }
-        }
+        self.square_matrix(&data.h, n)?;
         let h = DMatrix::from_fn(n, n, |i, j| {
             rows.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0)
         });
@@ -584,6 +558,39 @@ impl Checker<'_> {
             h: rows.clone(),
         };
         Ok((spec, Arc::new(problem)))
+    }
+
+    /// `data.H` must be `n` × `n` and finite.
+    fn square_matrix(&self, h: &Spanned<Vec<Vec<f64>>>, n: usize) -> Result<(), PresetError> {
+        let rows = h.get_ref();
+        if rows.len() != n {
+            return Err(self.err(
+                "data.H",
+                h.span(),
+                format!("H has {} rows; it must be {n} × {n} like c", rows.len()),
+            ));
+        }
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != n {
+                return Err(self.err(
+                    "data.H",
+                    h.span(),
+                    format!(
+                        "row {} of H has {} entries; it must have {n}",
+                        i + 1,
+                        row.len()
+                    ),
+                ));
+            }
+            if let Some(j) = row.iter().position(|v| !v.is_finite()) {
+                return Err(self.err(
+                    "data.H",
+                    h.span(),
+                    format!("H[{}][{}] is not a finite number", i + 1, j + 1),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn finite(&self, key: &str, value: &Spanned<f64>) -> Result<f64, PresetError> {

@@ -67,354 +67,13 @@ pub fn explain(method: &Method, r: &Record, next: &[f64]) -> Explanation {
             vector(&r.grad_f)
         ),
     );
-    let (case, names) = match (method, &r.detail) {
-        (Method::PgdQp(m), Detail::PgdQp { rho, rate, guarded }) => {
-            lower_lines(&mut w, r);
-            let inner = dot(&r.grad_f, &r.grad_h);
-            let norm2 = dot(&r.grad_h, &r.grad_h);
-            let rho_text = match m.rho {
-                Rho::Qp1 => format!("ρ = ‖∇h‖² = {}  (qp1)", num(*rho)),
-                Rho::Qp2 => format!("ρ = ‖∇h‖·√h = {}  (qp2)", num(*rho)),
-            };
-            w.add(Stage::HalfSpace, rho_text);
-            w.add(
-                Stage::HalfSpace,
-                format!(
-                    "QP: Δ = argmin ½‖Δ + ∇f‖²  subject to  ∇hᵀΔ ≤ −αρ = −{} × {} = {}",
-                    num(m.alpha),
-                    num(*rho),
-                    num(-rate)
-                ),
-            );
-            // Under the guard there is nothing to divide by: say so rather
-            // than print "/ 0 = 0".
-            let lambda_line = if *guarded {
-                "λ = 0: ‖∇h‖² = 0, so the half-space is every Δ and −∇f is already in it"
-                    .to_string()
-            } else {
-                format!(
-                    "λ = max(0, αρ − ⟨∇f, ∇h⟩) / ‖∇h‖² = max(0, {} − {}) / {} = {}",
-                    num(*rate),
-                    num(inner),
-                    num(norm2),
-                    num(r.lambda)
-                )
-            };
-            w.add(Stage::Project, lambda_line);
-            w.add(
-                Stage::Project,
-                format!(
-                    "Δ = −∇f − λ∇h = {},  ‖Δ‖ = {}",
-                    vector(&r.delta),
-                    num(r.delta_norm)
-                ),
-            );
-            move_line(&mut w, "γ", r, next);
-            let case = if *guarded {
-                format!(
-                    "guard: ∇h = 0 in floating point (‖∇h‖² = {}), so ρ = 0 and the constraint 0ᵀΔ ≤ 0 holds for every Δ; λ = 0 and Δ = −∇f, a plain gradient step (at an exactly feasible point it leaves the lower-level set).",
-                    num(norm2)
-                )
-            } else if r.active {
-                format!(
-                    "active: ⟨∇f, ∇h⟩ = {} is less than αρ = {}, so −∇f alone would not make h fall fast enough; the QP adds −λ∇h and bends the step toward the lower-level set.",
-                    num(inner),
-                    num(*rate)
-                )
-            } else {
-                format!(
-                    "inactive: ⟨∇f, ∇h⟩ = {} is at least αρ = {}, so −∇f already makes h fall fast enough; λ = 0 and Δ = −∇f (a plain gradient step).",
-                    num(inner),
-                    num(*rate)
-                )
-            };
-            (case, PGD_QP_NAMES)
-        }
-        (
-            Method::Rxgf(m),
-            Detail::Rxgf {
-                rate,
-                guarded,
-                time,
-            },
-        ) => {
-            lower_lines(&mut w, r);
-            let inner = dot(&r.grad_f, &r.grad_h);
-            w.add(
-                Stage::HalfSpace,
-                format!(
-                    "barrier: ∇hᵀu ≤ −α(h − ε²) = −{} × ({} − {}) = {}",
-                    num(m.alpha),
-                    num(r.h),
-                    num(m.eps * m.eps),
-                    num(-rate)
-                ),
-            );
-            w.add(
-                Stage::Project,
-                format!(
-                    "λ = max(0, α(h − ε²) − ⟨∇f, ∇h⟩) / ‖∇h‖² = {};  the flow ż = −∇f − λ∇h = {}",
-                    num(r.lambda),
-                    vector(&r.delta)
-                ),
-            );
-            w.add(
-                Stage::Move,
-                format!(
-                    "{} step of dt = {} from t = {}: z(t + dt) = {}",
-                    m.integrator.as_str(),
-                    num(m.dt),
-                    num(*time),
-                    vector(next)
-                ),
-            );
-            let case = if *guarded {
-                "guard: ‖∇h‖² is zero in floating point, so there is no direction to bend the flow along; it follows −∇f.".to_string()
-            } else if r.active {
-                format!(
-                    "active: ⟨∇f, ∇h⟩ = {} is less than α(h − ε²) = {}: the barrier bends the flow so h − ε² decays at least like e^(−αt).",
-                    num(inner),
-                    num(*rate)
-                )
-            } else {
-                format!(
-                    "inactive: ⟨∇f, ∇h⟩ = {} is at least α(h − ε²) = {}: −∇f alone keeps the barrier, so the flow is −∇f.",
-                    num(inner),
-                    num(*rate)
-                )
-            };
-            (case, FLOW_NAMES)
-        }
-        (
-            Method::Sqcqp(m),
-            Detail::Sqcqp {
-                c,
-                centre,
-                radius,
-                inside,
-                trials,
-                accepted,
-            },
-        ) => {
-            lower_lines(&mut w, r);
-            w.add(
-                Stage::HalfSpace,
-                format!(
-                    "c = −α(h − ε²) = −{} × ({} − {}) = {}",
-                    num(m.alpha),
-                    num(r.h),
-                    num(m.eps * m.eps),
-                    num(*c)
-                ),
-            );
-            w.add(
-                Stage::HalfSpace,
-                match radius {
-                    Some(radius) => format!(
-                        "ball ∇hᵀd + w‖d‖² ≤ c: centre −∇h/(2w) = {}, radius {} (w = {})",
-                        vector(centre),
-                        num(*radius),
-                        num(m.w)
-                    ),
-                    None => format!(
-                        "ball ∇hᵀd + w‖d‖² ≤ c is empty (r² < 0): d goes to its centre −∇h/(2w) = {}",
-                        vector(centre)
-                    ),
-                },
-            );
-            w.add(
-                Stage::Project,
-                format!(
-                    "d = the point of the ball nearest −∇f = {},  ‖d‖ = {}",
-                    vector(&r.delta),
-                    num(r.delta_norm)
-                ),
-            );
-            if *inside {
-                let tried: Vec<String> = trials
-                    .iter()
-                    .map(|t| {
-                        let mark = |b: bool| if b { "✓" } else { "✗" };
-                        format!(
-                            "t = {} (safe {}, Armijo {})",
-                            num(t.t),
-                            mark(t.safe),
-                            mark(t.armijo)
-                        )
-                    })
-                    .collect();
-                w.add(Stage::Move, format!("line search: {}", tried.join("; ")));
-            }
-            w.add(
-                Stage::Move,
-                format!("z ← z + t·d with t = {}: {}", num(r.step), vector(next)),
-            );
-            let case = match (inside, accepted, radius.is_some(), r.active) {
-                (_, _, false, _) => {
-                    "infeasible QCQP: no d lowers the linearised h by c, so d goes to the ball's centre, which lowers it most.".to_string()
-                }
-                (true, false, _, _) => {
-                    "the line search ran out of halvings: no trial stayed safely inside and lowered f; the iterate stays put.".to_string()
-                }
-                (true, true, _, _) => {
-                    "inside {h < ε²}: the step length comes from the barrier-and-Armijo line search.".to_string()
-                }
-                (false, _, _, true) => format!(
-                    "outside {{h < ε²}}: −∇f lies outside the ball, so d is its projection; fixed step η = {}.",
-                    num(m.step)
-                ),
-                (false, _, _, false) => format!(
-                    "outside {{h < ε²}}: −∇f is inside the ball, so d = −∇f; fixed step η = {}.",
-                    num(m.step)
-                ),
-            };
-            (case, SQCQP_NAMES)
-        }
-        (
-            Method::Bome(m),
-            Detail::Bome {
-                y_hat,
-                q,
-                grad_q,
-                phi,
-            },
-        ) => {
-            gap_lines(&mut w, m.inner_steps, y_hat, *q, grad_q);
-            let inner = dot(grad_q, &r.grad_f);
-            let norm2 = dot(grad_q, grad_q);
-            w.add(
-                Stage::HalfSpace,
-                format!(
-                    "φ = {} = {}:  BOME asks q to fall at rate φ",
-                    match m.phi {
-                        crate::method::Phi::Gradient =>
-                            format!("η‖∇q‖² = {} × {}", num(m.eta), num(norm2)),
-                        crate::method::Phi::Value => format!("η·q = {} × {}", num(m.eta), num(*q)),
-                    },
-                    num(*phi)
-                ),
-            );
-            w.add(
-                Stage::Project,
-                format!(
-                    "λ = max(0, φ − ⟨∇q, ∇f⟩) / ‖∇q‖² = max(0, {} − {}) / {} = {}",
-                    num(*phi),
-                    num(inner),
-                    num(norm2),
-                    num(r.lambda)
-                ),
-            );
-            w.add(
-                Stage::Project,
-                format!("Δ = −∇f − λ∇q = {}", vector(&r.delta)),
-            );
-            move_line(&mut w, "ξ", r, next);
-            let case = if r.active {
-                format!(
-                    "active: ⟨∇q, ∇f⟩ = {} is less than φ = {}, so BOME adds −λ∇q to make the value gap q fall.",
-                    num(inner),
-                    num(*phi)
-                )
-            } else {
-                "inactive: −∇f already makes q fall fast enough; Δ = −∇f.".to_string()
-            };
-            (case, GAP_NAMES)
-        }
-        (
-            Method::Vpbgd(m),
-            Detail::Vpbgd {
-                y_hat,
-                q,
-                grad_q,
-                gamma,
-            },
-        ) => {
-            gap_lines(&mut w, m.inner_steps, y_hat, *q, grad_q);
-            w.add(
-                Stage::HalfSpace,
-                format!(
-                    "penalty f + γ(g − g*) with γ = {}{}",
-                    num(*gamma),
-                    if m.ramp { " (ramped)" } else { "" }
-                ),
-            );
-            w.add(
-                Stage::Project,
-                format!("Δ = −∇f − γ∇q = {}", vector(&r.delta)),
-            );
-            move_line(&mut w, "η", r, next);
-            let case = if *gamma > 0.0 {
-                format!(
-                    "the penalty pulls toward the lower-level solutions with weight γ = {}; it never vanishes, so the limit is biased by about 1/γ.",
-                    num(*gamma)
-                )
-            } else {
-                "γ = 0: no penalty — this is plain gradient descent on f, blind to the lower level."
-                    .to_string()
-            };
-            (case, GAP_NAMES)
-        }
-        (
-            Method::Aid(m),
-            Detail::Aid {
-                y_inner,
-                v,
-                cg_iterations,
-                cg_residual,
-                curvature,
-                hypergradient,
-            },
-        ) => {
-            w.add(
-                Stage::Lower,
-                format!(
-                    "y after D = {} lower-level steps: {}",
-                    m.inner_steps,
-                    vector(y_inner)
-                ),
-            );
-            w.add(
-                Stage::HalfSpace,
-                format!(
-                    "CG on ∇²_yy g·v = ∇_y f: v = {} after {} iterations, residual {}, curvature {}",
-                    vector(v),
-                    cg_iterations,
-                    num(*cg_residual),
-                    curvature.as_str()
-                ),
-            );
-            w.add(
-                Stage::Project,
-                format!(
-                    "hypergradient ∇_x f − ∇²_xy g·v = {},  norm {}",
-                    vector(hypergradient),
-                    num(norm(hypergradient))
-                ),
-            );
-            w.add(
-                Stage::Move,
-                format!(
-                    "x ← x − β·hypergradient with β = {}, y ← y after the inner steps: z = {}",
-                    num(m.step),
-                    vector(next)
-                ),
-            );
-            let case = format!(
-                "AID follows an estimate of the implicit hypergradient; it is only as good as y after D steps and the CG solve ({} curvature).",
-                curvature.as_str()
-            );
-            (case, AID_NAMES)
-        }
-        // A record of another method than the one asked about: say what
-        // is known rather than mislabel it.
-        _ => {
-            w.add(Stage::Project, format!("Δ = {}", vector(&r.delta)));
-            move_line(&mut w, "step", r, next);
-            (
-                "(the record belongs to another method)".to_string(),
-                PGD_QP_NAMES,
-            )
-        }
+    let (case, names) = match method {
+        Method::PgdQp(m) => pgd_qp_lines(&mut w, m, r, next),
+        Method::Rxgf(m) => rxgf_lines(&mut w, m, r, next),
+        Method::Sqcqp(m) => sqcqp_lines(&mut w, m, r, next),
+        Method::Bome(m) => bome_lines(&mut w, m, r, next),
+        Method::Vpbgd(m) => vpbgd_lines(&mut w, m, r, next),
+        Method::Aid(m) => aid_lines(&mut w, m, r, next),
     };
     Explanation {
         title: format!("{} at iteration {}", method.kind().title(), r.k),
@@ -498,4 +157,400 @@ fn move_line(w: &mut Writer, symbol: &str, r: &Record, next: &[f64]) {
             vector(next)
         ),
     );
+}
+
+/// PgdQp's lines and case.
+fn pgd_qp_lines(
+    w: &mut Writer,
+    m: &crate::method::PgdQp,
+    r: &Record,
+    next: &[f64],
+) -> (String, [&'static str; 5]) {
+    let Detail::PgdQp { rho, rate, guarded } = &r.detail else {
+        return other_method(w, r, next);
+    };
+    lower_lines(w, r);
+    let inner = dot(&r.grad_f, &r.grad_h);
+    let norm2 = dot(&r.grad_h, &r.grad_h);
+    let rho_text = match m.rho {
+        Rho::Qp1 => format!("ρ = ‖∇h‖² = {}  (qp1)", num(*rho)),
+        Rho::Qp2 => format!("ρ = ‖∇h‖·√h = {}  (qp2)", num(*rho)),
+    };
+    w.add(Stage::HalfSpace, rho_text);
+    w.add(
+        Stage::HalfSpace,
+        format!(
+            "QP: Δ = argmin ½‖Δ + ∇f‖²  subject to  ∇hᵀΔ ≤ −αρ = −{} × {} = {}",
+            num(m.alpha),
+            num(*rho),
+            num(-rate)
+        ),
+    );
+    // Under the guard there is nothing to divide by: say so rather
+    // than print "/ 0 = 0".
+    let lambda_line = if *guarded {
+        "λ = 0: ‖∇h‖² = 0, so the half-space is every Δ and −∇f is already in it".to_string()
+    } else {
+        format!(
+            "λ = max(0, αρ − ⟨∇f, ∇h⟩) / ‖∇h‖² = max(0, {} − {}) / {} = {}",
+            num(*rate),
+            num(inner),
+            num(norm2),
+            num(r.lambda)
+        )
+    };
+    w.add(Stage::Project, lambda_line);
+    w.add(
+        Stage::Project,
+        format!(
+            "Δ = −∇f − λ∇h = {},  ‖Δ‖ = {}",
+            vector(&r.delta),
+            num(r.delta_norm)
+        ),
+    );
+    move_line(w, "γ", r, next);
+    let case = if *guarded {
+        format!(
+            "guard: ∇h = 0 in floating point (‖∇h‖² = {}), so ρ = 0 and the constraint 0ᵀΔ ≤ 0 holds for every Δ; λ = 0 and Δ = −∇f, a plain gradient step (at an exactly feasible point it leaves the lower-level set).",
+            num(norm2)
+        )
+    } else if r.active {
+        format!(
+            "active: ⟨∇f, ∇h⟩ = {} is less than αρ = {}, so −∇f alone would not make h fall fast enough; the QP adds −λ∇h and bends the step toward the lower-level set.",
+            num(inner),
+            num(*rate)
+        )
+    } else {
+        format!(
+            "inactive: ⟨∇f, ∇h⟩ = {} is at least αρ = {}, so −∇f already makes h fall fast enough; λ = 0 and Δ = −∇f (a plain gradient step).",
+            num(inner),
+            num(*rate)
+        )
+    };
+    (case, PGD_QP_NAMES)
+}
+
+/// Rxgf's lines and case.
+fn rxgf_lines(
+    w: &mut Writer,
+    m: &crate::method::Rxgf,
+    r: &Record,
+    next: &[f64],
+) -> (String, [&'static str; 5]) {
+    let Detail::Rxgf {
+        rate,
+        guarded,
+        time,
+    } = &r.detail
+    else {
+        return other_method(w, r, next);
+    };
+    lower_lines(w, r);
+    let inner = dot(&r.grad_f, &r.grad_h);
+    w.add(
+        Stage::HalfSpace,
+        format!(
+            "barrier: ∇hᵀu ≤ −α(h − ε²) = −{} × ({} − {}) = {}",
+            num(m.alpha),
+            num(r.h),
+            num(m.eps * m.eps),
+            num(-rate)
+        ),
+    );
+    w.add(
+        Stage::Project,
+        format!(
+            "λ = max(0, α(h − ε²) − ⟨∇f, ∇h⟩) / ‖∇h‖² = {};  the flow ż = −∇f − λ∇h = {}",
+            num(r.lambda),
+            vector(&r.delta)
+        ),
+    );
+    w.add(
+        Stage::Move,
+        format!(
+            "{} step of dt = {} from t = {}: z(t + dt) = {}",
+            m.integrator.as_str(),
+            num(m.dt),
+            num(*time),
+            vector(next)
+        ),
+    );
+    let case = if *guarded {
+        "guard: ‖∇h‖² is zero in floating point, so there is no direction to bend the flow along; it follows −∇f.".to_string()
+    } else if r.active {
+        format!(
+            "active: ⟨∇f, ∇h⟩ = {} is less than α(h − ε²) = {}: the barrier bends the flow so h − ε² decays at least like e^(−αt).",
+            num(inner),
+            num(*rate)
+        )
+    } else {
+        format!(
+            "inactive: ⟨∇f, ∇h⟩ = {} is at least α(h − ε²) = {}: −∇f alone keeps the barrier, so the flow is −∇f.",
+            num(inner),
+            num(*rate)
+        )
+    };
+    (case, FLOW_NAMES)
+}
+
+/// Sqcqp's lines and case.
+fn sqcqp_lines(
+    w: &mut Writer,
+    m: &crate::method::Sqcqp,
+    r: &Record,
+    next: &[f64],
+) -> (String, [&'static str; 5]) {
+    let Detail::Sqcqp {
+        c,
+        centre,
+        radius,
+        inside,
+        trials,
+        accepted,
+    } = &r.detail
+    else {
+        return other_method(w, r, next);
+    };
+    lower_lines(w, r);
+    w.add(
+        Stage::HalfSpace,
+        format!(
+            "c = −α(h − ε²) = −{} × ({} − {}) = {}",
+            num(m.alpha),
+            num(r.h),
+            num(m.eps * m.eps),
+            num(*c)
+        ),
+    );
+    w.add(
+        Stage::HalfSpace,
+        match radius {
+            Some(radius) => format!(
+                "ball ∇hᵀd + w‖d‖² ≤ c: centre −∇h/(2w) = {}, radius {} (w = {})",
+                vector(centre),
+                num(*radius),
+                num(m.w)
+            ),
+            None => format!(
+                "ball ∇hᵀd + w‖d‖² ≤ c is empty (r² < 0): d goes to its centre −∇h/(2w) = {}",
+                vector(centre)
+            ),
+        },
+    );
+    w.add(
+        Stage::Project,
+        format!(
+            "d = the point of the ball nearest −∇f = {},  ‖d‖ = {}",
+            vector(&r.delta),
+            num(r.delta_norm)
+        ),
+    );
+    if *inside {
+        let tried: Vec<String> = trials
+            .iter()
+            .map(|t| {
+                let mark = |b: bool| if b { "✓" } else { "✗" };
+                format!(
+                    "t = {} (safe {}, Armijo {})",
+                    num(t.t),
+                    mark(t.safe),
+                    mark(t.armijo)
+                )
+            })
+            .collect();
+        w.add(Stage::Move, format!("line search: {}", tried.join("; ")));
+    }
+    w.add(
+        Stage::Move,
+        format!("z ← z + t·d with t = {}: {}", num(r.step), vector(next)),
+    );
+    let case = match (inside, accepted, radius.is_some(), r.active) {
+            (_, _, false, _) => {
+                "infeasible QCQP: no d lowers the linearised h by c, so d goes to the ball's centre, which lowers it most.".to_string()
+            }
+            (true, false, _, _) => {
+                "the line search ran out of halvings: no trial stayed safely inside and lowered f; the iterate stays put.".to_string()
+            }
+            (true, true, _, _) => {
+                "inside {h < ε²}: the step length comes from the barrier-and-Armijo line search.".to_string()
+            }
+            (false, _, _, true) => format!(
+                "outside {{h < ε²}}: −∇f lies outside the ball, so d is its projection; fixed step η = {}.",
+                num(m.step)
+            ),
+            (false, _, _, false) => format!(
+                "outside {{h < ε²}}: −∇f is inside the ball, so d = −∇f; fixed step η = {}.",
+                num(m.step)
+            ),
+        };
+    (case, SQCQP_NAMES)
+}
+
+/// Bome's lines and case.
+fn bome_lines(
+    w: &mut Writer,
+    m: &crate::method::Bome,
+    r: &Record,
+    next: &[f64],
+) -> (String, [&'static str; 5]) {
+    let Detail::Bome {
+        y_hat,
+        q,
+        grad_q,
+        phi,
+    } = &r.detail
+    else {
+        return other_method(w, r, next);
+    };
+    gap_lines(w, m.inner_steps, y_hat, *q, grad_q);
+    let inner = dot(grad_q, &r.grad_f);
+    let norm2 = dot(grad_q, grad_q);
+    w.add(
+        Stage::HalfSpace,
+        format!(
+            "φ = {} = {}:  BOME asks q to fall at rate φ",
+            match m.phi {
+                crate::method::Phi::Gradient => format!("η‖∇q‖² = {} × {}", num(m.eta), num(norm2)),
+                crate::method::Phi::Value => format!("η·q = {} × {}", num(m.eta), num(*q)),
+            },
+            num(*phi)
+        ),
+    );
+    w.add(
+        Stage::Project,
+        format!(
+            "λ = max(0, φ − ⟨∇q, ∇f⟩) / ‖∇q‖² = max(0, {} − {}) / {} = {}",
+            num(*phi),
+            num(inner),
+            num(norm2),
+            num(r.lambda)
+        ),
+    );
+    w.add(
+        Stage::Project,
+        format!("Δ = −∇f − λ∇q = {}", vector(&r.delta)),
+    );
+    move_line(w, "ξ", r, next);
+    let case = if r.active {
+        format!(
+            "active: ⟨∇q, ∇f⟩ = {} is less than φ = {}, so BOME adds −λ∇q to make the value gap q fall.",
+            num(inner),
+            num(*phi)
+        )
+    } else {
+        "inactive: −∇f already makes q fall fast enough; Δ = −∇f.".to_string()
+    };
+    (case, GAP_NAMES)
+}
+
+/// Vpbgd's lines and case.
+fn vpbgd_lines(
+    w: &mut Writer,
+    m: &crate::method::Vpbgd,
+    r: &Record,
+    next: &[f64],
+) -> (String, [&'static str; 5]) {
+    let Detail::Vpbgd {
+        y_hat,
+        q,
+        grad_q,
+        gamma,
+    } = &r.detail
+    else {
+        return other_method(w, r, next);
+    };
+    gap_lines(w, m.inner_steps, y_hat, *q, grad_q);
+    w.add(
+        Stage::HalfSpace,
+        format!(
+            "penalty f + γ(g − g*) with γ = {}{}",
+            num(*gamma),
+            if m.ramp { " (ramped)" } else { "" }
+        ),
+    );
+    w.add(
+        Stage::Project,
+        format!("Δ = −∇f − γ∇q = {}", vector(&r.delta)),
+    );
+    move_line(w, "η", r, next);
+    let case = if *gamma > 0.0 {
+        format!(
+            "the penalty pulls toward the lower-level solutions with weight γ = {}; it never vanishes, so the limit is biased by about 1/γ.",
+            num(*gamma)
+        )
+    } else {
+        "γ = 0: no penalty — this is plain gradient descent on f, blind to the lower level."
+            .to_string()
+    };
+    (case, GAP_NAMES)
+}
+
+/// Aid's lines and case.
+fn aid_lines(
+    w: &mut Writer,
+    m: &crate::method::Aid,
+    r: &Record,
+    next: &[f64],
+) -> (String, [&'static str; 5]) {
+    let Detail::Aid {
+        y_inner,
+        v,
+        cg_iterations,
+        cg_residual,
+        curvature,
+        hypergradient,
+    } = &r.detail
+    else {
+        return other_method(w, r, next);
+    };
+    w.add(
+        Stage::Lower,
+        format!(
+            "y after D = {} lower-level steps: {}",
+            m.inner_steps,
+            vector(y_inner)
+        ),
+    );
+    w.add(
+        Stage::HalfSpace,
+        format!(
+            "CG on ∇²_yy g·v = ∇_y f: v = {} after {} iterations, residual {}, curvature {}",
+            vector(v),
+            cg_iterations,
+            num(*cg_residual),
+            curvature.as_str()
+        ),
+    );
+    w.add(
+        Stage::Project,
+        format!(
+            "hypergradient ∇_x f − ∇²_xy g·v = {},  norm {}",
+            vector(hypergradient),
+            num(norm(hypergradient))
+        ),
+    );
+    w.add(
+        Stage::Move,
+        format!(
+            "x ← x − β·hypergradient with β = {}, y ← y after the inner steps: z = {}",
+            num(m.step),
+            vector(next)
+        ),
+    );
+    let case = format!(
+        "AID follows an estimate of the implicit hypergradient; it is only as good as y after D steps and the CG solve ({} curvature).",
+        curvature.as_str()
+    );
+    (case, AID_NAMES)
+}
+
+/// A record of another method than the one asked about: what is known,
+/// rather than a mislabelled explanation.
+fn other_method(w: &mut Writer, r: &Record, next: &[f64]) -> (String, [&'static str; 5]) {
+    w.add(Stage::Project, format!("Δ = {}", vector(&r.delta)));
+    move_line(w, "step", r, next);
+    (
+        "(the record belongs to another method)".to_string(),
+        PGD_QP_NAMES,
+    )
 }
