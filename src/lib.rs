@@ -10,6 +10,7 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod atomic_file;
+pub mod background;
 pub mod bench;
 pub mod capped_read;
 pub mod cli;

@@ -41,6 +41,49 @@ pub struct Diagnosis {
     pub class: EndClass,
 }
 
+/// A run's newest iterate with what its judgement needs, owned.
+#[derive(Debug, Clone)]
+pub struct EndToJudge {
+    /// The run.
+    pub id: RunId,
+    /// The iteration of the iterate.
+    pub k: u64,
+    status: Status,
+    recent: Vec<Vec<f64>>,
+    kicks: usize,
+    last_kick: Option<u64>,
+    running_away: bool,
+}
+
+impl EndToJudge {
+    /// The judgement (see [`RunTrace::diagnose`]); `None` when there is no
+    /// iterate to judge.
+    pub fn judge(
+        &self,
+        problem: &dyn Problem,
+        domain: &LowerDomain,
+        answer: Option<&Answer>,
+    ) -> Option<Diagnosis> {
+        let end = RunEnd {
+            status: &self.status,
+            recent: &self.recent,
+            kicks: self.kicks,
+            last_kick: self.last_kick,
+            iteration: self.k,
+            running_away: self.running_away,
+        };
+        let verdict = classify(problem, end, domain, answer)?;
+        Some(Diagnosis {
+            k: self.k,
+            curvature: verdict.curvature,
+            shape: verdict.shape,
+            traps: verdict.traps,
+            class: verdict.class,
+            gap: verdict.gap,
+        })
+    }
+}
+
 /// Where a run stands, as the UI shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunState {
@@ -451,27 +494,39 @@ impl RunTrace {
     /// Judges the newest iterate if it changed since the last call: the true
     /// lower-level gap (searched over the problem's `domain`, never the
     /// view), the curvature of the lower level, the traps and the class
-    /// against the reference `answer`. Returns whether it did.
+    /// against the reference `answer`. Returns whether it did. (The app
+    /// does the same off its thread: [`Self::end_to_judge`],
+    /// [`EndToJudge::judge`], [`Self::judged`].)
     pub fn diagnose(
         &mut self,
         problem: &dyn Problem,
         domain: &LowerDomain,
         answer: Option<&Answer>,
     ) -> bool {
-        let Some(last) = &self.last else {
+        let Some(end) = self.end_to_judge() else {
             return false;
         };
-        if self.diagnosis.as_ref().is_some_and(|d| d.k == last.k) {
-            return false;
+        match end.judge(problem, domain, answer) {
+            Some(diagnosis) => self.judged(diagnosis),
+            None => false,
         }
-        let k = last.k;
-        let status = match &self.state {
-            RunState::Finished(status) => status.clone(),
-            _ => Status::Running,
-        };
-        let end = RunEnd {
-            status: &status,
-            recent: self.recent.make_contiguous(),
+    }
+
+    /// What judging the newest iterate needs, owned (to be judged on
+    /// another thread); `None` if there is no iterate or it is judged.
+    pub fn end_to_judge(&self) -> Option<EndToJudge> {
+        let last = self.last.as_ref()?;
+        if self.diagnosis.as_ref().is_some_and(|d| d.k == last.k) {
+            return None;
+        }
+        Some(EndToJudge {
+            id: self.id,
+            k: last.k,
+            status: match &self.state {
+                RunState::Finished(status) => status.clone(),
+                _ => Status::Running,
+            },
+            recent: self.recent.iter().cloned().collect(),
             kicks: self.kicks,
             last_kick: self
                 .events
@@ -479,20 +534,16 @@ impl RunTrace {
                 .rev()
                 .find(|(e, _)| matches!(e.kind, EventKind::Kick { .. }))
                 .map(|(e, _)| e.iteration),
-            iteration: k,
             running_away: self.running_away,
-        };
-        let Some(verdict) = classify(problem, end, domain, answer) else {
+        })
+    }
+
+    /// Takes a judgement of this run; true if it is newer than the one
+    /// held (an answer that arrives late is not allowed to go back).
+    pub fn judged(&mut self, diagnosis: Diagnosis) -> bool {
+        if self.diagnosis.as_ref().is_some_and(|d| d.k >= diagnosis.k) {
             return false;
-        };
-        let diagnosis = Diagnosis {
-            k,
-            curvature: verdict.curvature,
-            shape: verdict.shape,
-            traps: verdict.traps,
-            class: verdict.class,
-            gap: verdict.gap,
-        };
+        }
         self.diagnosis = Some(diagnosis);
         true
     }

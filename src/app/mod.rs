@@ -10,6 +10,7 @@ mod export;
 mod file_dialogs;
 mod held_session;
 mod job;
+mod judging;
 mod kept_edits;
 mod landscape_plot;
 mod method_panel;
@@ -152,6 +153,10 @@ pub struct BilevelApp {
     requested: Option<(Slice, f64)>,
     last_request: Instant,
     last_diagnosis: Instant,
+    /// Judges the runs' newest iterates off this thread (see judging.rs).
+    judge: crate::background::Worker<judging::JudgeBatch, judging::Judged>,
+    /// A batch is being judged.
+    judging: bool,
     region_texture: Option<egui::TextureHandle>,
     view_bounds: Option<[[f64; 2]; 2]>,
     reset_view: bool,
@@ -266,6 +271,8 @@ impl BilevelApp {
         let runner = Runner::spawn(Box::new(move || waker.request_repaint()));
         let waker = ctx.clone();
         let worker = LandscapeWorker::spawn(Box::new(move || waker.request_repaint()));
+        let waker = ctx.clone();
+        let judge = judging::judge_worker(Box::new(move || waker.request_repaint()));
         let problem = preset.problem.clone();
         let mut app = Self {
             editor: Editor::default(),
@@ -283,6 +290,8 @@ impl BilevelApp {
             requested: None,
             last_request: Instant::now(),
             // Due at once (the first frame diagnoses).
+            judge,
+            judging: false,
             last_diagnosis: Instant::now()
                 .checked_sub(DIAGNOSIS_INTERVAL)
                 .unwrap_or_else(Instant::now),
@@ -661,51 +670,6 @@ impl BilevelApp {
             // it must not close the app (the cell then shows "–").
             let _ =
                 crate::guard::catch(|| run.first_reaching(problem.as_ref(), &domain, answer, tol));
-        }
-    }
-
-    fn diagnose_runs(&mut self) {
-        self.poll_answer();
-        let dims = self.problem.dims();
-        let interval = if dims.m == 1 {
-            DIAGNOSIS_INTERVAL
-        } else {
-            DIAGNOSIS_INTERVAL * 5
-        };
-        if self.last_diagnosis.elapsed() < interval {
-            if self
-                .session
-                .runs
-                .iter()
-                .any(|r| r.last.as_ref().map(|l| l.k) != r.diagnosis.as_ref().map(|d| d.k))
-            {
-                self.ctx.request_repaint_after(interval);
-            }
-            return;
-        }
-        // The lower level is searched over the problem's domain, fixed at
-        // load: nothing judged here changes when the view is zoomed.
-        let domain = self.answer.lower;
-        let answer = self.answer.get().cloned();
-        let problem = self.problem.clone();
-        let mut any = false;
-        let mut failed = None;
-        for run in &mut self.session.runs {
-            if !Self::evaluable(self.ui_fault, run) {
-                continue;
-            }
-            // The search calls the problem on this thread: a bug in it must
-            // not close the app.
-            match crate::guard::catch(|| run.diagnose(problem.as_ref(), &domain, answer.as_ref())) {
-                Ok(judged) => any |= judged,
-                Err(message) => failed = Some((run.id, run.iteration(), message)),
-            }
-        }
-        if let Some((id, k, message)) = failed {
-            self.evaluation_panicked(id, k, "judging the iterate", &message);
-        }
-        if any {
-            self.last_diagnosis = Instant::now();
         }
     }
 

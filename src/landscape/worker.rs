@@ -1,12 +1,12 @@
-//! A thread that computes landscapes off the UI thread. Requests that pile
-//! up while it works are collapsed to the newest; when only ε changes, the
-//! grids are reused and only the boundary is traced again.
+//! A thread that computes landscapes off the UI thread (a
+//! [`Worker`]: requests that pile up while it works are collapsed to the
+//! newest, a panicking problem leaves the thread serving); when only ε
+//! changes, the grids are reused and only the boundary is traced again.
 
 use super::{Grids, Landscape, Slice, assemble, compute_grids, default_threads};
+use crate::background::Worker;
 use crate::problem::Problem;
-use crossbeam_channel::{Receiver, Sender, unbounded};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 /// What to compute.
 #[derive(Debug, Clone)]
@@ -23,82 +23,43 @@ pub struct LandscapeRequest {
 
 /// The handle of the landscape thread; dropping it stops and joins it.
 #[derive(Debug)]
-pub struct LandscapeWorker {
-    requests: Option<Sender<LandscapeRequest>>,
-    results: Receiver<(u64, Landscape)>,
-    thread: Option<JoinHandle<()>>,
-}
+pub struct LandscapeWorker(Worker<LandscapeRequest, (u64, Landscape)>);
 
 impl LandscapeWorker {
     /// Starts the thread; `wake` is called after each result.
     pub fn spawn(wake: Box<dyn Fn() + Send>) -> Self {
-        let (req_tx, req_rx) = unbounded::<LandscapeRequest>();
-        let (res_tx, res_rx) = unbounded();
-        let thread = std::thread::Builder::new()
-            .name("landscape".into())
-            .spawn(move || serve(&req_rx, &res_tx, wake.as_ref()))
-            .ok();
-        Self {
-            requests: Some(req_tx),
-            results: res_rx,
-            thread,
-        }
+        let mut cache: Option<(Arc<dyn Problem>, Slice, Grids)> = None;
+        Self(Worker::spawn("landscape", wake, move |request| {
+            // Forgotten first: a request that panics leaves no cache.
+            let cached = cache.take();
+            let (landscape, grids) = serve(&request, cached);
+            cache = Some((request.problem.clone(), request.slice.clone(), grids));
+            Some((request.generation, landscape))
+        }))
     }
 
     /// Asks for a landscape; an older request not yet started is dropped.
     pub fn request(&self, request: LandscapeRequest) {
-        if let Some(tx) = &self.requests {
-            tx.send(request).ok();
-        }
+        self.0.request(request);
     }
 
     /// The newest finished landscape, if one arrived since the last call.
     pub fn latest(&self) -> Option<(u64, Landscape)> {
-        self.results.try_iter().last()
+        self.0.latest()
     }
 }
 
-impl Drop for LandscapeWorker {
-    fn drop(&mut self) {
-        // Closing the request channel ends the loop.
-        self.requests = None;
-        if let Some(thread) = self.thread.take() {
-            thread.join().ok();
-        }
-    }
-}
-
+/// The landscape asked for, reusing the cached grids when only ε changed.
 fn serve(
-    requests: &Receiver<LandscapeRequest>,
-    results: &Sender<(u64, Landscape)>,
-    wake: &dyn Fn(),
-) {
-    let mut cache: Option<(Arc<dyn Problem>, Slice, Grids)> = None;
-    while let Ok(first) = requests.recv() {
-        let request = requests.try_iter().last().unwrap_or(first);
-        let reuse = cache
-            .as_ref()
-            .is_some_and(|(p, s, _)| Arc::ptr_eq(p, &request.problem) && *s == request.slice);
-        // A panic while evaluating a problem must not end the thread: that
-        // request gets no landscape, and the next one is served as usual.
-        let computed = crate::guard::catch(|| {
-            let grids = match (&cache, reuse) {
-                (Some((_, _, grids)), true) => grids.clone(),
-                _ => compute_grids(&request.problem, &request.slice, default_threads()),
-            };
-            let landscape = assemble(request.slice.clone(), grids.clone(), request.eps);
-            (grids, landscape)
-        });
-        let Ok((grids, landscape)) = computed else {
-            cache = None;
-            continue;
-        };
-        cache = Some((request.problem.clone(), request.slice.clone(), grids));
-        if results.send((request.generation, landscape)).is_err() {
-            break;
-        }
-        wake();
-    }
+    request: &LandscapeRequest,
+    cache: Option<(Arc<dyn Problem>, Slice, Grids)>,
+) -> (Landscape, Grids) {
+    let grids = match cache {
+        Some((p, s, grids)) if Arc::ptr_eq(&p, &request.problem) && s == request.slice => grids,
+        _ => compute_grids(&request.problem, &request.slice, default_threads()),
+    };
+    let landscape = assemble(request.slice.clone(), grids.clone(), request.eps);
+    (landscape, grids)
 }
 
 #[cfg(test)]
