@@ -6,9 +6,9 @@
 
 use super::landscape_plot::method_label;
 use super::settings::XAxis;
-use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::session::RunState;
+use crate::teaching::num;
 use eframe::egui::{self, RichText};
 
 /// Draws the comparison section.

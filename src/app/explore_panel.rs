@@ -4,11 +4,11 @@
 
 use super::job::Job;
 use super::settings::RunSpec;
-use super::status_bar::num;
 use super::{AppCommand, theme};
 use crate::explore::{self, Basin, BasinSpec, Cell, EndClass, SweepSpec, Trap};
 use crate::method::ParamValue;
 use crate::problem::Problem;
+use crate::teaching::num;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{PlotImage, PlotPoint};
 use std::sync::Arc;

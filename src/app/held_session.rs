@@ -5,8 +5,8 @@
 //! session comes back; if the user opens another preset first, the held
 //! session is set aside in `settings.json.held` rather than lost.
 
+use super::BilevelApp;
 use super::settings::Settings;
-use super::{BilevelApp, load_source};
 use std::time::{Duration, Instant};
 
 /// How often the missing preset file is tried again.
@@ -34,7 +34,7 @@ impl BilevelApp {
             return;
         }
         *last = Instant::now();
-        let Ok(preset) = load_source(&held.source) else {
+        let Ok(preset) = held.source.load() else {
             self.ctx.request_repaint_after(RETRY);
             return;
         };

@@ -2,7 +2,6 @@
 //! trajectories, and the QP geometry at the current iterate.
 
 use super::settings::Layers;
-use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::explore::LowerShape;
 use crate::landscape::Landscape;
@@ -10,6 +9,7 @@ use crate::method::{Detail, Method, Oracle, ParamValue, Record, State};
 use crate::problem::Problem;
 use crate::session::{RunState, RunTrace};
 use crate::teaching::Stage;
+use crate::teaching::num;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{
     Arrows, Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotImage, PlotPoint, PlotUi,

@@ -2,9 +2,9 @@
 //! while it runs), ε, and what the plots show.
 
 use super::settings::{Layers, RunSpec, Series};
-use super::status_bar::num;
 use super::{AppCommand, BilevelApp, theme};
 use crate::method::{Method, MethodKind, ParamKind, ParamSpec, ParamValue, SolverSettings};
+use crate::teaching::num;
 use eframe::egui::{self, RichText};
 
 fn drag(ui: &mut egui::Ui, value: &mut f64, prefix: &str, min: f64, hint: &str) -> bool {

@@ -251,7 +251,7 @@ impl BilevelApp {
                 };
                 p
             }
-            None => match load_source(&settings.source) {
+            None => match settings.source.load() {
                 Ok(p) => p,
                 Err(e) => {
                     notice = Some(Notice {
@@ -808,14 +808,6 @@ fn unreachable_preset(e: &preset::PresetError) -> Preset {
     panic!("the built-in fallback preset does not load: {e}")
 }
 
-/// Loads a preset from where the settings say it came from.
-pub fn load_source(source: &PresetSource) -> Result<Preset, preset::PresetError> {
-    match source {
-        PresetSource::Builtin(id) => preset::load_builtin(id),
-        PresetSource::File(path) => preset::load_path(std::path::Path::new(path)),
-    }
-}
-
 impl eframe::App for BilevelApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         // Before any widget exists, so a focused button or checkbox does not
@@ -873,13 +865,29 @@ fn icon() -> Option<egui::IconData> {
     })
 }
 
+/// The smallest window the app lays out sensibly, in points.
+pub const MIN_WINDOW: [f32; 2] = [800.0, 560.0];
+
+/// The largest window side asked for, in points.
+const MAX_WINDOW: f32 = 16384.0;
+
+/// Whether the app can open a window of `size` points; if not, why.
+pub fn check_size(size: [f32; 2]) -> Result<(), String> {
+    for ((v, min), what) in size.into_iter().zip(MIN_WINDOW).zip(["width", "height"]) {
+        if !(min..=MAX_WINDOW).contains(&v) {
+            return Err(format!("the {what} {v} is outside {min}–{MAX_WINDOW}"));
+        }
+    }
+    Ok(())
+}
+
 /// Opens the window and runs until it is closed.
 pub fn launch(launch: Launch) -> Result<(), String> {
     let scripted = launch.screenshot.is_some();
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("bilevel-lab")
         .with_inner_size(launch.size.unwrap_or([1440.0, 900.0]))
-        .with_min_inner_size(crate::cli::MIN_WINDOW);
+        .with_min_inner_size(MIN_WINDOW);
     if let Some(icon) = icon() {
         viewport = viewport.with_icon(icon);
     }

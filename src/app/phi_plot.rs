@@ -3,8 +3,8 @@
 //! reference x* on it, and each run's current x as a vertical line — what
 //! the bilevel methods are minimising, seen in one dimension.
 
-use super::status_bar::num;
 use super::{BilevelApp, theme};
+use crate::teaching::num;
 use eframe::egui::{self, RichText};
 use egui_plot::{Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, Points, VLine};
 

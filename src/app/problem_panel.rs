@@ -2,10 +2,11 @@
 //! errors shown where they are, and (beyond 2-D) which coordinates the
 //! landscape shows.
 
+use super::theme;
 use super::{AppCommand, BilevelApp};
-use super::{status_bar::num, theme};
 use crate::expr::ExprError;
 use crate::preset::ProblemSpec;
+use crate::teaching::num;
 use eframe::egui::{self, Color32, FontId, RichText, Stroke, TextFormat, text::LayoutJob};
 
 /// The text laid out in the code font, with the error position marked.

@@ -5,14 +5,7 @@ use crate::method::{MethodKind, RunConfig, SolverSettings};
 use crate::preset::Preset;
 use serde::{Deserialize, Serialize};
 
-/// Where the current preset came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum PresetSource {
-    /// A built-in preset by id.
-    Builtin(String),
-    /// A file on disk.
-    File(String),
-}
+pub use crate::preset::PresetSource;
 
 /// The parameters of one run, as the user edits them: every method's
 /// parameters (switching methods keeps each one's values), K, the tolerance
@@ -241,16 +234,6 @@ pub const KEPT_EDITS: usize = 64;
 
 /// Most edits kept of one preset.
 pub const KEPT_PER_PRESET: usize = 8;
-
-impl PresetSource {
-    /// The built-in id or the file's path, as a notice names it.
-    pub fn label(&self) -> &str {
-        match self {
-            PresetSource::Builtin(id) => id,
-            PresetSource::File(path) => path,
-        }
-    }
-}
 
 impl Default for Settings {
     fn default() -> Self {

@@ -4,9 +4,9 @@
 //! cell's numbers, click to use it.
 
 use super::explore_panel::{ExploreState, SweepMap, class_color, class_counts, class_legend};
-use super::status_bar::num;
 use super::{AppCommand, theme};
 use crate::explore::{Cell, EndClass, SweepSpec};
+use crate::teaching::num;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Line, Plot, PlotImage, PlotPoint, PlotPoints};
 

@@ -292,8 +292,8 @@ fn step_events(ui: &mut egui::Ui, app: &BilevelApp) {
             RichText::new(format!(
                 "Lower level here: {} (λ_min(∇²_yy g) = {}), true gap {}: {why}.",
                 d.shape.name(),
-                super::status_bar::num(d.curvature),
-                super::status_bar::num(d.gap.gap)
+                crate::teaching::num(d.curvature),
+                crate::teaching::num(d.gap.gap)
             ))
             .small(),
         );

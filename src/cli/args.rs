@@ -54,30 +54,20 @@ pub struct Cli {
     pub typed_paths: bool,
 }
 
-/// The smallest window the app lays out sensibly, in points.
-pub const MIN_WINDOW: [f32; 2] = [800.0, 560.0];
-
-/// Parses `WxH` (e.g. `1920x1080`) into a window size of at least
-/// [`MIN_WINDOW`] and at most 16384 on each side.
+/// Parses `WxH` (e.g. `1920x1080`) into a window size; the app checks
+/// that it is one it can lay out (`app::check_size`).
 fn parse_size(text: &str) -> Result<[f32; 2], String> {
     let (w, h) = text
         .split_once(['x', 'X', '×'])
         .ok_or_else(|| format!("'{text}' is not WIDTHxHEIGHT (e.g. 1920x1080)"))?;
-    let side = |s: &str, what: &str, min: f32| -> Result<f32, String> {
+    let side = |s: &str, what: &str| -> Result<f32, String> {
         let v: u32 = s
             .trim()
             .parse()
             .map_err(|_| format!("the {what} '{s}' is not a whole number (e.g. 1920x1080)"))?;
-        let v = v as f32;
-        if !(min..=16384.0).contains(&v) {
-            return Err(format!("the {what} {v} is outside {min}–16384"));
-        }
-        Ok(v)
+        Ok(v as f32)
     };
-    Ok([
-        side(w, "width", MIN_WINDOW[0])?,
-        side(h, "height", MIN_WINDOW[1])?,
-    ])
+    Ok([side(w, "width")?, side(h, "height")?])
 }
 
 /// The subcommands.

@@ -13,7 +13,7 @@ mod progress;
 mod run_cmd;
 mod summary;
 
-pub use args::{BasinsArgs, BenchArgs, Cli, Command, CompareArgs, MIN_WINDOW, RunArgs, SweepArgs};
+pub use args::{BasinsArgs, BenchArgs, Cli, Command, CompareArgs, RunArgs, SweepArgs};
 
 use crate::preset::{self, BUILTIN, Preset, PresetError};
 use clap::Parser;
@@ -97,19 +97,7 @@ pub fn refuse_overwriting_input(option: &str, output: &Path, input: &str) -> Res
 
 /// Loads a preset from a path, or by built-in name when no such file exists.
 pub fn load_preset(name: &str) -> Result<Preset, CliError> {
-    let path = Path::new(name);
-    if path.exists() {
-        return Ok(preset::load_path(path)?);
-    }
-    let id = name.strip_suffix(".toml").unwrap_or(name);
-    if preset::builtin_text(id).is_some() {
-        return Ok(preset::load_builtin(id)?);
-    }
-    let ids: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-    Err(CliError::Message(format!(
-        "{name}: no such file, and no built-in preset has this name (built-in: {})",
-        ids.join(", ")
-    )))
+    Ok(preset::PresetSource::resolve(name)?.load()?)
 }
 
 fn list_presets() -> Result<(), CliError> {
@@ -129,16 +117,14 @@ fn list_presets() -> Result<(), CliError> {
 #[cfg(feature = "gui")]
 fn open_app(cli: &Cli) -> Result<(), CliError> {
     use crate::app::{Launch, PresetSource, ScreenshotJob};
+    if let Some(size) = cli.size {
+        crate::app::check_size(size)
+            .map_err(|e| CliError::Message(format!("--size {}x{}: {e}", size[0], size[1])))?;
+    }
     let preset = match cli.preset.as_deref() {
         Some(name) => {
-            let p = load_preset(name)?;
-            let path = Path::new(name);
-            let source = if path.exists() {
-                let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-                PresetSource::File(full.display().to_string())
-            } else {
-                PresetSource::Builtin(name.strip_suffix(".toml").unwrap_or(name).to_string())
-            };
+            let source = PresetSource::resolve(name)?;
+            let p = source.load()?;
             Some((source, p))
         }
         None if cli.screenshot.is_some() => {

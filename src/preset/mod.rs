@@ -6,12 +6,14 @@ mod builtin;
 mod error;
 mod generate;
 mod schema;
+mod source;
 mod watch;
 mod write;
 
 pub use builtin::{BUILTIN, DEFAULT_PRESET, builtin_text};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
+pub use source::PresetSource;
 pub use watch::{FileChange, FileWatch};
 pub use write::to_toml;
 

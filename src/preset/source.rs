@@ -1,0 +1,78 @@
+//! Where a preset comes from — a built-in id or a file — and the one place
+//! that decides which a name given on the command line is.
+
+use super::{BUILTIN, Preset, PresetError, builtin_text, load_builtin, load_path};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Where a preset came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PresetSource {
+    /// A built-in preset by id.
+    Builtin(String),
+    /// A file on disk.
+    File(String),
+}
+
+impl PresetSource {
+    /// What `name` names: an existing file (by its full path), else the
+    /// built-in preset of that id (a trailing `.toml` allowed); an error
+    /// listing the built-in ids when it is neither.
+    pub fn resolve(name: &str) -> Result<Self, PresetError> {
+        let path = Path::new(name);
+        if path.exists() {
+            let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            return Ok(PresetSource::File(full.display().to_string()));
+        }
+        let id = name.strip_suffix(".toml").unwrap_or(name);
+        if builtin_text(id).is_some() {
+            return Ok(PresetSource::Builtin(id.to_string()));
+        }
+        let ids: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        Err(PresetError::file(
+            name,
+            format!(
+                "no such file, and no built-in preset has this name (built-in: {})",
+                ids.join(", ")
+            ),
+        ))
+    }
+
+    /// Loads the preset.
+    pub fn load(&self) -> Result<Preset, PresetError> {
+        match self {
+            PresetSource::Builtin(id) => load_builtin(id),
+            PresetSource::File(path) => load_path(Path::new(path)),
+        }
+    }
+
+    /// The built-in id or the file's path, as a notice names it.
+    pub fn label(&self) -> &str {
+        match self {
+            PresetSource::Builtin(id) => id,
+            PresetSource::File(path) => path,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_is_a_file_if_one_exists_else_a_builtin_id() {
+        assert_eq!(
+            PresetSource::resolve("b01-quadratic.toml").unwrap(),
+            PresetSource::Builtin("b01-quadratic".into())
+        );
+        let here = std::env::current_dir().unwrap().join("Cargo.toml");
+        let file = PresetSource::resolve(here.to_str().unwrap()).unwrap();
+        assert_eq!(file, PresetSource::File(here.display().to_string()));
+        let e = PresetSource::resolve("no-such").unwrap_err().to_string();
+        assert!(
+            e.starts_with("no-such: no such file") && e.contains("b01-quadratic"),
+            "{e}"
+        );
+        assert!(PresetSource::Builtin("b01-quadratic".into()).load().is_ok());
+    }
+}
