@@ -369,7 +369,7 @@ pub fn apply_cell(
 ) -> Result<(), String> {
     let kind = solver.method;
     solver.set(kind, first.0, ParamValue::Number(first.1))?;
-    solver.set(kind, second.0, ParamValue::Number(second.1))
+    Ok(solver.set(kind, second.0, ParamValue::Number(second.1))?)
 }
 
 /// A job's row: its progress and a cancel button while it runs, else the

@@ -50,34 +50,43 @@ fn configure(preset: &mut Preset, args: &RunArgs) -> Result<(), CliError> {
     fn text(v: &Option<String>) -> Option<Input<'_>> {
         v.as_deref().map(Input::Text)
     }
-    // In this order: ρ and K before α and γ, which a budget schedule
-    // resolves with them.
+    // By preset key; in this order: ρ and K before α and γ, which a
+    // budget schedule resolves with them.
     let options = [
-        ("rho", "rho", text(&args.rho)),
-        ("alpha", "alpha", num(args.alpha)),
-        ("step", "step", num(args.step)),
-        ("budget-a", "a", num(args.budget_a)),
-        ("budget-b", "b", num(args.budget_b)),
-        ("epsilon", "epsilon", num(args.epsilon)),
-        ("dt", "dt", num(args.dt)),
-        ("integrator", "integrator", text(&args.integrator)),
-        ("w", "w", num(args.w)),
-        ("eta", "eta", num(args.eta)),
-        ("phi", "phi", text(&args.phi)),
-        ("inner-steps", "inner_steps", int(args.inner_steps)),
-        ("inner-step", "inner_step", num(args.inner_step)),
-        ("gamma", "gamma", num(args.gamma)),
-        ("ramp", "ramp", args.ramp.map(Input::Flag)),
-        ("cg-iterations", "cg_iterations", int(args.cg_iterations)),
+        ("rho", text(&args.rho)),
+        ("alpha", num(args.alpha)),
+        ("step", num(args.step)),
+        ("a", num(args.budget_a)),
+        ("b", num(args.budget_b)),
+        ("epsilon", num(args.epsilon)),
+        ("dt", num(args.dt)),
+        ("integrator", text(&args.integrator)),
+        ("w", num(args.w)),
+        ("eta", num(args.eta)),
+        ("phi", text(&args.phi)),
+        ("inner_steps", int(args.inner_steps)),
+        ("inner_step", num(args.inner_step)),
+        ("gamma", num(args.gamma)),
+        ("ramp", args.ramp.map(Input::Flag)),
+        ("cg_iterations", int(args.cg_iterations)),
     ];
-    for (option, key, input) in options {
+    for (key, input) in options {
         if let Some(input) = input {
             solver
                 .set_input(kind, key, input)
-                .map_err(|m| CliError::Message(format!("--{option}: {m}")))?;
+                .map_err(|m| CliError::Message(format!("{}: {m}", flag_of(key))))?;
         }
     }
     set_start(preset, &args.common.x0, &args.common.y0)
+}
+
+/// The command-line option of a method parameter's key, from the
+/// methods' tables (the first method that has the key).
+fn flag_of(key: &str) -> String {
+    MethodKind::ALL
+        .iter()
+        .find_map(|kind| kind.param(key)?.cli_flag())
+        .unwrap_or_else(|| format!("--{key}"))
 }
 
 /// Applies `--iterations` and `--tolerance`.
@@ -399,5 +408,57 @@ pub(super) fn human_line(run: &Run) -> String {
             r.kkt_residual
         ),
         None => head,
+    }
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `run`'s options that are no method parameter.
+    const OTHERS: &[&str] = &[
+        "--method",
+        "--iterations",
+        "--tolerance",
+        "--x0",
+        "--y0",
+        "--csv",
+        "--every",
+        "--help",
+    ];
+
+    #[test]
+    fn every_parameter_has_its_option_and_every_option_its_parameter() {
+        let cli = super::super::Cli::command();
+        let run = cli.find_subcommand("run").expect("the run subcommand");
+        let options: Vec<String> = run
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect();
+        let table: Vec<String> = MethodKind::ALL
+            .iter()
+            .flat_map(|k| k.params())
+            .filter_map(|p| p.cli_flag())
+            .collect();
+        for flag in &table {
+            assert!(
+                options.contains(flag),
+                "{flag} is in a method's table but not an option of run"
+            );
+        }
+        for option in &options {
+            assert!(
+                table.contains(option) || OTHERS.contains(&option.as_str()),
+                "{option} is an option of run but no method's parameter"
+            );
+        }
+        // A message about a key names the option it came from, the same
+        // for every method that shares the key.
+        for p in MethodKind::ALL.iter().flat_map(|k| k.params()) {
+            if let Some(flag) = p.cli_flag() {
+                assert_eq!(flag_of(p.key), flag, "{}", p.key);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@
 use super::aid::Aid;
 use super::bome::{Bome, Phi};
 use super::dispatch::{Method, MethodKind, ParamValue};
+use super::param_error::ParamError;
 use super::pgd_qp::{PgdQp, Rho, StepRule};
 use super::run::RunConfig;
 use super::rxgf::{Integrator, Rxgf};
@@ -45,6 +46,22 @@ pub struct ParamSpec {
     pub help: &'static str,
     /// Its range.
     pub kind: ParamKind,
+    /// Its option of `bilevel-lab run` (`_` written `-`): the key itself
+    /// unless named otherwise; `None` if the command line sets it another
+    /// way (PGD-QP's schedule follows from `--budget-a`/`--budget-b`).
+    pub cli: Option<&'static str>,
+}
+
+impl ParamSpec {
+    /// The option on the command line, e.g. `--inner-steps`.
+    pub fn cli_flag(&self) -> Option<String> {
+        self.cli.map(|c| format!("--{}", c.replace('_', "-")))
+    }
+
+    /// The same, with the command line's own name.
+    const fn on_cli(self, cli: Option<&'static str>) -> Self {
+        ParamSpec { cli, ..self }
+    }
 }
 
 const fn spec(
@@ -58,6 +75,7 @@ const fn spec(
         symbol,
         help,
         kind,
+        cli: Some(key),
     }
 }
 
@@ -102,7 +120,8 @@ const PGD_QP: &[ParamSpec] = &[
         "rule",
         "fixed: α and γ as given; budget: α = a·K^(−1/3), γ = b·K^(−1/3) (qp1) or b·K^(−2/3) (qp2)",
         ParamKind::Choice(&["fixed", "budget"]),
-    ),
+    )
+    .on_cli(None),
     spec(
         "alpha",
         "α",
@@ -120,13 +139,15 @@ const PGD_QP: &[ParamSpec] = &[
         "a",
         "Budget schedule: α = a·K^(−1/3)",
         ParamKind::NonNegative,
-    ),
+    )
+    .on_cli(Some("budget_a")),
     spec(
         "b",
         "b",
         "Budget schedule: γ = b·K^(−1/3) (qp1) or b·K^(−2/3) (qp2)",
         ParamKind::Positive,
-    ),
+    )
+    .on_cli(Some("budget_b")),
 ];
 
 const RXGF: &[ParamSpec] = &[
@@ -455,14 +476,15 @@ impl SolverSettings {
 
     /// Sets parameter `key` of method `kind`, checking its range; the
     /// message says what is wrong in the method's terms.
-    pub fn set(&mut self, kind: MethodKind, key: &str, value: ParamValue) -> Result<(), String> {
-        let spec = kind.param(key).ok_or_else(|| {
-            let keys: Vec<&str> = kind.params().iter().map(|p| p.key).collect();
-            format!(
-                "{} has no parameter `{key}`; its parameters are {}",
-                kind.as_str(),
-                keys.join(", ")
-            )
+    pub fn set(
+        &mut self,
+        kind: MethodKind,
+        key: &str,
+        value: ParamValue,
+    ) -> Result<(), ParamError> {
+        let spec = kind.param(key).ok_or_else(|| ParamError::UnknownKey {
+            method: kind,
+            key: key.to_string(),
         })?;
         let checked = check(spec, value)?;
         self.store(kind, key, checked);
@@ -547,7 +569,7 @@ impl SolverSettings {
             .filter(|p| self.relevant(p.key))
             .filter_map(|p| {
                 let v = self.get(self.method, p.key)?;
-                check(p, v).err()
+                check(p, v).err().map(|e| e.to_string())
             })
             .collect();
         if self.iterations == 0 {
@@ -577,7 +599,12 @@ pub enum Input<'a> {
 
 impl SolverSettings {
     /// Sets parameter `key` of `kind` from typed input (see [`SolverSettings::set`]).
-    pub fn set_input(&mut self, kind: MethodKind, key: &str, input: Input) -> Result<(), String> {
+    pub fn set_input(
+        &mut self,
+        kind: MethodKind,
+        key: &str,
+        input: Input,
+    ) -> Result<(), ParamError> {
         let value = match input {
             Input::Number(v) => ParamValue::Number(v),
             Input::Integer(i) => match u64::try_from(i) {
@@ -597,19 +624,12 @@ impl SolverSettings {
                 }
             }
         };
-        match (value, input) {
-            (ParamValue::Text(""), Input::Text(t)) => {
-                let spec = kind.param(key);
-                Err(match spec {
-                    Some(spec) => format!(
-                        "{} ({}) = \"{t}\": use {}",
-                        spec.key,
-                        spec.symbol,
-                        describe(spec.kind)
-                    ),
-                    None => self.set(kind, key, value).err().unwrap_or_default(),
-                })
-            }
+        match (value, input, kind.param(key)) {
+            (ParamValue::Text(""), Input::Text(t), Some(spec)) => Err(ParamError::invalid(
+                spec,
+                format!("\"{t}\""),
+                format!("use {}", describe(spec.kind)),
+            )),
             _ => self.set(kind, key, value),
         }
     }
@@ -618,36 +638,35 @@ impl SolverSettings {
 /// Checks a value against a parameter's range; integers given for a real
 /// parameter are accepted as reals, and whole reals (`3.0`, as a sweep
 /// grid or a JSON reader gives them) for a count.
-pub fn check(spec: &ParamSpec, value: ParamValue) -> Result<ParamValue, String> {
+pub fn check(spec: &'static ParamSpec, value: ParamValue) -> Result<ParamValue, ParamError> {
     use ParamValue::{Count, Flag, Number, Text};
-    let name = format!("{} ({})", spec.key, spec.symbol);
+    let bad = |v: &dyn std::fmt::Display, must: String| Err(ParamError::invalid(spec, v, must));
+    let whole = |min: u64, max: u64| format!("it must be a whole number from {min} to {max}");
     match (spec.kind, value) {
         (ParamKind::Positive | ParamKind::NonNegative, Count(c)) => check(spec, Number(c as f64)),
         (ParamKind::Positive, Number(v)) if v.is_finite() && v > 0.0 => Ok(Number(v)),
-        (ParamKind::Positive, Number(v)) => {
-            Err(format!("{name} = {v}: it must be a finite number > 0"))
-        }
+        (ParamKind::Positive, Number(v)) => bad(&v, "it must be a finite number > 0".into()),
         (ParamKind::NonNegative, Number(v)) if v.is_finite() && v >= 0.0 => Ok(Number(v)),
-        (ParamKind::NonNegative, Number(v)) => {
-            Err(format!("{name} = {v}: it must be a finite number ≥ 0"))
-        }
+        (ParamKind::NonNegative, Number(v)) => bad(&v, "it must be a finite number ≥ 0".into()),
         (ParamKind::Count { min, max }, Count(c)) if (min..=max).contains(&c) => Ok(Count(c)),
-        (ParamKind::Count { min, max }, Count(c)) => Err(format!(
-            "{name} = {c}: it must be a whole number from {min} to {max}"
-        )),
+        (ParamKind::Count { min, max }, Count(c)) => bad(&c, whole(min, max)),
         (ParamKind::Count { .. }, Number(v)) if v >= 0.0 && v.fract() == 0.0 && v < 1e19 => {
             check(spec, Count(v as u64))
         }
-        (ParamKind::Count { min, max }, Number(v)) => Err(format!(
-            "{name} = {v}: it must be a whole number from {min} to {max}"
-        )),
-        (ParamKind::Choice(names), Text(t)) => names
-            .iter()
-            .find(|n| **n == t)
-            .map(|n| Text(n))
-            .ok_or_else(|| format!("{name} = \"{t}\": use one of {}", names.join(", "))),
+        (ParamKind::Count { min, max }, Number(v)) => bad(&v, whole(min, max)),
+        (ParamKind::Choice(names), Text(t)) => match names.iter().find(|n| **n == t) {
+            Some(n) => Ok(Text(n)),
+            None => bad(
+                &format!("\"{t}\""),
+                format!("use one of {}", names.join(", ")),
+            ),
+        },
         (ParamKind::Flag, Flag(b)) => Ok(Flag(b)),
-        (kind, _) => Err(format!("{name}: expected {}", describe(kind))),
+        (kind, _) => Err(ParamError::Invalid {
+            spec,
+            value: None,
+            requirement: format!("expected {}", describe(kind)),
+        }),
     }
 }
 
@@ -695,29 +714,64 @@ mod tests {
     }
 
     #[test]
+    fn a_methods_own_parameter_list_is_its_table() {
+        // Method::params (reports, exported presets) lists the table's keys
+        // in its order, each with the value the settings hold — PGD-QP's
+        // schedule resolved to α and γ.
+        let s = SolverSettings::default();
+        for kind in MethodKind::ALL {
+            let listed: Vec<(&str, ParamValue)> = s.method_of(kind).params();
+            let table: Vec<(&str, ParamValue)> = kind
+                .params()
+                .iter()
+                .filter(|p| !matches!(p.key, "schedule" | "a" | "b"))
+                .filter_map(|p| Some((p.key, s.get(kind, p.key)?)))
+                .collect();
+            assert_eq!(listed, table, "{}", kind.as_str());
+        }
+    }
+
+    #[test]
     fn bad_values_and_keys_are_refused_with_the_reason() {
         let mut s = SolverSettings::default();
         let e = s
             .set(MethodKind::Rxgf, "dt", ParamValue::Number(-1.0))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("dt") && e.contains("> 0"), "{e}");
         let e = s
             .set(MethodKind::PgdQp, "epsilon", ParamValue::Number(0.1))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("pgd-qp has no parameter `epsilon`"), "{e}");
+        // Typed, so a caller can tell an unknown key from a bad value.
+        assert!(matches!(
+            s.set(MethodKind::PgdQp, "epsilon", ParamValue::Number(0.1)),
+            Err(ParamError::UnknownKey {
+                method: MethodKind::PgdQp,
+                ..
+            })
+        ));
+        assert!(matches!(
+            s.set(MethodKind::Rxgf, "dt", ParamValue::Number(-1.0)),
+            Err(ParamError::Invalid { spec, .. }) if spec.key == "dt"
+        ));
         let e = s
             .set(MethodKind::Aid, "cg_iterations", ParamValue::Count(0))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("from 1 to 1000"), "{e}");
         let e = s
             .set(MethodKind::Bome, "phi", ParamValue::Text("gradients"))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("gradient, value"), "{e}");
         // A fractional count is refused naming the fraction; a whole real
         // is the count it spells, never "= 1: must be a whole number".
         let e = s
             .set(MethodKind::Aid, "cg_iterations", ParamValue::Number(2.5))
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("= 2.5: it must be a whole number"), "{e}");
         assert_eq!(s, SolverSettings::default(), "nothing changed");
         s.set(MethodKind::Aid, "cg_iterations", ParamValue::Number(1.0))

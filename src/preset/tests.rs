@@ -175,3 +175,57 @@ fn every_method_takes_its_own_keys_and_refuses_others_with_a_position() {
         "{e}"
     );
 }
+
+#[test]
+fn the_solver_table_reads_every_key_of_the_method_tables_and_no_other() {
+    use crate::method::{MethodKind, ParamKind};
+    let with = |solver: &str| format!("{GOOD}\n[solver]\n{solver}\n");
+    let mut keys = vec!["method", "iterations", "tolerance"];
+    for kind in MethodKind::ALL {
+        for p in kind.params() {
+            keys.push(p.key);
+            let value = match p.kind {
+                ParamKind::Positive | ParamKind::NonNegative => "0.5".to_string(),
+                ParamKind::Count { min, .. } => min.max(1).to_string(),
+                ParamKind::Choice(names) => format!("\"{}\"", names[0]),
+                ParamKind::Flag => "true".into(),
+            };
+            // PGD-QP's a and b belong to the budget schedule.
+            let schedule = if matches!(p.key, "a" | "b") && kind == MethodKind::PgdQp {
+                "schedule = \"budget\"\na = 1.5\nb = 1.5\n"
+            } else {
+                ""
+            };
+            let line = if schedule.is_empty() {
+                format!("{} = {value}", p.key)
+            } else {
+                String::new()
+            };
+            let text = with(&format!("method = \"{}\"\n{schedule}{line}", kind.as_str()));
+            let loaded = load_str(&text, "t.toml");
+            assert!(
+                loaded.is_ok(),
+                "{}: {} — {:?}",
+                kind.as_str(),
+                p.key,
+                loaded.err()
+            );
+        }
+    }
+    // The other way: every key the reader knows is in a table (or is one
+    // of the three every method shares).
+    let e = error(&with("zzz = 1"));
+    let known: Vec<&str> = e
+        .message
+        .split('`')
+        .skip(3) // "unknown field `zzz`, expected one of `…`"
+        .step_by(2)
+        .collect();
+    assert!(known.len() > 10, "{e}");
+    for key in known {
+        assert!(
+            keys.contains(&key),
+            "[solver] reads `{key}`, which no method's table has"
+        );
+    }
+}
