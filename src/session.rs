@@ -84,6 +84,33 @@ impl EndToJudge {
     }
 }
 
+/// New history samples of a run and its common-measure tracker, owned
+/// (see [`RunTrace::reach_scan`]).
+#[derive(Debug, Clone)]
+pub struct ReachScan {
+    /// (tolerance, F*, history stride): the question asked.
+    key: (f64, f64, u64),
+    /// The first sample's index in the history.
+    from: usize,
+    /// (k, z, f, h) of each sample.
+    samples: Vec<(u64, Vec<f64>, f64, f64)>,
+    tracker: Reach,
+}
+
+impl ReachScan {
+    /// Looks at the samples in order until the reference is reached.
+    pub fn run(mut self, problem: &dyn Problem, domain: &LowerDomain, answer: &Answer) -> Self {
+        for (k, z, f, h) in &self.samples {
+            if self.tracker.reached.is_some() {
+                break;
+            }
+            self.tracker
+                .observe(problem, domain, answer, (*k, z, *f, *h));
+        }
+        self
+    }
+}
+
 /// Where a run stands, as the UI shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunState {
@@ -452,29 +479,64 @@ impl RunTrace {
         answer: &Answer,
         tol: f64,
     ) -> Option<u64> {
+        if let Some(scan) = self.reach_scan(answer, tol) {
+            self.reach_scanned(scan.run(problem, domain, answer));
+        }
+        self.reached(answer, tol).flatten()
+    }
+
+    /// The samples [`Self::first_reaching`] has not looked at yet, with
+    /// its tracker, owned (to be scanned on another thread); `None` when
+    /// there is nothing new or the reference was reached. A new question
+    /// (tolerance, F*, or a thinned history) starts over.
+    pub fn reach_scan(&mut self, answer: &Answer, tol: f64) -> Option<ReachScan> {
         let h = &self.history;
+        let key = (tol, answer.f, h.stride);
         let same = self
             .common_reach
             .as_ref()
-            .is_some_and(|(t, f, stride, _, _)| *t == tol && *f == answer.f && *stride == h.stride);
+            .is_some_and(|(t, f, stride, _, _)| (*t, *f, *stride) == key);
         if !same {
             self.common_reach = Some((tol, answer.f, h.stride, 0, Reach::new(tol)));
         }
-        let (_, _, _, scanned, reach) = self.common_reach.as_mut()?;
+        let (_, _, _, scanned, reach) = self.common_reach.as_ref()?;
         let len = h.k.len().min(h.f.len()).min(h.h.len());
-        for s in *scanned..len {
-            if reach.reached.is_some() {
-                break;
-            }
-            reach.observe(
-                problem,
-                domain,
-                answer,
-                (h.k[s], h.point(s), h.f[s], h.h[s]),
-            );
+        if reach.reached.is_some() || *scanned >= len {
+            return None;
         }
-        *scanned = len;
-        reach.reached
+        Some(ReachScan {
+            key,
+            from: *scanned,
+            samples: (*scanned..len)
+                .map(|s| (h.k[s], h.point(s).to_vec(), h.f[s], h.h[s]))
+                .collect(),
+            tracker: reach.clone(),
+        })
+    }
+
+    /// Whether [`Self::reach_scan`] would have something to scan.
+    pub fn reach_pending(&self, answer: &Answer, tol: f64) -> bool {
+        let h = &self.history;
+        match &self.common_reach {
+            Some((t, f, stride, scanned, reach))
+                if (*t, *f, *stride) == (tol, answer.f, h.stride) =>
+            {
+                reach.reached.is_none() && *scanned < h.k.len().min(h.f.len()).min(h.h.len())
+            }
+            _ => true,
+        }
+    }
+
+    /// Takes a scan back: kept if the question is still the same and the
+    /// scan starts where the last one ended.
+    pub fn reach_scanned(&mut self, scan: ReachScan) {
+        if let Some((t, f, stride, scanned, reach)) = self.common_reach.as_mut()
+            && (*t, *f, *stride) == scan.key
+            && *scanned == scan.from
+        {
+            *scanned = scan.from + scan.samples.len();
+            *reach = scan.tracker;
+        }
     }
 
     /// What [`Self::first_below`] last found for `tol` (`Some(None)`: not

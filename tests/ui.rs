@@ -1316,3 +1316,15 @@ fn an_edit_saved_as_a_new_preset_through_the_typed_path_field() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_comparison_finds_when_the_run_reached_the_answer_off_the_ui_thread() {
+    // B1 with its defaults: within 1e-6 of z* (with h and the true gap) at
+    // k = 265, by its own KKT residual at k = 165 (`compare` says the same).
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::Step(300));
+    assert!(step_until(&mut h, |a| a.iteration() == 300));
+    assert!(shows(&mut h, &["k = 265", "k = 165"]), "reached and own");
+}

@@ -8,7 +8,7 @@ use crate::background::Worker;
 use crate::explore::{Answer, LowerDomain};
 use crate::problem::Problem;
 use crate::runner::RunId;
-use crate::session::{Diagnosis, EndToJudge};
+use crate::session::{Diagnosis, EndToJudge, ReachScan};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,6 +18,8 @@ pub struct JudgeBatch {
     domain: LowerDomain,
     answer: Option<Answer>,
     ends: Vec<EndToJudge>,
+    /// The comparison's scans for "reached" (only with a reference).
+    scans: Vec<(RunId, ReachScan)>,
 }
 
 /// The judgements of one batch.
@@ -25,6 +27,7 @@ pub struct Judged {
     /// The problem they were judged on (a replaced one's are dropped).
     problem: Arc<dyn Problem>,
     judgements: Vec<Judgement>,
+    scans: Vec<(RunId, ReachScan)>,
 }
 
 /// One run's judgement: `Err` with the message if the problem panicked.
@@ -50,9 +53,24 @@ pub fn judge_worker(wake: Box<dyn Fn() + Send>) -> Worker<JudgeBatch, Judged> {
                 }),
             })
             .collect();
+        let scans = match &batch.answer {
+            // A scan that panics is dropped: that run's "reached" waits.
+            Some(answer) => batch
+                .scans
+                .into_iter()
+                .filter_map(|(id, scan)| {
+                    let done = crate::guard::catch(|| {
+                        scan.run(batch.problem.as_ref(), &batch.domain, answer)
+                    });
+                    Some((id, done.ok()?))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Some(Judged {
             problem: batch.problem,
             judgements,
+            scans,
         })
     })
 }
@@ -70,12 +88,7 @@ impl BilevelApp {
         } else {
             super::DIAGNOSIS_INTERVAL * 5
         };
-        let waiting = self
-            .session
-            .runs
-            .iter()
-            .any(|r| r.last.as_ref().map(|l| l.k) != r.diagnosis.as_ref().map(|d| d.k));
-        if self.judging || !waiting {
+        if self.judging || !self.anything_to_judge() {
             return;
         }
         if self.last_diagnosis.elapsed() < interval {
@@ -89,7 +102,8 @@ impl BilevelApp {
             .filter(|run| self.may_evaluate(run))
             .filter_map(|run| run.end_to_judge())
             .collect();
-        if ends.is_empty() {
+        let scans = self.reach_scans();
+        if ends.is_empty() && scans.is_empty() {
             return;
         }
         // The lower level is searched over the problem's domain, fixed at
@@ -99,9 +113,39 @@ impl BilevelApp {
             domain: self.answer.lower,
             answer: self.answer.get().cloned(),
             ends,
+            scans,
         });
         self.judging = true;
         self.last_diagnosis = Instant::now();
+    }
+
+    /// Whether a run's newest iterate is not judged yet, or the comparison
+    /// has samples to look at.
+    fn anything_to_judge(&self) -> bool {
+        let (answer, tol) = (self.answer.get(), self.settings.reach);
+        self.session.runs.iter().any(|r| {
+            r.last.as_ref().map(|l| l.k) != r.diagnosis.as_ref().map(|d| d.k)
+                || (self.compares() && answer.is_some_and(|a| r.reach_pending(a, tol)))
+        })
+    }
+
+    /// Whether the comparison is on screen (not in the lecture view).
+    fn compares(&self) -> bool {
+        !self.settings.lecture
+    }
+
+    /// The comparison's scans for "reached by the common measure": each
+    /// run's samples not looked at yet (none without a reference).
+    fn reach_scans(&mut self) -> Vec<(RunId, ReachScan)> {
+        let Some(answer) = self.answer.get().cloned().filter(|_| self.compares()) else {
+            return Vec::new();
+        };
+        let tol = self.settings.reach;
+        self.session
+            .runs
+            .iter_mut()
+            .filter_map(|run| Some((run.id, run.reach_scan(&answer, tol)?)))
+            .collect()
     }
 
     fn take_judgements(&mut self) {
@@ -111,6 +155,11 @@ impl BilevelApp {
         self.judging = false;
         if !Arc::ptr_eq(&judged.problem, &self.problem) {
             return; // judged on a problem since replaced
+        }
+        for (id, scan) in judged.scans {
+            if let Some(run) = self.session.runs.iter_mut().find(|r| r.id == id) {
+                run.reach_scanned(scan);
+            }
         }
         for j in judged.judgements {
             match j.outcome {
