@@ -156,7 +156,7 @@ impl BilevelApp {
         if ctx.text_edit_focused() {
             return;
         }
-        let pending = &mut self.pending_shortcuts;
+        let pending = &mut self.io.pending_shortcuts;
         raw.events.retain(|event| match event {
             egui::Event::Key {
                 key,
@@ -180,7 +180,7 @@ impl BilevelApp {
     /// the input (a host that skips the raw-input hook), unless a text field
     /// has the keyboard.
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) -> Vec<AppCommand> {
-        let mut out = std::mem::take(&mut self.pending_shortcuts);
+        let mut out = std::mem::take(&mut self.io.pending_shortcuts);
         if ctx.text_edit_focused() {
             return out;
         }
@@ -202,7 +202,7 @@ impl BilevelApp {
     /// Carries out a command.
     pub fn run_command(&mut self, command: AppCommand) {
         // Notices of this command are joined, not overwritten (see `tell`).
-        self.told = false;
+        self.notices.told = false;
         if self.ask_before_leaving(&command) {
             return;
         }
@@ -255,15 +255,15 @@ impl BilevelApp {
     fn playback_command(&mut self, command: AppCommand) {
         match command {
             AppCommand::Play => {
-                self.playing = true;
-                self.runner.send(Command::Play);
+                self.runs.playing = true;
+                self.runs.runner.send(Command::Play);
             }
             AppCommand::Pause => {
-                self.playing = false;
-                self.runner.send(Command::Pause);
+                self.runs.playing = false;
+                self.runs.runner.send(Command::Pause);
             }
             AppCommand::TogglePlay => {
-                let next = if self.playing {
+                let next = if self.runs.playing {
                     AppCommand::Pause
                 } else {
                     AppCommand::Play
@@ -271,13 +271,13 @@ impl BilevelApp {
                 self.run_command(next);
             }
             AppCommand::Step(n) => {
-                self.playing = false;
-                self.runner.send(Command::Step(n.max(1)));
+                self.runs.playing = false;
+                self.runs.runner.send(Command::Step(n.max(1)));
             }
             AppCommand::Reset => self.restart_all(),
             AppCommand::SetSpeed(speed) => {
                 self.settings.speed = speed;
-                self.runner.send(Command::SetSpeed(
+                self.runs.runner.send(Command::SetSpeed(
                     speed.map_or(Speed::Max, Speed::PerSecond),
                 ));
             }
@@ -292,7 +292,7 @@ impl BilevelApp {
             AppCommand::OpenBuiltin(id) => match crate::preset::load_builtin(&id) {
                 Ok(p) => {
                     self.settings.source = PresetSource::Builtin(id);
-                    self.preset = p;
+                    self.doc.preset = p;
                     self.adopt_preset(false);
                 }
                 Err(e) => self.notify(e.to_string(), true),
@@ -300,7 +300,7 @@ impl BilevelApp {
             AppCommand::OpenFile(path) => match crate::preset::load_path(&path) {
                 Ok(p) => {
                     self.settings.source = PresetSource::File(path.display().to_string());
-                    self.preset = p;
+                    self.doc.preset = p;
                     self.adopt_preset(false);
                     self.tell(format!("opened {}", path.display()), false);
                 }
@@ -322,20 +322,20 @@ impl BilevelApp {
                 // The edit reverted stays among the earlier edits.
                 let source = self.settings.source.clone();
                 self.remember_current_edit(&source, false);
-                if let crate::preset::ProblemSpec::Expression { f, g, .. } = &self.preset.spec {
-                    self.editor.f = f.clone();
-                    self.editor.g = g.clone();
-                    self.editor.applied = (f.clone(), g.clone());
+                if let crate::preset::ProblemSpec::Expression { f, g, .. } = &self.doc.preset.spec {
+                    self.doc.editor.f = f.clone();
+                    self.doc.editor.g = g.clone();
+                    self.doc.editor.applied = (f.clone(), g.clone());
                 }
                 self.check_edit();
-                self.problem = self.preset.problem.clone();
+                self.doc.problem = self.doc.preset.problem.clone();
                 self.drop_landscape();
                 self.restart_all();
             }
             AppCommand::RestoreEdit(i) => self.restore_edit(i),
             AppCommand::EditText { f, g } => {
-                self.editor.f = f;
-                self.editor.g = g;
+                self.doc.editor.f = f;
+                self.doc.editor.g = g;
                 self.check_edit();
             }
             _ => {}
@@ -353,22 +353,22 @@ impl BilevelApp {
                     return;
                 }
                 let config = spec.config();
-                if let Some(trace) = self.session.runs.iter_mut().find(|r| r.slot == slot) {
+                if let Some(trace) = self.runs.session.runs.iter_mut().find(|r| r.slot == slot) {
                     trace.reconfigure(config);
-                    self.runner.send(Command::Reconfigure {
+                    self.runs.runner.send(Command::Reconfigure {
                         id: trace.id,
                         config,
                     });
                 }
             }
             AppCommand::UseSweepCell { first, second } => {
-                let slot = self.selected;
+                let slot = self.runs.selected;
                 if let Some(spec) = self.settings.runs.get_mut(slot) {
                     match super::explore_panel::apply_cell(&mut spec.solver, first, second) {
                         Ok(()) => {
                             self.reset_run(slot);
-                            if self.playing {
-                                self.runner.send(Command::Play);
+                            if self.runs.playing {
+                                self.runs.runner.send(Command::Play);
                             }
                         }
                         Err(e) => self.notify(e, true),
@@ -377,7 +377,7 @@ impl BilevelApp {
             }
             AppCommand::SetStart(point) => {
                 let (ix, iy) = (self.settings.axis_x, self.settings.axis_y);
-                let slot = self.selected;
+                let slot = self.runs.selected;
                 if let Some(spec) = self.settings.runs.get_mut(slot) {
                     if let Some(v) = spec.start.get_mut(ix) {
                         *v = point[0];
@@ -387,8 +387,8 @@ impl BilevelApp {
                     }
                 }
                 self.reset_run(slot);
-                if self.playing {
-                    self.runner.send(Command::Play);
+                if self.runs.playing {
+                    self.runs.runner.send(Command::Play);
                 }
             }
             AppCommand::AddRun => {
@@ -399,12 +399,12 @@ impl BilevelApp {
                     );
                     return;
                 }
-                let spec = self.settings.runs.get(self.selected).cloned();
+                let spec = self.settings.runs.get(self.runs.selected).cloned();
                 if let Some(spec) = spec {
                     self.settings.runs.push(spec);
                     let slot = self.settings.runs.len() - 1;
                     self.start_run(slot);
-                    self.selected = slot;
+                    self.runs.selected = slot;
                 }
             }
             AppCommand::RemoveRun(slot) => {
@@ -412,10 +412,10 @@ impl BilevelApp {
                     return;
                 }
                 self.settings.runs.remove(slot);
-                self.selected = 0;
+                self.runs.selected = 0;
                 self.restart_all();
             }
-            AppCommand::SelectRun(i) => self.selected = i,
+            AppCommand::SelectRun(i) => self.runs.selected = i,
             AppCommand::SetRun(slot, spec) => {
                 let Some(old) = self.settings.runs.get_mut(slot) else {
                     return;
@@ -454,8 +454,8 @@ impl BilevelApp {
             AppCommand::SetXAxis(axis) => self.settings.x_axis = axis,
             AppCommand::SetReach(reach) => self.settings.reach = reach,
             AppCommand::SawView(bounds) => {
-                self.view_bounds = Some(bounds);
-                self.reset_view = false;
+                self.view.view_bounds = Some(bounds);
+                self.view.reset_view = false;
             }
             AppCommand::SetAxes(x, y) => {
                 self.settings.axis_x = x;
@@ -504,7 +504,7 @@ impl BilevelApp {
             Err(e) => return self.notify(format!("tour stop {}: {e}", i + 1), true),
         };
         self.settings.source = PresetSource::Builtin(stop.preset.into());
-        self.preset = preset;
+        self.doc.preset = preset;
         self.adopt_preset(false);
         self.settings.runs = specs;
         self.teach.tour_stop = i;
@@ -524,7 +524,7 @@ impl BilevelApp {
     }
 
     pub(super) fn notify(&mut self, text: String, error: bool) {
-        self.notice = Some(Notice {
+        self.notices.notice = Some(Notice {
             text,
             error,
             action: None,
@@ -536,8 +536,8 @@ impl BilevelApp {
     /// may keep the edits of the one left and set a held session aside, and
     /// the user must read both.
     pub(super) fn tell(&mut self, text: String, error: bool) {
-        match self.notice.as_mut() {
-            Some(notice) if self.told => {
+        match self.notices.notice.as_mut() {
+            Some(notice) if self.notices.told => {
                 notice.text.push_str(" · ");
                 notice.text.push_str(&text);
                 notice.error |= error;
@@ -545,6 +545,6 @@ impl BilevelApp {
             }
             _ => self.notify(text, error),
         }
-        self.told = true;
+        self.notices.told = true;
     }
 }

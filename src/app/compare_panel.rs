@@ -54,12 +54,12 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             out.push(AppCommand::SetReach(reach));
         }
     });
-    let answer = app.answer.get().cloned();
+    let answer = app.doc.answer.get().cloned();
     match &answer {
         Some(a) => ui.label(
             RichText::new(format!("reference F* = {} ({})", num(a.f), a.provenance())).small(),
         ),
-        None if app.answer.computing() => {
+        None if app.doc.answer.computing() => {
             ui.label(RichText::new("computing the reference …").small())
         }
         None => ui.label(
@@ -102,7 +102,7 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
                 }
             }
             ui.end_row();
-            for run in &app.session.runs {
+            for run in &app.runs.session.runs {
                 run_row(ui, run, &judge);
                 ui.end_row();
             }

@@ -9,7 +9,7 @@ impl BilevelApp {
     /// Starts the sweep of the selected run's method over the panel's ranges.
     pub(super) fn start_sweep(&mut self) {
         let app = self;
-        let Some(spec) = app.settings.runs.get(app.selected) else {
+        let Some(spec) = app.settings.runs.get(app.runs.selected) else {
             return;
         };
         let state = &mut app.explore;
@@ -20,15 +20,15 @@ impl BilevelApp {
             second: state.second,
             grid: state.sweep_grid,
             start: spec.start.clone(),
-            answer: app.answer.get().cloned(),
-            lower: app.answer.lower,
+            answer: app.doc.answer.get().cloned(),
+            lower: app.doc.answer.lower,
             tolerance: explore::REACH_TOL,
         };
         if let Err(e) = sweep_spec.check() {
             state.message = Some(e);
             return;
         }
-        let problem = app.problem.clone();
+        let problem = app.doc.problem.clone();
         let job_spec = sweep_spec.clone();
         let total = {
             let (n1, n2) = sweep_spec.shape();
@@ -44,8 +44,10 @@ impl BilevelApp {
     /// Starts the basin map of the selected run's method over the current view.
     pub(super) fn start_basins(&mut self) {
         let app = self;
-        let (Some(spec), Some(bounds)) = (app.settings.runs.get(app.selected), app.view_bounds)
-        else {
+        let (Some(spec), Some(bounds)) = (
+            app.settings.runs.get(app.runs.selected),
+            app.view.view_bounds,
+        ) else {
             return;
         };
         let state = &mut app.explore;
@@ -56,11 +58,11 @@ impl BilevelApp {
             y: bounds[1],
             grid: state.basin_grid,
             base: spec.start.clone(),
-            answer: app.answer.get().cloned(),
-            lower: app.answer.lower,
+            answer: app.doc.answer.get().cloned(),
+            lower: app.doc.answer.lower,
             tolerance: explore::REACH_TOL,
         };
-        let problem = app.problem.clone();
+        let problem = app.doc.problem.clone();
         let job_spec = basin_spec.clone();
         let total = basin_spec.grid * basin_spec.grid;
         state.basin_job = Some(Job::spawn(total, move |progress| {

@@ -26,10 +26,10 @@ pub enum ShotState {
 
 /// Writes the selected run's kept history as CSV.
 pub fn write_csv(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
-    let Some(run) = app.session.runs.get(app.selected) else {
+    let Some(run) = app.runs.session.runs.get(app.runs.selected) else {
         return Err(std::io::Error::other("there is no run to export"));
     };
-    let names = app.problem.variable_names();
+    let names = app.doc.problem.variable_names();
     let mut file = AtomicFile::create(path)?;
     let vars: Vec<String> = names.iter().map(|n| format!("z_{n}")).collect();
     writeln!(
@@ -61,22 +61,22 @@ pub fn write_csv(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
 /// The current problem, the selected run's start and parameters, and the
 /// current view, as a preset.
 pub fn current_preset(app: &BilevelApp) -> Preset {
-    let mut p = app.preset.clone();
+    let mut p = app.doc.preset.clone();
     if let ProblemSpec::Expression { f, g, .. } = &mut p.spec
-        && app.editor.error.is_none()
-        && app.editor.other_error.is_none()
+        && app.doc.editor.error.is_none()
+        && app.doc.editor.other_error.is_none()
     {
-        f.clone_from(&app.editor.f);
-        g.clone_from(&app.editor.g);
+        f.clone_from(&app.doc.editor.f);
+        g.clone_from(&app.doc.editor.g);
     }
-    p.problem = app.problem.clone();
-    if let Some(spec) = app.settings.runs.get(app.selected) {
+    p.problem = app.doc.problem.clone();
+    if let Some(spec) = app.settings.runs.get(app.runs.selected) {
         let n = p.dims().n;
         p.start_x = spec.start.get(..n).unwrap_or_default().to_vec();
         p.start_y = spec.start.get(n..).unwrap_or_default().to_vec();
         p.solver = spec.defaults();
     }
-    if let Some(b) = app.view_bounds
+    if let Some(b) = app.view.view_bounds
         && app.settings.axis_x == 0
         && app.settings.axis_y == p.dims().n
     {
@@ -168,7 +168,7 @@ fn shot_outcome(path: &Path, result: &std::io::Result<()>) -> Result<(), String>
 impl BilevelApp {
     /// Asks egui for a screenshot to be written to `path`.
     pub(super) fn start_png(&mut self, path: PathBuf) {
-        let slot = self.pending_png.clone();
+        let slot = self.io.pending_png.clone();
         let ctx = self.ctx.clone();
         self.ctx
             .request_screenshot(move |image: Arc<egui::ColorImage>| {
@@ -182,22 +182,22 @@ impl BilevelApp {
 
     /// Writes a finished screenshot, and drives the `--screenshot` job.
     pub(super) fn screenshot_step(&mut self, ctx: &egui::Context) {
-        let ready = self.pending_png.lock().ok().and_then(|mut g| g.take());
+        let ready = self.io.pending_png.lock().ok().and_then(|mut g| g.take());
         if let Some((path, image)) = ready {
             let result = write_png(&path, &image);
-            if let Some(job) = &self.screenshot
+            if let Some(job) = &self.io.screenshot
                 && job.path == path
             {
                 if let Ok(mut outcome) = job.outcome.lock() {
                     *outcome = Some(shot_outcome(&path, &result));
                 }
-                self.screenshot_state = ShotState::Done;
+                self.io.screenshot_state = ShotState::Done;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             self.report_write(&path, result);
         }
         let maps = self.explore.progress();
-        let Some(job) = self.screenshot.as_mut() else {
+        let Some(job) = self.io.screenshot.as_mut() else {
             return;
         };
         match maps {
@@ -205,9 +205,9 @@ impl BilevelApp {
             None => job.progress.finish(),
         }
         let (iterations, path, explore) = (job.iterations, job.path.clone(), job.explore);
-        match self.screenshot_state {
+        match self.io.screenshot_state {
             ShotState::Waiting => {
-                if self.runs_reached(iterations) && self.landscape.is_some() {
+                if self.runs_reached(iterations) && self.view.landscape.is_some() {
                     // A map that failed or was cancelled says so on screen;
                     // the picture is taken all the same.
                     if explore && !self.explore.both_done() && !self.explore.failed() {
@@ -216,14 +216,14 @@ impl BilevelApp {
                             self.start_basins();
                         }
                     } else {
-                        self.screenshot_state = ShotState::Settling(Instant::now());
+                        self.io.screenshot_state = ShotState::Settling(Instant::now());
                     }
                 }
                 ctx.request_repaint();
             }
             ShotState::Settling(since) => {
                 if since.elapsed().as_millis() > 400 {
-                    self.screenshot_state = ShotState::Requested;
+                    self.io.screenshot_state = ShotState::Requested;
                     self.start_png(path);
                 }
                 ctx.request_repaint();

@@ -242,7 +242,7 @@ impl BilevelApp {
     /// path field where there is none.
     pub(super) fn ask_file(&mut self, purpose: FileUse) {
         let dir = self.settings.recent_dir.clone().map(PathBuf::from);
-        let reason = if self.files.typed_only {
+        let reason = if self.io.files.typed_only {
             Some("Type the path (--typed-paths: the desktop's file dialog is not used).")
         } else if no_portal() {
             Some(
@@ -252,7 +252,7 @@ impl BilevelApp {
             None
         };
         if let Some(reason) = reason {
-            self.files.prompt = Some(PathPrompt::new(purpose, dir.as_deref(), reason.into()));
+            self.io.files.prompt = Some(PathPrompt::new(purpose, dir.as_deref(), reason.into()));
             return;
         }
         let (tx, rx) = crossbeam_channel::bounded(1);
@@ -269,9 +269,9 @@ impl BilevelApp {
                 ctx.request_repaint();
             });
         match spawned {
-            Ok(_) => self.files.pending.push(rx),
+            Ok(_) => self.io.files.pending.push(rx),
             Err(e) => {
-                self.files.prompt = Some(PathPrompt::new(
+                self.io.files.prompt = Some(PathPrompt::new(
                     purpose,
                     self.settings.recent_dir.as_deref().map(Path::new),
                     format!("No file dialog could be started ({e}): type the path."),
@@ -283,7 +283,7 @@ impl BilevelApp {
     /// Acts on dialogs that have answered.
     pub(super) fn poll_dialogs(&mut self) {
         let mut answers = Vec::new();
-        self.files.pending.retain(|rx| match rx.try_recv() {
+        self.io.files.pending.retain(|rx| match rx.try_recv() {
             Ok(answer) => {
                 answers.push(answer);
                 false
@@ -295,7 +295,7 @@ impl BilevelApp {
             match answer {
                 DialogAnswer::Chosen(purpose, path) => self.use_file(purpose, path),
                 DialogAnswer::Nothing(purpose, true) => {
-                    self.files.prompt = Some(PathPrompt::new(
+                    self.io.files.prompt = Some(PathPrompt::new(
                         purpose,
                         self.settings.recent_dir.as_deref().map(Path::new),
                         "No file dialog appeared (the desktop's file-chooser portal did not answer): type the path.".into(),
@@ -337,7 +337,7 @@ impl BilevelApp {
 
     /// Draws the typed-path field when shown.
     pub(super) fn path_prompt_ui(&mut self, ctx: &egui::Context) {
-        let Some(prompt) = self.files.prompt.as_mut() else {
+        let Some(prompt) = self.io.files.prompt.as_mut() else {
             return;
         };
         let mut outcome = None;
@@ -350,7 +350,7 @@ impl BilevelApp {
         }
         let Some(chosen) = outcome else { return };
         let purpose = prompt.purpose;
-        self.files.prompt = None;
+        self.io.files.prompt = None;
         match chosen {
             Some(path) => self.use_file(purpose, path),
             None => self.file_not_chosen(purpose),

@@ -16,18 +16,18 @@ impl BilevelApp {
     /// The settings the settings file should hold: the held session while
     /// its preset is missing, else the current ones.
     pub(super) fn persisted(&self) -> &Settings {
-        self.held.as_ref().map_or(&self.settings, |(s, _)| s)
+        self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s)
     }
 
     /// Whether a session is held, waiting for its preset file.
     pub fn holds_session(&self) -> bool {
-        self.held.is_some()
+        self.doc.held.is_some()
     }
 
     /// Tries the held session's preset again; restores the session when it
     /// loads.
     pub(super) fn retry_held(&mut self) {
-        let Some((held, last)) = &mut self.held else {
+        let Some((held, last)) = &mut self.doc.held else {
             return;
         };
         if last.elapsed() < RETRY {
@@ -38,11 +38,11 @@ impl BilevelApp {
             self.ctx.request_repaint_after(RETRY);
             return;
         };
-        let Some((mut held, _)) = self.held.take() else {
+        let Some((mut held, _)) = self.doc.held.take() else {
             return;
         };
         // Edits made to the default preset meanwhile are kept too.
-        self.told = false;
+        self.notices.told = false;
         self.keep_edits_of_the_preset_left();
         for edit in std::mem::take(&mut self.settings.kept_edits)
             .into_iter()
@@ -52,7 +52,7 @@ impl BilevelApp {
         }
         let name = preset.name.clone();
         self.settings = held;
-        self.preset = preset;
+        self.doc.preset = preset;
         self.adopt_preset(true);
         self.tell(
             format!("the last preset ({name}) can be read again: your session is restored"),
@@ -64,17 +64,17 @@ impl BilevelApp {
     /// session goes to `settings.json.held` (beside the settings file) so
     /// that nothing of it is lost, and the new preset is saved as usual.
     pub(super) fn set_held_aside(&mut self) {
-        let Some((held, _)) = self.held.as_ref() else {
+        let Some((held, _)) = self.doc.held.as_ref() else {
             return;
         };
         // `settings.json.held`, or `.held.2`, … — never over an earlier one.
-        let Some(path) = self.settings_file.path().map(|p| {
+        let Some(path) = self.io.settings_file.path().map(|p| {
             let mut aside = p.as_os_str().to_owned();
             aside.push(".held");
             super::settings_file::unused_name(std::path::Path::new(&aside))
         }) else {
             // No settings file (tests, scripted screenshots): nothing to keep.
-            self.held = None;
+            self.doc.held = None;
             return;
         };
         let written = serde_json::to_vec_pretty(held)
@@ -84,7 +84,7 @@ impl BilevelApp {
             });
         match written {
             Ok(()) => {
-                self.held = None;
+                self.doc.held = None;
                 self.tell(
                     format!(
                         "the session of the preset that could not be read is kept in {}",

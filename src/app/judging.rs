@@ -83,19 +83,20 @@ impl BilevelApp {
     pub(super) fn diagnose_runs(&mut self) {
         self.poll_answer();
         self.take_judgements();
-        let interval = if self.problem.dims().m == 1 {
+        let interval = if self.doc.problem.dims().m == 1 {
             super::DIAGNOSIS_INTERVAL
         } else {
             super::DIAGNOSIS_INTERVAL * 5
         };
-        if self.judging || !self.anything_to_judge() {
+        if self.runs.judging || !self.anything_to_judge() {
             return;
         }
-        if self.last_diagnosis.elapsed() < interval {
+        if self.runs.last_diagnosis.elapsed() < interval {
             self.ctx.request_repaint_after(interval);
             return;
         }
         let ends: Vec<EndToJudge> = self
+            .runs
             .session
             .runs
             .iter()
@@ -108,22 +109,22 @@ impl BilevelApp {
         }
         // The lower level is searched over the problem's domain, fixed at
         // load: nothing judged here changes when the view is zoomed.
-        self.judge.request(JudgeBatch {
-            problem: self.problem.clone(),
-            domain: self.answer.lower,
-            answer: self.answer.get().cloned(),
+        self.runs.judge.request(JudgeBatch {
+            problem: self.doc.problem.clone(),
+            domain: self.doc.answer.lower,
+            answer: self.doc.answer.get().cloned(),
             ends,
             scans,
         });
-        self.judging = true;
-        self.last_diagnosis = Instant::now();
+        self.runs.judging = true;
+        self.runs.last_diagnosis = Instant::now();
     }
 
     /// Whether a run's newest iterate is not judged yet, or the comparison
     /// has samples to look at.
     fn anything_to_judge(&self) -> bool {
-        let (answer, tol) = (self.answer.get(), self.settings.reach);
-        self.session.runs.iter().any(|r| {
+        let (answer, tol) = (self.doc.answer.get(), self.settings.reach);
+        self.runs.session.runs.iter().any(|r| {
             r.last.as_ref().map(|l| l.k) != r.diagnosis.as_ref().map(|d| d.k)
                 || (self.compares() && answer.is_some_and(|a| r.reach_pending(a, tol)))
         })
@@ -137,11 +138,12 @@ impl BilevelApp {
     /// The comparison's scans for "reached by the common measure": each
     /// run's samples not looked at yet (none without a reference).
     fn reach_scans(&mut self) -> Vec<(RunId, ReachScan)> {
-        let Some(answer) = self.answer.get().cloned().filter(|_| self.compares()) else {
+        let Some(answer) = self.doc.answer.get().cloned().filter(|_| self.compares()) else {
             return Vec::new();
         };
         let tol = self.settings.reach;
-        self.session
+        self.runs
+            .session
             .runs
             .iter_mut()
             .filter_map(|run| Some((run.id, run.reach_scan(&answer, tol)?)))
@@ -149,22 +151,22 @@ impl BilevelApp {
     }
 
     fn take_judgements(&mut self) {
-        let Some(judged) = self.judge.latest() else {
+        let Some(judged) = self.runs.judge.latest() else {
             return;
         };
-        self.judging = false;
-        if !Arc::ptr_eq(&judged.problem, &self.problem) {
+        self.runs.judging = false;
+        if !Arc::ptr_eq(&judged.problem, &self.doc.problem) {
             return; // judged on a problem since replaced
         }
         for (id, scan) in judged.scans {
-            if let Some(run) = self.session.runs.iter_mut().find(|r| r.id == id) {
+            if let Some(run) = self.runs.session.runs.iter_mut().find(|r| r.id == id) {
                 run.reach_scanned(scan);
             }
         }
         for j in judged.judgements {
             match j.outcome {
                 Ok(Some(diagnosis)) => {
-                    if let Some(run) = self.session.runs.iter_mut().find(|r| r.id == j.id) {
+                    if let Some(run) = self.runs.session.runs.iter_mut().find(|r| r.id == j.id) {
                         run.judged(diagnosis);
                     }
                 }

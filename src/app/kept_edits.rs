@@ -114,7 +114,7 @@ impl BilevelApp {
     /// back when it is opened again. (Also used when a held session
     /// returns: the default preset's edits made meanwhile are kept.)
     pub(super) fn keep_edits_of_the_preset_left(&mut self) {
-        let Some(left) = self.adopted.clone() else {
+        let Some(left) = self.doc.adopted.clone() else {
             return;
         };
         if self.remember_current_edit(&left, true) {
@@ -167,8 +167,8 @@ impl BilevelApp {
         // Back in the editors; in the history still, as an earlier edit.
         edit.bring_back = false;
         let (f, g) = (edit.f.clone(), edit.g.clone());
-        self.editor.f = f;
-        self.editor.g = g;
+        self.doc.editor.f = f;
+        self.doc.editor.g = g;
         self.check_edit();
         self.tell(
             format!(
@@ -202,8 +202,8 @@ impl BilevelApp {
         }
         let source = self.settings.source.clone();
         self.remember_current_edit(&source, false);
-        self.editor.f = edit.f;
-        self.editor.g = edit.g;
+        self.doc.editor.f = edit.f;
+        self.doc.editor.g = edit.g;
         self.check_edit();
         self.notify(
             format!(

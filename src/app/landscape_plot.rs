@@ -387,7 +387,7 @@ struct Scene<'a> {
 impl<'a> Scene<'a> {
     fn of(app: &'a BilevelApp) -> Self {
         let axes = (app.settings.axis_x, app.settings.axis_y);
-        let names = app.problem.variable_names();
+        let names = app.doc.problem.variable_names();
         let name = |i: usize, or: &str| names.get(i).cloned().unwrap_or_else(|| or.into());
         let (name_x, name_y) = (name(axes.0, "x"), name(axes.1, "y"));
         let eps = app.region_eps();
@@ -398,20 +398,20 @@ impl<'a> Scene<'a> {
         let basins = app
             .explore
             .show_basins
-            .then(|| app.explore.basins.as_ref()?.image(&app.problem, axes))
+            .then(|| app.explore.basins.as_ref()?.image(&app.doc.problem, axes))
             .flatten();
         Self {
-            lower: lower_labels(app.problem.dims().m, &name_y),
+            lower: lower_labels(app.doc.problem.dims().m, &name_y),
             axes,
             names: (name_x, name_y),
             layers: &app.settings.layers,
-            landscape: app.landscape.as_ref(),
-            region: (app.region_texture.as_ref(), region_label),
+            landscape: app.view.landscape.as_ref(),
+            region: (app.view.region_texture.as_ref(), region_label),
             basins,
-            reference: app.answer.get().cloned(),
-            runs: &app.session.runs,
-            selected: app.selected,
-            problem: app.problem.as_ref(),
+            reference: app.doc.answer.get().cloned(),
+            runs: &app.runs.session.runs,
+            selected: app.runs.selected,
+            problem: app.doc.problem.as_ref(),
             look: Look::of(app),
             shown: app.teach.shown.as_ref(),
             stage: app.teach.stage,
@@ -442,7 +442,7 @@ fn lower_labels(m: usize, name_y: &str) -> [String; 4] {
 /// The preset's view, or 4 × 4 around the first run's start.
 fn preset_view(app: &BilevelApp) -> ([f64; 2], [f64; 2]) {
     let (ix, iy) = (app.settings.axis_x, app.settings.axis_y);
-    app.preset.view.map(|v| (v.x, v.y)).unwrap_or_else(|| {
+    app.doc.preset.view.map(|v| (v.x, v.y)).unwrap_or_else(|| {
         let s = app
             .settings
             .runs
@@ -463,7 +463,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
     let mut out = Vec::new();
     let scene = Scene::of(app);
     let (name_x, name_y) = &scene.names;
-    if app.problem.dims().total() > 2 {
+    if app.doc.problem.dims().total() > 2 {
         ui.label(
             RichText::new(format!(
                 "Slice ({name_x}, {name_y}); the other coordinates are held at the selected run's current iterate."
@@ -471,7 +471,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
             .small(),
         );
     }
-    let view = app.reset_view.then(|| preset_view(app));
+    let view = app.view.reset_view.then(|| preset_view(app));
     let wide = scene.look.width > 1.0;
     let response = Plot::new("landscape")
         .height(height)
@@ -523,7 +523,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
     {
         out.push(AppCommand::SetStart([p.x, p.y]));
     }
-    if app.landscape.is_none() {
+    if app.view.landscape.is_none() {
         ui.label(
             RichText::new("computing the landscape…")
                 .small()

@@ -101,7 +101,7 @@ fn param_editor(ui: &mut egui::Ui, solver: &mut SolverSettings, spec: &ParamSpec
 pub fn method_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut out = Vec::new();
     run_tabs(ui, app, &mut out);
-    let slot = app.selected;
+    let slot = app.runs.selected;
     let Some(spec) = app.settings.runs.get(slot) else {
         return out;
     };
@@ -129,12 +129,12 @@ pub fn method_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
 /// One tab per run; a click selects it.
 fn run_tabs(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
     ui.horizontal_wrapped(|ui| {
-        for (i, trace) in app.session.runs.iter().enumerate() {
+        for (i, trace) in app.runs.session.runs.iter().enumerate() {
             let label = RichText::new(format!("run {}", trace.slot + 1))
                 .color(theme::run_color(trace.slot))
                 .strong();
             if ui
-                .selectable_label(app.selected == i, label)
+                .selectable_label(app.runs.selected == i, label)
                 .on_hover_text(
                     "Select the run whose parameters you edit and whose geometry is drawn",
                 )

@@ -135,16 +135,64 @@ pub struct TeachLaunch {
     pub stage: Option<crate::teaching::Stage>,
 }
 
-/// The app.
+/// The app: the settings (what is saved) and a few owned parts, each
+/// with one concern. Panels read it through `&BilevelApp` and return
+/// commands; only `run_command` and the frame's own steps change it.
 pub struct BilevelApp {
+    /// What is saved across restarts.
     settings: Settings,
+    /// The problem being studied.
+    doc: Document,
+    /// The runs, the solver thread and their judging.
+    runs: Runs,
+    /// The landscape and its thread.
+    view: View,
+    /// Files, dialogs, questions, shortcuts and the scripted screenshot.
+    io: Io,
+    /// The status line's message.
+    notices: Notices,
+    explore: explore_panel::ExploreState,
+    teach: teaching_panel::TeachState,
+    ctx: egui::Context,
+}
+
+/// The problem being studied: the preset, the problem the runs use (the
+/// preset's, or an applied edit), the editors, the reference answer.
+struct Document {
     preset: Preset,
     problem: Arc<dyn Problem>,
     editor: Editor,
+    /// The reference runs are judged against (known or computed).
+    answer: answer::AnswerState,
+    /// The open preset file, when it came from one, and when it was last
+    /// looked at.
+    watch: Option<(preset::FileWatch, Instant)>,
+    /// The saved session whose preset could not be read at start, and when
+    /// it was last tried (see `held_session.rs`).
+    held: Option<(Settings, Instant)>,
+    /// The source of the preset now adopted (its edits are kept when the
+    /// user switches away).
+    adopted: Option<PresetSource>,
+}
+
+/// The runs: what the solver sent, the solver thread, which run is
+/// selected, and the judging of their iterates.
+struct Runs {
     session: Session,
     runner: Runner,
     playing: bool,
     selected: usize,
+    last_diagnosis: Instant,
+    /// Judges the runs' newest iterates off this thread (see judging.rs).
+    judge: crate::background::Worker<judging::JudgeBatch, judging::Judged>,
+    /// A batch is being judged.
+    judging: bool,
+    /// The run and iteration at which evaluating on the UI thread panicked.
+    ui_fault: Option<(RunId, u64)>,
+}
+
+/// The landscape: its thread, what was asked and received, the view.
+struct View {
     worker: LandscapeWorker,
     landscape: Option<Landscape>,
     landscape_generation: u64,
@@ -152,15 +200,16 @@ pub struct BilevelApp {
     landscape_floor: u64,
     requested: Option<(Slice, f64)>,
     last_request: Instant,
-    last_diagnosis: Instant,
-    /// Judges the runs' newest iterates off this thread (see judging.rs).
-    judge: crate::background::Worker<judging::JudgeBatch, judging::Judged>,
-    /// A batch is being judged.
-    judging: bool,
     region_texture: Option<egui::TextureHandle>,
     view_bounds: Option<[[f64; 2]; 2]>,
     reset_view: bool,
-    notice: Option<Notice>,
+    /// The (lecture, light) look last applied to the context.
+    look: Option<(bool, bool)>,
+}
+
+/// The app's edge: file dialogs, the question before leaving edits,
+/// shortcut keys, the scripted screenshot, the settings file.
+struct Io {
     /// File dialogs in flight, and the typed-path field.
     files: file_dialogs::FileDialogs,
     /// A preset switch waiting for the question about the edits.
@@ -171,27 +220,56 @@ pub struct BilevelApp {
     screenshot: Option<ScreenshotJob>,
     screenshot_state: export::ShotState,
     pending_png: PendingPng,
-    explore: explore_panel::ExploreState,
-    /// The open preset file, when it came from one, and when it was last
-    /// looked at.
-    watch: Option<(preset::FileWatch, Instant)>,
     settings_file: settings_file::SettingsFile,
-    teach: teaching_panel::TeachState,
-    /// The (lecture, light) look last applied to the context.
-    look: Option<(bool, bool)>,
-    /// The run and iteration at which evaluating on the UI thread panicked.
-    ui_fault: Option<(RunId, u64)>,
-    /// The reference runs are judged against (known or computed).
-    answer: answer::AnswerState,
-    /// The saved session whose preset could not be read at start, and when
-    /// it was last tried (see `held_session.rs`).
-    held: Option<(Settings, Instant)>,
-    /// The source of the preset now adopted (its edits are kept when the
-    /// user switches away).
-    adopted: Option<PresetSource>,
+}
+
+impl Runs {
+    /// No runs yet; the solver and judging threads started, waking `ctx`.
+    fn start(ctx: &egui::Context) -> Self {
+        let waker = ctx.clone();
+        let runner = Runner::spawn(Box::new(move || waker.request_repaint()));
+        let waker = ctx.clone();
+        let judge = judging::judge_worker(Box::new(move || waker.request_repaint()));
+        Runs {
+            session: Session::default(),
+            runner,
+            playing: false,
+            selected: 0,
+            // Due at once (the first frame diagnoses).
+            last_diagnosis: Instant::now()
+                .checked_sub(DIAGNOSIS_INTERVAL)
+                .unwrap_or_else(Instant::now),
+            judge,
+            judging: false,
+            ui_fault: None,
+        }
+    }
+}
+
+impl View {
+    /// No landscape yet; its thread started, waking `ctx`.
+    fn start(ctx: &egui::Context) -> Self {
+        let waker = ctx.clone();
+        View {
+            worker: LandscapeWorker::spawn(Box::new(move || waker.request_repaint())),
+            landscape: None,
+            landscape_generation: 0,
+            landscape_floor: 0,
+            requested: None,
+            last_request: Instant::now(),
+            region_texture: None,
+            view_bounds: None,
+            reset_view: true,
+            look: None,
+        }
+    }
+}
+
+/// The status line's message.
+struct Notices {
+    notice: Option<Notice>,
     /// Whether the command being run has set a notice (see `tell`).
     told: bool,
-    ctx: egui::Context,
 }
 
 impl BilevelApp {
@@ -224,7 +302,7 @@ impl BilevelApp {
         if let Some(text) = told {
             // Starting is one command: a notice of the start (a held
             // session) is joined, not hidden.
-            app.told = app.notice.is_some();
+            app.notices.told = app.notices.notice.is_some();
             app.tell(text, true);
         }
         app
@@ -267,55 +345,36 @@ impl BilevelApp {
                 }
             },
         };
-        let waker = ctx.clone();
-        let runner = Runner::spawn(Box::new(move || waker.request_repaint()));
-        let waker = ctx.clone();
-        let worker = LandscapeWorker::spawn(Box::new(move || waker.request_repaint()));
-        let waker = ctx.clone();
-        let judge = judging::judge_worker(Box::new(move || waker.request_repaint()));
         let problem = preset.problem.clone();
         let mut app = Self {
-            editor: Editor::default(),
             settings,
-            problem,
-            preset,
-            session: Session::default(),
-            runner,
-            playing: false,
-            selected: 0,
-            worker,
-            landscape: None,
-            landscape_generation: 0,
-            landscape_floor: 0,
-            requested: None,
-            last_request: Instant::now(),
-            // Due at once (the first frame diagnoses).
-            judge,
-            judging: false,
-            last_diagnosis: Instant::now()
-                .checked_sub(DIAGNOSIS_INTERVAL)
-                .unwrap_or_else(Instant::now),
-            region_texture: None,
-            view_bounds: None,
-            reset_view: true,
-            notice,
-            files: file_dialogs::FileDialogs::new(launch.typed_paths),
-            switch: None,
-            switch_answered: false,
-            pending_shortcuts: Vec::new(),
-            screenshot: launch.screenshot,
-            screenshot_state: export::ShotState::default(),
-            pending_png: Arc::new(Mutex::new(None)),
+            doc: Document {
+                preset,
+                problem,
+                editor: Editor::default(),
+                answer: answer::AnswerState::none(),
+                watch: None,
+                held,
+                adopted: None,
+            },
+            runs: Runs::start(ctx),
+            view: View::start(ctx),
+            io: Io {
+                files: file_dialogs::FileDialogs::new(launch.typed_paths),
+                switch: None,
+                switch_answered: false,
+                pending_shortcuts: Vec::new(),
+                screenshot: launch.screenshot,
+                screenshot_state: export::ShotState::default(),
+                pending_png: Arc::new(Mutex::new(None)),
+                settings_file: settings_file::SettingsFile::new(settings_path),
+            },
+            notices: Notices {
+                notice,
+                told: false,
+            },
             explore: explore_panel::ExploreState::default(),
-            watch: None,
-            settings_file: settings_file::SettingsFile::new(settings_path),
             teach: teaching_panel::TeachState::default(),
-            look: None,
-            ui_fault: None,
-            answer: answer::AnswerState::none(),
-            held,
-            adopted: None,
-            told: false,
             ctx: ctx.clone(),
         };
         app.adopt_preset(true);
@@ -327,18 +386,18 @@ impl BilevelApp {
         }
         app.teach.explain_open = teaching.explain || app.settings.lecture;
         app.teach.stage = teaching.stage;
-        if let Some(job) = &app.screenshot {
-            app.runner.send(Command::SetSpeed(Speed::Max));
-            app.runner.send(Command::Step(job.iterations));
+        if let Some(job) = &app.io.screenshot {
+            app.runs.runner.send(Command::SetSpeed(Speed::Max));
+            app.runs.runner.send(Command::Step(job.iterations));
         } else {
             // The solver starts at full speed; the pace shown is the pace run.
             let speed = app.settings.speed.map_or(Speed::Max, Speed::PerSecond);
-            app.runner.send(Command::SetSpeed(speed));
+            app.runs.runner.send(Command::SetSpeed(speed));
         }
         app
     }
 
-    /// Sets up editors, runs and the view for `self.preset`; with
+    /// Sets up editors, runs and the view for `self.doc.preset`; with
     /// `keep_settings` the remembered edits and run specs are reapplied.
     fn adopt_preset(&mut self, keep_settings: bool) {
         if !keep_settings {
@@ -347,33 +406,34 @@ impl BilevelApp {
             self.set_held_aside();
             self.keep_edits_of_the_preset_left();
         }
-        let dim = self.preset.dims().total();
-        let n = self.preset.dims().n;
-        let (f, g) = match &self.preset.spec {
+        let dim = self.doc.preset.dims().total();
+        let n = self.doc.preset.dims().n;
+        let (f, g) = match &self.doc.preset.spec {
             preset::ProblemSpec::Expression { f, g, .. } => (f.clone(), g.clone()),
             preset::ProblemSpec::Synthetic { .. } => (String::new(), String::new()),
         };
-        self.editor = Editor {
+        self.doc.editor = Editor {
             f: f.clone(),
             g: g.clone(),
             applied: (f, g),
             ..Editor::default()
         };
-        self.problem = self.preset.problem.clone();
-        self.answer = answer::AnswerState::for_preset(&self.preset);
+        self.doc.problem = self.doc.preset.problem.clone();
+        self.doc.answer = answer::AnswerState::for_preset(&self.doc.preset);
         // The solver samples the true gap over the preset's lower domain.
-        self.runner
-            .send(Command::SampleGap(Some(self.answer.lower)));
+        self.runs
+            .runner
+            .send(Command::SampleGap(Some(self.doc.answer.lower)));
         if keep_settings {
             if let (Some(ft), Some(gt)) =
                 (self.settings.f_text.clone(), self.settings.g_text.clone())
             {
-                self.editor.f = ft;
-                self.editor.g = gt;
+                self.doc.editor.f = ft;
+                self.doc.editor.g = gt;
                 self.check_edit();
-                if self.editor.dirty
-                    && self.editor.error.is_none()
-                    && self.editor.other_error.is_none()
+                if self.doc.editor.dirty
+                    && self.doc.editor.error.is_none()
+                    && self.doc.editor.other_error.is_none()
                 {
                     self.apply_edit_problem();
                 }
@@ -383,12 +443,12 @@ impl BilevelApp {
             self.settings.g_text = None;
             self.bring_back_kept_edits();
         }
-        self.adopted = Some(self.settings.source.clone());
+        self.doc.adopted = Some(self.settings.source.clone());
         let specs_fit = keep_settings
             && !self.settings.runs.is_empty()
             && self.settings.runs.iter().all(|r| r.start.len() == dim);
         if !specs_fit {
-            self.settings.runs = vec![RunSpec::from_preset(&self.preset)];
+            self.settings.runs = vec![RunSpec::from_preset(&self.doc.preset)];
         }
         if self.settings.axis_x >= n
             || self.settings.axis_y < n
@@ -398,9 +458,9 @@ impl BilevelApp {
             self.settings.axis_x = 0;
             self.settings.axis_y = n;
         }
-        self.selected = 0;
-        self.reset_view = true;
-        self.watch = match &self.settings.source {
+        self.runs.selected = 0;
+        self.view.reset_view = true;
+        self.doc.watch = match &self.settings.source {
             PresetSource::File(path) => Some((preset::FileWatch::new(path), Instant::now())),
             PresetSource::Builtin(_) => None,
         };
@@ -411,10 +471,10 @@ impl BilevelApp {
     /// Merges a session another window saved into this one's settings (or
     /// the held session's), and says what was kept.
     fn merge_other_window(&mut self) {
-        let Some(theirs) = self.settings_file.take_theirs() else {
+        let Some(theirs) = self.io.settings_file.take_theirs() else {
             return;
         };
-        let ours = match self.held.as_mut() {
+        let ours = match self.doc.held.as_mut() {
             Some((held, _)) => held,
             None => &mut self.settings,
         };
@@ -426,10 +486,10 @@ impl BilevelApp {
     /// Applies the theme and the lecture view's size when they change.
     fn apply_look(&mut self, ctx: &egui::Context) {
         let look = (self.settings.lecture, self.settings.light);
-        if self.look == Some(look) {
+        if self.view.look == Some(look) {
             return;
         }
-        self.look = Some(look);
+        self.view.look = Some(look);
         let mut visuals = if look.1 {
             egui::Visuals::light()
         } else {
@@ -466,7 +526,7 @@ impl BilevelApp {
     /// (looked at every [`WATCH_INTERVAL`]); the loaded problem and the
     /// runs stay as they are until the user reloads.
     fn watch_preset_file(&mut self) {
-        let Some((watch, last)) = &mut self.watch else {
+        let Some((watch, last)) = &mut self.doc.watch else {
             return;
         };
         if last.elapsed() < WATCH_INTERVAL {
@@ -477,7 +537,7 @@ impl BilevelApp {
         let shown = path.display();
         match watch.poll() {
             Some(preset::FileChange::Removed) => {
-                self.notice = Some(Notice {
+                self.notices.notice = Some(Notice {
                     text: format!(
                         "{shown} was removed or renamed on disk; the problem stays as loaded (Export ▸ preset saves it)"
                     ),
@@ -486,7 +546,7 @@ impl BilevelApp {
                 })
             }
             Some(preset::FileChange::Modified) => {
-                self.notice = Some(Notice {
+                self.notices.notice = Some(Notice {
                     text: format!("{shown} changed on disk; the runs still use the version loaded"),
                     error: false,
                     action: Some(("reload".into(), AppCommand::OpenFile(path))),
@@ -499,22 +559,22 @@ impl BilevelApp {
     /// Forgets the landscape: the problem changed, so grids computed or in
     /// flight for the old one must not be drawn.
     fn drop_landscape(&mut self) {
-        self.landscape = None;
-        self.region_texture = None;
-        self.requested = None;
-        self.landscape_floor = self.landscape_generation + 1;
+        self.view.landscape = None;
+        self.view.region_texture = None;
+        self.view.requested = None;
+        self.view.landscape_floor = self.view.landscape_generation + 1;
     }
 
     /// Replaces every run by a fresh one from its start.
     fn restart_all(&mut self) {
-        for old in std::mem::take(&mut self.session.runs) {
-            self.runner.send(Command::Remove { id: old.id });
+        for old in std::mem::take(&mut self.runs.session.runs) {
+            self.runs.runner.send(Command::Remove { id: old.id });
         }
         for slot in 0..self.settings.runs.len() {
             self.start_run(slot);
         }
-        if self.playing {
-            self.runner.send(Command::Play);
+        if self.runs.playing {
+            self.runs.runner.send(Command::Play);
         }
     }
 
@@ -522,16 +582,17 @@ impl BilevelApp {
         let Some(spec) = self.settings.runs.get(slot) else {
             return;
         };
-        let id = self.session.fresh_id();
+        let id = self.runs.session.fresh_id();
         let config = spec.config();
         let start = spec.start.clone();
-        self.runner.send(Command::Add {
+        self.runs.runner.send(Command::Add {
             id,
-            problem: self.problem.clone(),
+            problem: self.doc.problem.clone(),
             config,
             z0: start.clone(),
         });
-        self.session
+        self.runs
+            .session
             .runs
             .push(RunTrace::new(id, slot, config, start));
     }
@@ -543,14 +604,14 @@ impl BilevelApp {
         };
         let config = spec.config();
         let start = spec.start.clone();
-        let new = self.session.fresh_id();
-        if let Some(trace) = self.session.runs.iter_mut().find(|r| r.slot == slot) {
+        let new = self.runs.session.fresh_id();
+        if let Some(trace) = self.runs.session.runs.iter_mut().find(|r| r.slot == slot) {
             let old = trace.id;
             *trace = RunTrace::new(new, slot, config, start.clone());
-            self.runner.send(Command::Reset {
+            self.runs.runner.send(Command::Reset {
                 old,
                 new,
-                problem: self.problem.clone(),
+                problem: self.doc.problem.clone(),
                 config,
                 z0: start,
             });
@@ -559,7 +620,7 @@ impl BilevelApp {
 
     /// Re-parses the editors.
     fn check_edit(&mut self) {
-        let (upper, lower, constants) = match &self.preset.spec {
+        let (upper, lower, constants) = match &self.doc.preset.spec {
             preset::ProblemSpec::Expression {
                 upper,
                 lower,
@@ -568,25 +629,31 @@ impl BilevelApp {
             } => (upper, lower, constants),
             preset::ProblemSpec::Synthetic { .. } => return,
         };
-        self.editor.error = None;
-        self.editor.other_error = None;
-        match ExprProblem::new(upper, lower, &self.editor.f, &self.editor.g, constants) {
+        self.doc.editor.error = None;
+        self.doc.editor.other_error = None;
+        match ExprProblem::new(
+            upper,
+            lower,
+            &self.doc.editor.f,
+            &self.doc.editor.g,
+            constants,
+        ) {
             Ok(_) => {}
             Err(crate::problem::ProblemError::Expr { which, error }) => {
-                self.editor.error = Some((which, error))
+                self.doc.editor.error = Some((which, error))
             }
-            Err(other) => self.editor.other_error = Some(other.to_string()),
+            Err(other) => self.doc.editor.other_error = Some(other.to_string()),
         }
-        let (f0, g0) = match &self.preset.spec {
+        let (f0, g0) = match &self.doc.preset.spec {
             preset::ProblemSpec::Expression { f, g, .. } => (f, g),
             preset::ProblemSpec::Synthetic { .. } => return,
         };
-        self.editor.dirty =
-            (&self.editor.f, &self.editor.g) != (&self.editor.applied.0, &self.editor.applied.1);
+        self.doc.editor.dirty = (&self.doc.editor.f, &self.doc.editor.g)
+            != (&self.doc.editor.applied.0, &self.doc.editor.applied.1);
         // Remember the text whenever it is not the preset's, applied or not.
-        let edited = self.editor.f != *f0 || self.editor.g != *g0;
-        self.settings.f_text = edited.then(|| self.editor.f.clone());
-        self.settings.g_text = edited.then(|| self.editor.g.clone());
+        let edited = self.doc.editor.f != *f0 || self.doc.editor.g != *g0;
+        self.settings.f_text = edited.then(|| self.doc.editor.f.clone());
+        self.settings.g_text = edited.then(|| self.doc.editor.g.clone());
     }
 
     /// Compiles the edited text into the problem the runs use.
@@ -596,20 +663,28 @@ impl BilevelApp {
             lower,
             constants,
             ..
-        } = &self.preset.spec
+        } = &self.doc.preset.spec
         else {
             return false;
         };
-        match ExprProblem::new(upper, lower, &self.editor.f, &self.editor.g, constants) {
+        match ExprProblem::new(
+            upper,
+            lower,
+            &self.doc.editor.f,
+            &self.doc.editor.g,
+            constants,
+        ) {
             Ok(p) => {
-                self.problem = Arc::new(p);
-                self.editor.applied = (self.editor.f.clone(), self.editor.g.clone());
-                self.editor.dirty = false;
+                self.doc.problem = Arc::new(p);
+                self.doc.editor.applied = (self.doc.editor.f.clone(), self.doc.editor.g.clone());
+                self.doc.editor.dirty = false;
                 // The preset's answer holds only for the preset's own f and g.
-                let is_preset = matches!(&self.preset.spec,
+                let is_preset = matches!(&self.doc.preset.spec,
                     preset::ProblemSpec::Expression { f, g, .. }
-                        if (f, g) == (&self.editor.f, &self.editor.g));
-                self.answer.problem_changed(&self.problem, is_preset);
+                        if (f, g) == (&self.doc.editor.f, &self.doc.editor.g));
+                self.doc
+                    .answer
+                    .problem_changed(&self.doc.problem, is_preset);
                 self.forget_diagnoses();
                 self.drop_landscape();
                 true
@@ -621,17 +696,17 @@ impl BilevelApp {
     /// Drops every run's judgement, so that the next frame judges again
     /// (the reference or the problem changed).
     fn forget_diagnoses(&mut self) {
-        for run in &mut self.session.runs {
+        for run in &mut self.runs.session.runs {
             run.diagnosis = None;
         }
     }
 
     /// Takes a newly computed reference answer.
     fn poll_answer(&mut self) {
-        if self.answer.poll() {
+        if self.doc.answer.poll() {
             self.forget_diagnoses();
             self.ctx.request_repaint();
-        } else if self.answer.computing() {
+        } else if self.doc.answer.computing() {
             self.ctx
                 .request_repaint_after(std::time::Duration::from_millis(50));
         }
@@ -639,11 +714,11 @@ impl BilevelApp {
 
     /// Applies solver events within the frame's time budget.
     fn drain_events(&mut self) -> bool {
-        let session = &mut self.session;
-        let count = self.runner.drain(DRAIN_BUDGET, |event| {
+        let session = &mut self.runs.session;
+        let count = self.runs.runner.drain(DRAIN_BUDGET, |event| {
             session.apply(event);
         });
-        if !self.runner.events().is_empty() {
+        if !self.runs.runner.events().is_empty() {
             // More is waiting: come back next frame.
             self.ctx.request_repaint();
         }
@@ -662,7 +737,7 @@ impl BilevelApp {
             return;
         }
         let tol = self.settings.reach;
-        for run in &mut self.session.runs {
+        for run in &mut self.runs.session.runs {
             run.first_below(tol);
         }
     }
@@ -671,7 +746,7 @@ impl BilevelApp {
     /// on the UI thread: not once the run failed, nor again at an iterate
     /// where doing so panicked.
     pub(super) fn may_evaluate(&self, run: &RunTrace) -> bool {
-        Self::evaluable(self.ui_fault, run)
+        Self::evaluable(self.runs.ui_fault, run)
     }
 
     fn evaluable(fault: Option<(RunId, u64)>, run: &RunTrace) -> bool {
@@ -681,7 +756,7 @@ impl BilevelApp {
     /// Reports a panic in the problem or method met while the app itself
     /// evaluated it, and stops evaluating at that iterate.
     fn evaluation_panicked(&mut self, id: RunId, k: u64, doing: &str, message: &str) {
-        self.ui_fault = Some((id, k));
+        self.runs.ui_fault = Some((id, k));
         self.notify(
             format!(
                 "the problem or method panicked while {doing} at iteration {k}: {message} — \
@@ -693,16 +768,17 @@ impl BilevelApp {
 
     /// The slice the landscape should show now.
     fn wanted_slice(&self) -> Option<Slice> {
-        let bounds = self.view_bounds?;
+        let bounds = self.view.view_bounds?;
         let base = self
+            .runs
             .session
             .runs
-            .get(self.selected)
+            .get(self.runs.selected)
             .and_then(|r| r.last.as_ref().map(|l| l.z.clone()))
             .or_else(|| {
                 self.settings
                     .runs
-                    .get(self.selected)
+                    .get(self.runs.selected)
                     .map(|s| s.start.clone())
             })?;
         // A margin around the view, so small pans need no new grid.
@@ -724,7 +800,7 @@ impl BilevelApp {
             return;
         };
         let eps = self.region_eps();
-        let needed = match &self.requested {
+        let needed = match &self.view.requested {
             None => true,
             Some((slice, e)) => {
                 let covered = slice.x[0] <= wanted.x[0] + 0.09 * (wanted.x[1] - wanted.x[0])
@@ -734,31 +810,32 @@ impl BilevelApp {
                 let zoomed_in = (slice.x[1] - slice.x[0]) > 2.0 * (wanted.x[1] - wanted.x[0])
                     || (slice.y[1] - slice.y[0]) > 2.0 * (wanted.y[1] - wanted.y[0]);
                 let axes = slice.ix != wanted.ix || slice.iy != wanted.iy;
-                let moved = self.preset.dims().total() > 2
+                let moved = self.doc.preset.dims().total() > 2
                     && slice.base != wanted.base
-                    && self.last_request.elapsed() > Duration::from_millis(400);
+                    && self.view.last_request.elapsed() > Duration::from_millis(400);
                 !covered || zoomed_in || axes || moved || *e != eps
             }
         };
         if needed {
-            self.landscape_generation += 1;
-            self.worker.request(LandscapeRequest {
-                generation: self.landscape_generation,
-                problem: self.problem.clone(),
+            self.view.landscape_generation += 1;
+            self.view.worker.request(LandscapeRequest {
+                generation: self.view.landscape_generation,
+                problem: self.doc.problem.clone(),
                 slice: wanted.clone(),
                 eps,
             });
-            self.requested = Some((wanted, eps));
-            self.last_request = Instant::now();
+            self.view.requested = Some((wanted, eps));
+            self.view.last_request = Instant::now();
         }
     }
 
     fn receive_landscape(&mut self) {
-        if let Some((generation, landscape)) = self.worker.latest() {
+        if let Some((generation, landscape)) = self.view.worker.latest() {
             // Only grids of the current problem are shown.
-            if generation >= self.landscape_floor {
-                self.region_texture = Some(landscape_plot::region_texture(&self.ctx, &landscape));
-                self.landscape = Some(landscape);
+            if generation >= self.view.landscape_floor {
+                self.view.region_texture =
+                    Some(landscape_plot::region_texture(&self.ctx, &landscape));
+                self.view.landscape = Some(landscape);
             }
         }
     }
@@ -766,7 +843,8 @@ impl BilevelApp {
     /// Whether every run has reached `iterations` or finished.
     /// Whether every run has ended or reached iteration `iterations`.
     pub fn runs_reached(&self, iterations: u64) -> bool {
-        self.session
+        self.runs
+            .session
             .runs
             .iter()
             .all(|r| r.state != crate::session::RunState::Live || r.iteration() >= iterations)
@@ -816,18 +894,18 @@ impl eframe::App for BilevelApp {
     }
 
     fn raw_input_hook(&mut self, ctx: &egui::Context, raw_input: &mut egui::RawInput) {
-        if self.screenshot.is_some() {
+        if self.io.screenshot.is_some() {
             without_pointer(&mut raw_input.events);
         }
         self.intercept_shortcuts(ctx, raw_input);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        if self.settings_file.path().is_some() {
+        if self.io.settings_file.path().is_some() {
             // The held session while its preset is missing (see
             // held_session.rs); fields borrowed apart from the writer.
-            let persisted = self.held.as_ref().map_or(&self.settings, |(s, _)| s);
-            if let Some(e) = self.settings_file.flush(persisted) {
+            let persisted = self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s);
+            if let Some(e) = self.io.settings_file.flush(persisted) {
                 self.notify(e, true);
             }
         } else {
@@ -838,9 +916,9 @@ impl eframe::App for BilevelApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         // Nothing more can be shown; a failure was reported when it first
         // happened.
-        let persisted = self.held.as_ref().map_or(&self.settings, |(s, _)| s);
-        self.settings_file.flush(persisted);
-        self.runner.shutdown();
+        let persisted = self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s);
+        self.io.settings_file.flush(persisted);
+        self.runs.runner.shutdown();
     }
 }
 
@@ -934,7 +1012,7 @@ impl BilevelApp {
             let asked = compare_panel::compare_ui(ui, self);
             self.settle(asked, commands);
             ui.separator();
-            let spec = self.settings.runs.get(self.selected);
+            let spec = self.settings.runs.get(self.runs.selected);
             commands.extend(explore_panel::explore_ui(ui, spec, &mut self.explore));
         }
     }
@@ -960,7 +1038,7 @@ impl BilevelApp {
         self.drain_events();
         self.diagnose_runs();
         self.find_reached();
-        self.explore.poll(&self.ctx, &self.problem);
+        self.explore.poll(&self.ctx, &self.doc.problem);
         self.receive_landscape();
         self.poll_dialogs();
         self.watch_preset_file();
@@ -1006,18 +1084,18 @@ impl BilevelApp {
         for command in commands {
             self.run_command(command);
         }
-        let persisted = self.held.as_ref().map_or(&self.settings, |(s, _)| s);
-        if let Some(e) = self.settings_file.tick(persisted) {
+        let persisted = self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s);
+        if let Some(e) = self.io.settings_file.tick(persisted) {
             self.notify(e, true);
         }
         self.merge_other_window();
-        if self.settings_file.busy() {
+        if self.io.settings_file.busy() {
             // Come back to write once the edits have been quiet.
             ui.ctx().request_repaint_after(Duration::from_millis(200));
         }
         self.request_landscape();
         self.screenshot_step(ui.ctx());
-        if self.playing && self.session.any_live() {
+        if self.runs.playing && self.runs.session.any_live() {
             // The solver wakes us when frames arrive; this is only a floor.
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
@@ -1028,25 +1106,31 @@ impl BilevelApp {
 impl BilevelApp {
     /// The message shown in the status bar, if any.
     pub fn notice(&self) -> Option<&Notice> {
-        self.notice.as_ref()
+        self.notices.notice.as_ref()
     }
 
     /// The selected run's current iteration.
     pub fn iteration(&self) -> u64 {
-        self.session
+        self.runs
+            .session
             .runs
-            .get(self.selected)
+            .get(self.runs.selected)
             .map_or(0, RunTrace::iteration)
     }
 
     /// The reference the runs are judged against (known or computed).
     pub fn reference_answer(&self) -> Option<&crate::explore::Answer> {
-        self.answer.get()
+        self.doc.answer.get()
     }
 
     /// The diagnosis of the selected run's newest judged iterate.
     pub fn diagnosis(&self) -> Option<&crate::session::Diagnosis> {
-        self.session.runs.get(self.selected)?.diagnosis.as_ref()
+        self.runs
+            .session
+            .runs
+            .get(self.runs.selected)?
+            .diagnosis
+            .as_ref()
     }
 
     /// The classes of the last basin map's starts, if one is done.
@@ -1062,30 +1146,37 @@ impl BilevelApp {
 
     /// The index of the selected run.
     pub fn selected(&self) -> usize {
-        self.selected
+        self.runs.selected
     }
 
     /// The record at the selected run's newest iterate.
     pub fn selected_record(&self) -> Option<&crate::method::Record> {
-        self.session.runs.get(self.selected)?.last.as_ref()
+        self.runs
+            .session
+            .runs
+            .get(self.runs.selected)?
+            .last
+            .as_ref()
     }
 
     /// How many iterations the selected run's history keeps.
     pub fn history_len(&self) -> usize {
-        self.session
+        self.runs
+            .session
             .runs
-            .get(self.selected)
+            .get(self.runs.selected)
             .map_or(0, |r| r.history.len())
     }
 
     /// Whether the runs are playing.
     pub fn is_playing(&self) -> bool {
-        self.playing
+        self.runs.playing
     }
 
     /// The current parse error of the editors, as shown.
     pub fn edit_error(&self) -> Option<String> {
-        self.editor
+        self.doc
+            .editor
             .error
             .as_ref()
             .map(|(which, e)| format!("{which}: {e}"))
@@ -1093,12 +1184,12 @@ impl BilevelApp {
 
     /// The text in the f editor.
     pub fn f_text(&self) -> &str {
-        &self.editor.f
+        &self.doc.editor.f
     }
 
     /// The problem the runs use.
     pub fn problem(&self) -> &Arc<dyn Problem> {
-        &self.problem
+        &self.doc.problem
     }
 
     /// The settings as they would be saved.
@@ -1113,18 +1204,18 @@ impl BilevelApp {
 
     /// The landscape's current view: [[x0, x1], [y0, y1]].
     pub fn view(&self) -> Option<[[f64; 2]; 2]> {
-        self.view_bounds
+        self.view.view_bounds
     }
 
     /// Whether a landscape has arrived from the worker.
     pub fn has_landscape(&self) -> bool {
-        self.landscape.is_some()
+        self.view.landscape.is_some()
     }
 
     /// The ε of a method with the relaxed set {h ≤ ε²} (RXGF, SQCQP), if
     /// the selected run uses one.
     pub fn squared_eps(&self) -> Option<f64> {
-        match self.settings.runs.get(self.selected)?.solver.method() {
+        match self.settings.runs.get(self.runs.selected)?.solver.method() {
             crate::method::Method::Rxgf(m) => Some(m.eps),
             crate::method::Method::Sqcqp(m) => Some(m.eps),
             _ => None,

@@ -10,13 +10,13 @@ use egui_plot::{Corner, Legend, Line, LineStyle, MarkerShape, Plot, PlotPoints, 
 
 /// Whether the strip has anything to show (one x and one y).
 pub fn shown(app: &BilevelApp) -> bool {
-    let dims = app.problem.dims();
+    let dims = app.doc.problem.dims();
     app.settings.layers.phi && dims.n == 1 && dims.m == 1 && !app.settings.lecture
 }
 
 /// Draws the strip, `height` points tall.
 pub fn phi_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) {
-    let Some(curve) = app.answer.curve() else {
+    let Some(curve) = app.doc.answer.curve() else {
         ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
             ui.label(RichText::new("φ(x): computing …").small());
         });
@@ -31,7 +31,7 @@ pub fn phi_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) {
         }
     }
     pieces.retain(|p| !p.is_empty());
-    let [a, b] = app.answer.upper();
+    let [a, b] = app.doc.answer.upper();
     Plot::new("phi")
         .height(height)
         .include_x(a)
@@ -53,7 +53,7 @@ pub fn phi_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) {
                         .width(app.line_width(1.5)),
                 );
             }
-            if let Some(answer) = app.answer.get()
+            if let Some(answer) = app.doc.answer.get()
                 && let Some(z) = &answer.z
                 && let Some(&x) = z.first()
             {
@@ -65,7 +65,7 @@ pub fn phi_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) {
                         .color(theme::REFERENCE),
                 );
             }
-            for run in &app.session.runs {
+            for run in &app.runs.session.runs {
                 if let Some(x) = run.last.as_ref().and_then(|r| r.z.first()) {
                     plot.vline(
                         VLine::new(format!("run {}: current x", run.slot + 1), *x)

@@ -79,12 +79,12 @@ fn editor_ui(
 /// Draws the problem panel.
 pub fn problem_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut out = Vec::new();
-    ui.heading(&app.preset.name);
-    if !app.preset.description.is_empty() {
+    ui.heading(&app.doc.preset.name);
+    if !app.doc.preset.description.is_empty() {
         egui::CollapsingHeader::new("What to look at")
             .default_open(true)
             .show(ui, |ui| {
-                ui.label(theme::reflow(&app.preset.description));
+                ui.label(theme::reflow(&app.doc.preset.description));
             });
     }
     answer_ui(ui, app);
@@ -93,7 +93,7 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
         return out;
     }
     ui.separator();
-    match &app.preset.spec {
+    match &app.doc.preset.spec {
         ProblemSpec::Expression { f, g, .. } => out.extend(editors_ui(ui, app, (f, g))),
         ProblemSpec::Synthetic { lower_kind, c, .. } => {
             ui.label(format!(
@@ -115,13 +115,14 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
 fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<AppCommand> {
     let mut out = Vec::new();
     let error_of = |which: &str| {
-        app.editor
+        app.doc
+            .editor
             .error
             .as_ref()
             .filter(|(w, _)| *w == which)
             .map(|(_, e)| e.clone())
     };
-    let (mut f, mut g) = (app.editor.f.clone(), app.editor.g.clone());
+    let (mut f, mut g) = (app.doc.editor.f.clone(), app.doc.editor.g.clone());
     let mut changed = editor_ui(
         ui,
         "f(x, y): upper level",
@@ -140,13 +141,13 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
     if changed {
         out.push(AppCommand::EditText { f, g });
     }
-    if let Some(e) = &app.editor.other_error {
+    if let Some(e) = &app.doc.editor.other_error {
         ui.label(RichText::new(e).color(theme::LL_MAX).small());
     }
-    let valid = app.editor.error.is_none() && app.editor.other_error.is_none();
+    let valid = app.doc.editor.error.is_none() && app.doc.editor.other_error.is_none();
     ui.horizontal(|ui| {
         let apply = ui
-            .add_enabled(valid && app.editor.dirty, egui::Button::new("Apply"))
+            .add_enabled(valid && app.doc.editor.dirty, egui::Button::new("Apply"))
             .on_hover_text("Use the edited f and g; the runs restart from their starts")
             .on_disabled_hover_text(if valid {
                 "Nothing changed"
@@ -157,7 +158,7 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
             out.push(AppCommand::ApplyEdit);
         }
         if ui
-            .add_enabled(edited || app.editor.dirty, egui::Button::new("Revert"))
+            .add_enabled(edited || app.doc.editor.dirty, egui::Button::new("Revert"))
             .on_hover_text("Back to the preset's f and g")
             .clicked()
         {
@@ -175,12 +176,12 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
 
 /// Coordinate choice for problems with more than one x or y.
 fn axes_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
-    let dims = app.preset.dims();
+    let dims = app.doc.preset.dims();
     if dims.total() <= 2 {
         return None;
     }
     let (mut x, mut y) = (app.settings.axis_x, app.settings.axis_y);
-    let names = app.problem.variable_names();
+    let names = app.doc.problem.variable_names();
     ui.separator();
     ui.label(RichText::new("Shown coordinates").strong());
     ui.horizontal(|ui| {
@@ -215,10 +216,10 @@ fn axes_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
 /// the interval it was computed over, or why there is none.
 fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let color = theme::ink(theme::REFERENCE, app.settings.light).gamma_multiply(0.9);
-    let Some(a) = app.answer.get() else {
-        let why = if app.answer.computing() {
+    let Some(a) = app.doc.answer.get() else {
+        let why = if app.doc.answer.computing() {
             "Reference: computing φ(x) = min { f(x, y) : y ∈ S(x) } …"
-        } else if app.problem.dims().total() > 2 {
+        } else if app.doc.problem.dims().total() > 2 {
             "No reference: the preset states none, and one is computed only for one x and one y"
         } else {
             "No reference: φ(x) has no minimum that could be found (f or the lower level may be \
@@ -234,7 +235,7 @@ fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
         String::from("Computed answer: ")
     };
     if let Some(z) = &a.z {
-        let n = app.problem.dims().n;
+        let n = app.doc.problem.dims().n;
         let (x, y) = z.split_at(n.min(z.len()));
         text.push_str(&format!("x* = ({}), y* = ({})  ", vector(x), vector(y)));
     }
@@ -251,7 +252,7 @@ fn answer_ui(ui: &mut egui::Ui, app: &BilevelApp) {
             "Computed by minimising φ(x) = min {{ f(x, y) : y ∈ S(x) }} {}, S(x) the global \
              lower-level minimisers over {}; drawn as a diamond",
             a.provenance(),
-            app.answer.lower.describe()
+            app.doc.answer.lower.describe()
         )
     };
     ui.label(RichText::new(text).color(color).strong())

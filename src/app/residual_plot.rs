@@ -140,8 +140,8 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
     let axis = app.settings.x_axis;
     // One link per axis kind: plots against different quantities do not share bounds.
     let link = egui::Id::unique(axis.label());
-    let f_star = app.answer.get().map(|a| a.f);
-    let traces = app.problem.dims().total() > 2;
+    let f_star = app.doc.answer.get().map(|a| a.f);
+    let traces = app.doc.problem.dims().total() > 2;
     let view = last_view(ui);
     let detail = |h: &History| view.map_or(0..0, |v| samples_in(h, v, axis));
     let shown = ui.columns(if traces { 3 } else { 2 }, |cols| {
@@ -161,7 +161,7 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                         .style(LineStyle::dashed_loose()),
                 );
             }
-            for run in &app.session.runs {
+            for run in &app.runs.session.runs {
                 let h = &run.history;
                 plot.line(
                     Line::new(
@@ -194,7 +194,7 @@ fn residual_lines(
     detail: &dyn Fn(&History) -> std::ops::Range<usize>,
 ) {
     let (series, axis) = (&app.settings.series, app.settings.x_axis);
-    let selected_run = app.session.runs.get(app.selected);
+    let selected_run = app.runs.session.runs.get(app.runs.selected);
     if series.guides
         && axis == XAxis::Iterations
         && let Some(run) = selected_run
@@ -224,9 +224,9 @@ fn residual_lines(
                 .width(2.0),
         );
     }
-    for (i, run) in app.session.runs.iter().enumerate() {
+    for (i, run) in app.runs.session.runs.iter().enumerate() {
         let h = &run.history;
-        let selected = i == app.selected;
+        let selected = i == app.runs.selected;
         let all: [(bool, &str, Column); 5] = [
             (series.h, "h = ‖∇_y g‖²", Column::H),
             (series.delta, "‖Δ‖", Column::Delta),
@@ -275,8 +275,8 @@ fn coordinate_traces(
     axis: XAxis,
     view: Option<[f64; 2]>,
 ) {
-    let names = app.problem.variable_names();
-    let Some(run) = app.session.runs.get(app.selected) else {
+    let names = app.doc.problem.variable_names();
+    let Some(run) = app.runs.session.runs.get(app.runs.selected) else {
         return;
     };
     let h = &run.history;
@@ -285,7 +285,7 @@ fn coordinate_traces(
     iteration_plot("coordinate-plot", height, link, "coordinates", axis).show(ui, |plot| {
         for (i, name) in names.iter().enumerate() {
             let shown = i == app.settings.axis_x || i == app.settings.axis_y;
-            let upper = i < app.problem.dims().n;
+            let upper = i < app.doc.problem.dims().n;
             let color = if upper {
                 theme::run_color(0)
             } else {

@@ -15,7 +15,7 @@ pub use crate::teaching::num;
 pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut commands = Vec::new();
     ui.horizontal_wrapped(|ui| {
-        let Some(run) = app.session.runs.get(app.selected) else {
+        let Some(run) = app.runs.session.runs.get(app.runs.selected) else {
             ui.label("no run");
             return;
         };
@@ -25,7 +25,7 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
                 .strong(),
         );
         let state = match &run.state {
-            RunState::Live if app.playing => "running".to_string(),
+            RunState::Live if app.runs.playing => "running".to_string(),
             RunState::Live => "paused".to_string(),
             RunState::Finished(status) => status.to_string(),
             RunState::Failed(message) => message.clone(),
@@ -69,9 +69,10 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             ui.visuals().text_color()
         }));
         if let Some(d) = app
+            .runs
             .session
             .runs
-            .get(app.selected)
+            .get(app.runs.selected)
             .and_then(|r| r.diagnosis.as_ref())
         {
             for trap in &d.traps {
@@ -87,7 +88,7 @@ pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
                 }
             }
         }
-        if let Some(notice) = &app.notice {
+        if let Some(notice) = &app.notices.notice {
             ui.separator();
             let color = if notice.error {
                 theme::LL_MAX

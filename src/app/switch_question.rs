@@ -37,10 +37,10 @@ impl BilevelApp {
             command,
             AppCommand::OpenBuiltin(_) | AppCommand::OpenFile(_) | AppCommand::TourStop(_)
         );
-        if !leaves || self.settings.f_text.is_none() || self.switch_answered {
+        if !leaves || self.settings.f_text.is_none() || self.io.switch_answered {
             return false;
         }
-        self.switch = Some(PendingSwitch {
+        self.io.switch = Some(PendingSwitch {
             to: command.clone(),
             saving: false,
         });
@@ -49,18 +49,18 @@ impl BilevelApp {
 
     /// Carries out an answer.
     pub(super) fn answer_switch(&mut self, answer: SwitchAnswer) {
-        let Some(pending) = self.switch.clone() else {
+        let Some(pending) = self.io.switch.clone() else {
             return;
         };
         match answer {
-            SwitchAnswer::Cancel => self.switch = None,
+            SwitchAnswer::Cancel => self.io.switch = None,
             SwitchAnswer::Keep => self.switch_now(pending.to),
             SwitchAnswer::Drop => {
                 self.drop_current_edit();
                 self.switch_now(pending.to);
             }
             SwitchAnswer::SaveAsPreset => {
-                self.switch = Some(PendingSwitch {
+                self.io.switch = Some(PendingSwitch {
                     saving: true,
                     ..pending
                 });
@@ -72,7 +72,7 @@ impl BilevelApp {
     /// A preset file was written (`saved`) or not: a switch waiting for it
     /// goes on, or is called off.
     pub(super) fn preset_saved(&mut self, saved: bool) {
-        let Some(pending) = self.switch.clone().filter(|p| p.saving) else {
+        let Some(pending) = self.io.switch.clone().filter(|p| p.saving) else {
             return;
         };
         if saved {
@@ -80,7 +80,7 @@ impl BilevelApp {
             self.drop_current_edit();
             self.switch_now(pending.to);
         } else {
-            self.switch = None;
+            self.io.switch = None;
             self.tell(
                 "the preset was not saved, so this preset stays open with its edits".into(),
                 true,
@@ -98,15 +98,15 @@ impl BilevelApp {
     }
 
     fn switch_now(&mut self, to: AppCommand) {
-        self.switch = None;
-        self.switch_answered = true;
+        self.io.switch = None;
+        self.io.switch_answered = true;
         self.run_command(to);
-        self.switch_answered = false;
+        self.io.switch_answered = false;
     }
 
     /// Draws the question while a switch waits for it.
     pub(super) fn switch_question_ui(&mut self, ctx: &egui::Context) -> Option<AppCommand> {
-        let pending = self.switch.as_ref()?;
+        let pending = self.io.switch.as_ref()?;
         if pending.saving {
             return None; // the file dialog or field is up
         }

@@ -43,7 +43,7 @@ impl BilevelApp {
     /// recomputed from its kept point with the parameters in force then, or
     /// the current iterate's record.
     pub(super) fn update_shown_step(&mut self) {
-        let Some(run) = self.session.runs.get(self.selected) else {
+        let Some(run) = self.runs.session.runs.get(self.runs.selected) else {
             self.teach.shown = None;
             return;
         };
@@ -61,7 +61,7 @@ impl BilevelApp {
                 let config = run.config_at(k);
                 let (record, next) = replay(
                     &config.method,
-                    self.problem.as_ref(),
+                    self.doc.problem.as_ref(),
                     k,
                     h.point(s),
                     config.iterations,
@@ -78,7 +78,7 @@ impl BilevelApp {
                 let config = run.config_at(record.k);
                 let (_, next) = replay(
                     &config.method,
-                    self.problem.as_ref(),
+                    self.doc.problem.as_ref(),
                     record.k,
                     &record.z,
                     config.iterations,
@@ -182,7 +182,7 @@ fn stage_buttons(ui: &mut egui::Ui, stage: Option<Stage>, out: &mut Vec<AppComma
 
 /// The slider through the selected run's kept history, and "live".
 fn history_slider(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
-    let run = app.session.runs.get(app.selected);
+    let run = app.runs.session.runs.get(app.runs.selected);
     let len = run.map_or(0, |r| r.history.len());
     ui.horizontal(|ui| {
         // Positions 0..len are the kept history; position `len` is the
@@ -273,8 +273,10 @@ fn explanation_ui(ui: &mut egui::Ui, app: &BilevelApp) {
 /// The events this step caused or that were seen at this iterate: a kick
 /// is seen at the iterate after the step that made it.
 fn step_events(ui: &mut egui::Ui, app: &BilevelApp) {
-    let (Some(run), Some(shown)) = (app.session.runs.get(app.selected), app.teach.shown.as_ref())
-    else {
+    let (Some(run), Some(shown)) = (
+        app.runs.session.runs.get(app.runs.selected),
+        app.teach.shown.as_ref(),
+    ) else {
         return;
     };
     let k = shown.record.k;

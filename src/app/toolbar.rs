@@ -36,7 +36,7 @@ fn preset_picker(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>)
     let room = egui::vec2(width, ui.spacing().interact_size.y);
     ui.allocate_ui(room, |ui| {
         egui::ComboBox::new("preset", "")
-            .selected_text(&app.preset.name)
+            .selected_text(&app.doc.preset.name)
             .width(width)
             .truncate()
             .show_ui(ui, |ui| {
@@ -52,7 +52,7 @@ fn preset_picker(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>)
             .response
             .on_hover_text(format!(
                 "{}\nThe preset library: each problem has a known answer and a story (left panel).",
-                app.preset.name
+                app.doc.preset.name
             ));
     });
     if !lecture
@@ -67,7 +67,7 @@ fn preset_picker(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>)
 
 /// Play or pause, one step, N steps, reset.
 fn playback(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
-    let play_label = if app.playing {
+    let play_label = if app.runs.playing {
         "❚❚ Pause"
     } else {
         "▶ Play"
@@ -77,7 +77,7 @@ fn playback(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
         .on_hover_text("Run every method continuously (Space)")
         .clicked()
     {
-        out.push(if app.playing {
+        out.push(if app.runs.playing {
             AppCommand::Pause
         } else {
             AppCommand::Play
