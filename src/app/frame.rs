@@ -1,0 +1,111 @@
+//! One frame of the window: the panels in their places, each panel's
+//! commands carried out, the settings written, the landscape asked for.
+
+use super::*;
+
+impl BilevelApp {
+    /// The left panel: tour, problem, method, comparison and explore.
+    fn controls(&mut self, ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
+        let asked = tour_panel::tour_ui(ui, self);
+        self.settle(asked, commands);
+        let asked = problem_panel::problem_ui(ui, self);
+        self.settle(asked, commands);
+        ui.separator();
+        let asked = method_panel::method_ui(ui, self);
+        self.settle(asked, commands);
+        ui.separator();
+        // A class does not need the comparison table or the maps.
+        if !self.settings.lecture {
+            ui.separator();
+            let asked = compare_panel::compare_ui(ui, self);
+            self.settle(asked, commands);
+            ui.separator();
+            let spec = self.settings.runs.get(self.runs.selected);
+            commands.extend(explore_panel::explore_ui(ui, spec, &mut self.explore));
+        }
+    }
+
+    /// Carries out at once what a panel's widgets change in place — a
+    /// setting, the selection, the explained stage — so that panels drawn
+    /// later in the frame show it; the rest (opening, applying, starting
+    /// jobs) waits for the end of the frame, in order.
+    fn settle(&mut self, asked: Vec<AppCommand>, later: &mut Vec<AppCommand>) {
+        for command in asked {
+            if command.is_setting() {
+                self.run_command(command);
+            } else {
+                later.push(command);
+            }
+        }
+    }
+
+    /// One frame of the whole window: applies what the solver sent, then
+    /// draws every panel and runs the commands they return. `eframe`'s
+    /// `App::ui` calls this; the bench calls it on a headless context.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.drain_events();
+        self.diagnose_runs();
+        self.find_reached();
+        self.explore.poll(&self.ctx, &self.doc.problem);
+        self.receive_landscape();
+        self.poll_dialogs();
+        self.watch_preset_file();
+        self.retry_held();
+        self.apply_look(ui.ctx());
+        self.update_shown_step();
+        let mut commands = Vec::new();
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            let asked = toolbar::toolbar_ui(ui, self);
+            self.settle(asked, &mut commands);
+        });
+        egui::Panel::bottom("status")
+            .show(ui, |ui| commands.extend(status_bar::status_ui(ui, self)));
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(330.0)
+            .min_size(250.0)
+            // Wide content must wrap, not push the plots off the window.
+            .max_size(560.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.controls(ui, &mut commands));
+            });
+        let asked = teaching_panel::teaching_ui(ui, self);
+        self.settle(asked, &mut commands);
+        egui::CentralPanel::default().show(ui, |ui| {
+            let total = ui.available_height();
+            let residual_height = (total * 0.34).clamp(140.0, 360.0);
+            let phi_height = if phi_plot::shown(self) {
+                (total * 0.16).clamp(90.0, 200.0)
+            } else {
+                0.0
+            };
+            let landscape_height = (total - residual_height - phi_height - 8.0).max(120.0);
+            let asked = landscape_plot::landscape_ui(ui, self, landscape_height);
+            self.settle(asked, &mut commands);
+            if phi_height > 0.0 {
+                phi_plot::phi_ui(ui, self, phi_height);
+            }
+            residual_plot::residual_ui(ui, self);
+        });
+        self.path_prompt_ui(ui.ctx());
+        commands.extend(self.switch_question_ui(ui.ctx()));
+        for command in commands {
+            self.run_command(command);
+        }
+        let persisted = self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s);
+        if let Some(e) = self.io.settings_file.tick(persisted) {
+            self.notify(e, true);
+        }
+        self.merge_other_window();
+        if self.io.settings_file.busy() {
+            // Come back to write once the edits have been quiet.
+            ui.ctx().request_repaint_after(Duration::from_millis(200));
+        }
+        self.request_landscape();
+        self.screenshot_step(ui.ctx());
+        if self.runs.playing && self.runs.session.any_live() {
+            // The solver wakes us when frames arrive; this is only a floor.
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+    }
+}

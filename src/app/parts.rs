@@ -1,0 +1,119 @@
+//! The owned parts of the app, each with one concern (see `BilevelApp`).
+
+use super::*;
+
+/// The problem being studied: the preset, the problem the runs use (the
+/// preset's, or an applied edit), the editors, the reference answer.
+pub(super) struct Document {
+    pub(super) preset: Preset,
+    pub(super) problem: Arc<dyn Problem>,
+    pub(super) editor: Editor,
+    /// The reference runs are judged against (known or computed).
+    pub(super) answer: answer::AnswerState,
+    /// The open preset file, when it came from one, and when it was last
+    /// looked at.
+    pub(super) watch: Option<(preset::FileWatch, Instant)>,
+    /// The saved session whose preset could not be read at start, and when
+    /// it was last tried (see `held_session.rs`).
+    pub(super) held: Option<(Settings, Instant)>,
+    /// The source of the preset now adopted (its edits are kept when the
+    /// user switches away).
+    pub(super) adopted: Option<PresetSource>,
+}
+
+/// The runs: what the solver sent, the solver thread, which run is
+/// selected, and the judging of their iterates.
+pub(super) struct Runs {
+    pub(super) session: Session,
+    pub(super) runner: Runner,
+    pub(super) playing: bool,
+    pub(super) selected: usize,
+    pub(super) last_diagnosis: Instant,
+    /// Judges the runs' newest iterates off this thread (see judging.rs).
+    pub(super) judge: crate::background::Worker<judging::JudgeBatch, judging::Judged>,
+    /// A batch is being judged.
+    pub(super) judging: bool,
+    /// The run and iteration at which evaluating on the UI thread panicked.
+    pub(super) ui_fault: Option<(RunId, u64)>,
+}
+
+/// The landscape: its thread, what was asked and received, the view.
+pub(super) struct View {
+    pub(super) worker: LandscapeWorker,
+    pub(super) landscape: Option<Landscape>,
+    pub(super) landscape_generation: u64,
+    /// Landscapes of older generations belong to a replaced problem.
+    pub(super) landscape_floor: u64,
+    pub(super) requested: Option<(Slice, f64)>,
+    pub(super) last_request: Instant,
+    pub(super) region_texture: Option<egui::TextureHandle>,
+    pub(super) view_bounds: Option<[[f64; 2]; 2]>,
+    pub(super) reset_view: bool,
+    /// The (lecture, light) look last applied to the context.
+    pub(super) look: Option<(bool, bool)>,
+}
+
+/// The app's edge: file dialogs, the question before leaving edits,
+/// shortcut keys, the scripted screenshot, the settings file.
+pub(super) struct Io {
+    /// File dialogs in flight, and the typed-path field.
+    pub(super) files: file_dialogs::FileDialogs,
+    /// A preset switch waiting for the question about the edits.
+    pub(super) switch: Option<switch_question::PendingSwitch>,
+    /// Set while an answered switch runs (it is not asked again).
+    pub(super) switch_answered: bool,
+    pub(super) pending_shortcuts: Vec<AppCommand>,
+    pub(super) screenshot: Option<ScreenshotJob>,
+    pub(super) screenshot_state: export::ShotState,
+    pub(super) pending_png: PendingPng,
+    pub(super) settings_file: settings_file::SettingsFile,
+}
+
+impl Runs {
+    /// No runs yet; the solver and judging threads started, waking `ctx`.
+    pub(super) fn start(ctx: &egui::Context) -> Self {
+        let waker = ctx.clone();
+        let runner = Runner::spawn(Box::new(move || waker.request_repaint()));
+        let waker = ctx.clone();
+        let judge = judging::judge_worker(Box::new(move || waker.request_repaint()));
+        Runs {
+            session: Session::default(),
+            runner,
+            playing: false,
+            selected: 0,
+            // Due at once (the first frame diagnoses).
+            last_diagnosis: Instant::now()
+                .checked_sub(DIAGNOSIS_INTERVAL)
+                .unwrap_or_else(Instant::now),
+            judge,
+            judging: false,
+            ui_fault: None,
+        }
+    }
+}
+
+impl View {
+    /// No landscape yet; its thread started, waking `ctx`.
+    pub(super) fn start(ctx: &egui::Context) -> Self {
+        let waker = ctx.clone();
+        View {
+            worker: LandscapeWorker::spawn(Box::new(move || waker.request_repaint())),
+            landscape: None,
+            landscape_generation: 0,
+            landscape_floor: 0,
+            requested: None,
+            last_request: Instant::now(),
+            region_texture: None,
+            view_bounds: None,
+            reset_view: true,
+            look: None,
+        }
+    }
+}
+
+/// The status line's message.
+pub(super) struct Notices {
+    pub(super) notice: Option<Notice>,
+    /// Whether the command being run has set a notice (see `tell`).
+    pub(super) told: bool,
+}
