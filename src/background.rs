@@ -53,7 +53,8 @@ impl<Req: Send + 'static, Resp: Send + 'static> Worker<Req, Resp> {
             })
             .ok();
         Self {
-            requests: Some(req_tx),
+            // No thread, no one to ask: requests are dropped, not queued.
+            requests: thread.is_some().then_some(req_tx),
             answers: ans_rx,
             thread,
         }

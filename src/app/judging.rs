@@ -10,7 +10,10 @@ use crate::problem::Problem;
 use crate::runner::RunId;
 use crate::session::{Diagnosis, EndToJudge, ReachScan};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How long a batch in flight holds the next one back.
+const PATIENCE: Duration = Duration::from_secs(5);
 
 /// The runs to judge, and what they are judged by.
 pub struct JudgeBatch {
@@ -88,7 +91,10 @@ impl BilevelApp {
         } else {
             super::DIAGNOSIS_INTERVAL * 5
         };
-        if self.runs.judging || !self.anything_to_judge() {
+        // A batch in flight is waited for, but not for ever: a thread that
+        // could not start (or a search that hangs) must not stop judging.
+        let in_flight = self.runs.judging && self.runs.last_diagnosis.elapsed() < PATIENCE;
+        if in_flight || !self.anything_to_judge() {
             return;
         }
         if self.runs.last_diagnosis.elapsed() < interval {
