@@ -28,6 +28,8 @@ pub use pgd_qp::{GUARD, PgdQp, QpSolution, Rho, StepRule, solve_qp};
 pub use record::{Curvature, Detail, Record, RecordParts, State, Trial, moved};
 pub use run::{BadValue, Run, RunConfig, Status};
 pub use rxgf::{Integrator, Rxgf};
-pub use settings::{Input, ParamKind, ParamSpec, PgdQpSettings, SolverSettings, check, describe};
+pub use settings::{
+    Input, ParamKind, ParamSpec, PgdQpKeys, PgdQpSettings, SolverSettings, check, describe,
+};
 pub use sqcqp::Sqcqp;
 pub use vpbgd::Vpbgd;

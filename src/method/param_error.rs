@@ -25,6 +25,14 @@ pub enum ParamError {
         /// qp1, qp2").
         requirement: String,
     },
+    /// Keys that do not go together (PGD-QP's α, γ with a budget
+    /// schedule); `key` is the one at fault.
+    Combination {
+        /// The key the message is about.
+        key: &'static str,
+        /// Why, in one sentence.
+        why: String,
+    },
 }
 
 impl ParamError {
@@ -62,6 +70,7 @@ impl fmt::Display for ParamError {
                 Some(v) => write!(f, "{} ({}) = {v}: {requirement}", spec.key, spec.symbol),
                 None => write!(f, "{} ({}): {requirement}", spec.key, spec.symbol),
             },
+            ParamError::Combination { why, .. } => f.write_str(why),
         }
     }
 }

@@ -290,6 +290,103 @@ pub struct PgdQpSettings {
     pub rule: StepRule,
 }
 
+/// PGD-QP's keys as a preset or a command line gives them, each optional.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PgdQpKeys<'a> {
+    /// `rho`.
+    pub rho: Option<&'a str>,
+    /// `schedule`: "fixed" (the default) or "budget".
+    pub schedule: Option<&'a str>,
+    /// `alpha` (fixed rule).
+    pub alpha: Option<f64>,
+    /// `step` (fixed rule).
+    pub step: Option<f64>,
+    /// `a` (budget schedule).
+    pub a: Option<f64>,
+    /// `b` (budget schedule).
+    pub b: Option<f64>,
+}
+
+impl PgdQpSettings {
+    /// ρ and the step rule from the keys given — the one place PGD-QP's
+    /// rules are written: the fixed rule (the default) takes α and γ and
+    /// refuses a and b; the budget schedule needs a and b and refuses α
+    /// and γ; every value is checked against its table entry. What is not
+    /// given keeps `defaults`.
+    pub fn from_keys(keys: PgdQpKeys, defaults: PgdQpSettings) -> Result<Self, ParamError> {
+        let kind = MethodKind::PgdQp;
+        let value = |key: &'static str, v: Option<f64>| -> Result<Option<f64>, ParamError> {
+            let Some(v) = v else { return Ok(None) };
+            let spec = kind.param(key).ok_or(ParamError::UnknownKey {
+                method: kind,
+                key: key.into(),
+            })?;
+            check(spec, ParamValue::Number(v))?;
+            Ok(Some(v))
+        };
+        let mut settings = SolverSettings {
+            pgd_qp: defaults,
+            ..SolverSettings::default()
+        };
+        if let Some(rho) = keys.rho {
+            settings.set_input(kind, "rho", Input::Text(rho))?;
+        }
+        let clash = |key: &'static str, why: &str| ParamError::Combination {
+            key,
+            why: why.into(),
+        };
+        let (alpha, step, a, b) = (
+            value("alpha", keys.alpha)?,
+            value("step", keys.step)?,
+            value("a", keys.a)?,
+            value("b", keys.b)?,
+        );
+        let rule = match keys.schedule {
+            None | Some("fixed") => {
+                if let Some(key) = [("a", a), ("b", b)].iter().find_map(|(k, v)| v.map(|_| *k)) {
+                    return Err(clash(key, "`a` and `b` belong to schedule = \"budget\""));
+                }
+                let (da, ds) = match defaults.rule {
+                    StepRule::Fixed { alpha, step } => (alpha, step),
+                    StepRule::Budget { .. } => (0.5, 0.01),
+                };
+                StepRule::Fixed {
+                    alpha: alpha.unwrap_or(da),
+                    step: step.unwrap_or(ds),
+                }
+            }
+            Some("budget") => {
+                let mixed = [("alpha", alpha), ("step", step)];
+                if let Some(key) = mixed.iter().find_map(|(k, v)| v.map(|_| *k)) {
+                    return Err(clash(
+                        key,
+                        "with schedule = \"budget\", α and γ come from `a` and `b`; remove this key",
+                    ));
+                }
+                match (a, b) {
+                    (Some(a), Some(b)) => StepRule::Budget { a, b },
+                    (None, _) => return Err(clash("schedule", "schedule = \"budget\" needs `a`")),
+                    (_, None) => return Err(clash("schedule", "schedule = \"budget\" needs `b`")),
+                }
+            }
+            Some(other) => {
+                return Err(ParamError::invalid(
+                    kind.param("schedule").ok_or(ParamError::UnknownKey {
+                        method: kind,
+                        key: "schedule".into(),
+                    })?,
+                    format!("\"{other}\""),
+                    "use one of fixed, budget".into(),
+                ));
+            }
+        };
+        Ok(PgdQpSettings {
+            rho: settings.pgd_qp.rho,
+            rule,
+        })
+    }
+}
+
 /// Every method's parameters, the chosen method, K and the tolerance.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolverSettings {

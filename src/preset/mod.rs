@@ -18,7 +18,7 @@ pub use watch::{FileChange, FileWatch};
 pub use write::to_toml;
 
 use crate::expr::line_column;
-use crate::method::{MethodKind, PgdQpSettings, Rho, SolverSettings, StepRule};
+use crate::method::{MethodKind, ParamError, PgdQpKeys, PgdQpSettings, SolverSettings};
 use crate::problem::{Dims, ExprProblem, LowerKind, Problem, ProblemError, SyntheticProblem};
 use nalgebra::{DMatrix, DVector};
 use schema::{RawPoint, RawPreset, RawSolver};
@@ -781,90 +781,40 @@ impl Checker<'_> {
         }
     }
 
-    /// PGD-QP's ρ and step rule (fixed α, γ or the budget schedule a, b).
+    /// PGD-QP's ρ and step rule (fixed α, γ or the budget schedule a, b),
+    /// by the rules of [`PgdQpSettings::from_keys`]; an error points at
+    /// the key it is about.
     fn pgd_qp(&self, raw: &RawSolver) -> Result<PgdQpSettings, PresetError> {
-        let defaults = SolverSettings::default().pgd_qp;
-        let rho = match &raw.rho {
-            Some(r) => Rho::parse(r.get_ref()).ok_or_else(|| {
-                self.err(
-                    "solver.rho",
-                    r.span(),
-                    format!("unknown rho '{}'; use \"qp1\" or \"qp2\"", r.get_ref()),
-                )
-            })?,
-            None => defaults.rho,
+        let num = |v: &Option<Spanned<f64>>| v.as_ref().map(|v| *v.get_ref());
+        let keys = PgdQpKeys {
+            rho: raw.rho.as_ref().map(|r| r.get_ref().as_str()),
+            schedule: raw.schedule.as_ref().map(|s| s.get_ref().as_str()),
+            alpha: num(&raw.alpha),
+            step: num(&raw.step),
+            a: num(&raw.a),
+            b: num(&raw.b),
         };
-        let positive = |key: &str, value: &Spanned<f64>, allow_zero: bool| {
-            self.positive(key, value, allow_zero)
-        };
-        let schedule = raw
-            .schedule
-            .as_ref()
-            .map(|s| (s.get_ref().as_str(), s.span()));
-        let rule = match schedule {
-            None | Some(("fixed", _)) => {
-                for (key, value) in [("solver.a", &raw.a), ("solver.b", &raw.b)] {
-                    if let Some(v) = value {
-                        return Err(self.err(
-                            key,
-                            v.span(),
-                            "`a` and `b` belong to schedule = \"budget\"",
-                        ));
-                    }
-                }
-                let StepRule::Fixed {
-                    alpha: da,
-                    step: ds,
-                } = defaults.rule
-                else {
-                    return Err(PresetError::file(
-                        self.source,
-                        "internal: default rule is fixed",
-                    ));
-                };
-                StepRule::Fixed {
-                    alpha: raw
-                        .alpha
-                        .as_ref()
-                        .map_or(Ok(da), |v| positive("solver.alpha", v, true))?,
-                    step: raw
-                        .step
-                        .as_ref()
-                        .map_or(Ok(ds), |v| positive("solver.step", v, false))?,
-                }
+        PgdQpSettings::from_keys(keys, SolverSettings::default().pgd_qp).map_err(|e| {
+            let key = match &e {
+                ParamError::Combination { key, .. } => *key,
+                ParamError::Invalid { spec, .. } => spec.key,
+                ParamError::UnknownKey { .. } => "schedule",
+            };
+            let span = match key {
+                "rho" => raw.rho.as_ref().map(Spanned::span),
+                "schedule" => raw.schedule.as_ref().map(Spanned::span),
+                "alpha" => raw.alpha.as_ref().map(Spanned::span),
+                "step" => raw.step.as_ref().map(Spanned::span),
+                "a" => raw.a.as_ref().map(Spanned::span),
+                "b" => raw.b.as_ref().map(Spanned::span),
+                _ => None,
+            };
+            let span = span.or_else(|| raw.schedule.as_ref().map(Spanned::span));
+            match span {
+                Some(span) => self.err(&format!("solver.{key}"), span, e.to_string()),
+                None => PresetError::file(self.source, e.to_string()),
             }
-            Some(("budget", span)) => {
-                for (key, value) in [("solver.alpha", &raw.alpha), ("solver.step", &raw.step)] {
-                    if let Some(v) = value {
-                        return Err(self.err(
-                            key,
-                            v.span(),
-                            "with schedule = \"budget\", α and γ come from `a` and `b`; remove this key",
-                        ));
-                    }
-                }
-                let need = |key: &str, v: &Option<Spanned<f64>>, allow_zero| match v {
-                    Some(v) => positive(key, v, allow_zero),
-                    None => Err(self.err(
-                        key,
-                        span.clone(),
-                        format!("schedule = \"budget\" needs `{}`", &key[7..]),
-                    )),
-                };
-                StepRule::Budget {
-                    a: need("solver.a", &raw.a, true)?,
-                    b: need("solver.b", &raw.b, false)?,
-                }
-            }
-            Some((other, span)) => {
-                return Err(self.err(
-                    "solver.schedule",
-                    span,
-                    format!("unknown schedule '{other}'; use \"fixed\" or \"budget\""),
-                ));
-            }
-        };
-        Ok(PgdQpSettings { rho, rule })
+        })
     }
 
     fn reference(
