@@ -829,6 +829,56 @@ mod tests {
     }
 
     #[test]
+    fn pgd_qps_keys_go_together_by_one_set_of_rules() {
+        let d = SolverSettings::default().pgd_qp;
+        let keys = |f: fn(&mut PgdQpKeys)| {
+            let mut k = PgdQpKeys::default();
+            f(&mut k);
+            PgdQpSettings::from_keys(k, d)
+        };
+        let budget = keys(|k| {
+            k.schedule = Some("budget");
+            k.a = Some(1.5);
+            k.b = Some(1.5);
+            k.rho = Some("qp2");
+        })
+        .unwrap();
+        assert_eq!(budget.rule, StepRule::Budget { a: 1.5, b: 1.5 });
+        assert_eq!(budget.rho, Rho::Qp2);
+        let fixed = keys(|k| k.step = Some(0.2)).unwrap();
+        assert_eq!(
+            fixed.rule,
+            StepRule::Fixed {
+                alpha: 0.5,
+                step: 0.2
+            }
+        );
+        let key_of = |e: ParamError| match e {
+            ParamError::Combination { key, .. } => key,
+            ParamError::Invalid { spec, .. } => spec.key,
+            ParamError::UnknownKey { .. } => "?",
+        };
+        let e = keys(|k| k.a = Some(1.0)).unwrap_err();
+        assert_eq!(key_of(e), "a", "a belongs to the budget schedule");
+        let e = keys(|k| {
+            k.schedule = Some("budget");
+            k.a = Some(1.0);
+            k.b = Some(1.0);
+            k.alpha = Some(0.1);
+        })
+        .unwrap_err();
+        assert_eq!(key_of(e), "alpha");
+        let e = keys(|k| {
+            k.schedule = Some("budget");
+            k.a = Some(1.0);
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "schedule = \"budget\" needs `b`");
+        let e = keys(|k| k.step = Some(-1.0)).unwrap_err();
+        assert_eq!(key_of(e), "step");
+    }
+
+    #[test]
     fn bad_values_and_keys_are_refused_with_the_reason() {
         let mut s = SolverSettings::default();
         let e = s
