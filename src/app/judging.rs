@@ -17,6 +17,8 @@ const PATIENCE: Duration = Duration::from_secs(5);
 
 /// The runs to judge, and what they are judged by.
 pub struct JudgeBatch {
+    /// The app's judge epoch when sent (see `Runs::judge_epoch`).
+    epoch: u64,
     problem: Arc<dyn Problem>,
     domain: LowerDomain,
     answer: Option<Answer>,
@@ -27,6 +29,7 @@ pub struct JudgeBatch {
 
 /// The judgements of one batch.
 pub struct Judged {
+    epoch: u64,
     /// The problem they were judged on (a replaced one's are dropped).
     problem: Arc<dyn Problem>,
     judgements: Vec<Judgement>,
@@ -71,6 +74,7 @@ pub fn judge_worker(wake: Box<dyn Fn() + Send>) -> Worker<JudgeBatch, Judged> {
             None => Vec::new(),
         };
         Some(Judged {
+            epoch: batch.epoch,
             problem: batch.problem,
             judgements,
             scans,
@@ -116,6 +120,7 @@ impl BilevelApp {
         // The lower level is searched over the problem's domain, fixed at
         // load: nothing judged here changes when the view is zoomed.
         self.runs.judge.request(JudgeBatch {
+            epoch: self.runs.judge_epoch,
             problem: self.doc.problem.clone(),
             domain: self.doc.answer.lower,
             answer: self.doc.answer.get().cloned(),
@@ -160,6 +165,9 @@ impl BilevelApp {
         let Some(judged) = self.runs.judge.latest() else {
             return;
         };
+        if judged.epoch != self.runs.judge_epoch {
+            return; // judged against a reference since replaced
+        }
         self.runs.judging = false;
         if !Arc::ptr_eq(&judged.problem, &self.doc.problem) {
             return; // judged on a problem since replaced

@@ -18,17 +18,8 @@ pub fn remember(kept: &mut Vec<KeptEdit>, edit: KeptEdit) {
             k.bring_back = false;
         }
     }
-    let source = edit.source.clone();
     kept.insert(0, edit);
-    let mut of_preset = 0;
-    kept.retain(|k| {
-        if k.source != source {
-            return true;
-        }
-        of_preset += 1;
-        of_preset <= KEPT_PER_PRESET
-    });
-    kept.truncate(KEPT_EDITS);
+    cap_oldest(kept);
 }
 
 /// Folds the session another window saved into ours: its edits — the
@@ -48,22 +39,13 @@ pub fn merge_other_window(ours: &mut Settings, theirs: &Settings) -> Option<Stri
         });
     }
     offered.extend(theirs.kept_edits.iter().cloned());
-    let mut added: Vec<String> = Vec::new();
+    let same = |a: &KeptEdit, b: &KeptEdit| a.source == b.source && a.f == b.f && a.g == b.g;
+    let mut added: Vec<KeptEdit> = Vec::new();
     for edit in offered {
-        let same = |k: &KeptEdit| k.source == edit.source && k.f == edit.f && k.g == edit.g;
         let current = ours.source == edit.source
             && ours.f_text.as_ref() == Some(&edit.f)
             && ours.g_text.as_ref() == Some(&edit.g);
-        let of_preset = ours
-            .kept_edits
-            .iter()
-            .filter(|k| k.source == edit.source)
-            .count();
-        if current
-            || ours.kept_edits.iter().any(same)
-            || of_preset >= KEPT_PER_PRESET
-            || ours.kept_edits.len() >= KEPT_EDITS
-        {
+        if current || ours.kept_edits.iter().any(|k| same(k, &edit)) {
             continue;
         }
         // One edit per preset comes back by itself, and never the open
@@ -74,18 +56,56 @@ pub fn merge_other_window(ours: &mut Settings, theirs: &Settings) -> Option<Stri
                 .kept_edits
                 .iter()
                 .any(|k| k.source == edit.source && k.bring_back);
+        let edit = KeptEdit { bring_back, ..edit };
+        // Newest first by when it was kept, so the caps below drop the
+        // oldest edit, whichever window it came from.
+        let at = ours
+            .kept_edits
+            .iter()
+            .position(|k| k.when < edit.when)
+            .unwrap_or(ours.kept_edits.len());
+        ours.kept_edits.insert(at, edit.clone());
+        added.push(edit);
+    }
+    cap_oldest(&mut ours.kept_edits);
+    // Only what is still there after the caps is said to be kept.
+    let mut kept: Vec<String> = Vec::new();
+    for edit in added
+        .iter()
+        .filter(|e| ours.kept_edits.iter().any(|k| same(k, e)))
+    {
         let label = edit.source.label().to_string();
-        ours.kept_edits.push(KeptEdit { bring_back, ..edit });
-        if !added.contains(&label) {
-            added.push(label);
+        if !kept.contains(&label) {
+            kept.push(label);
         }
     }
-    (!added.is_empty()).then(|| {
+    (!kept.is_empty()).then(|| {
         format!(
             "another bilevel-lab window saved its session too: its edits to {} are kept here as well (Earlier edits in the problem panel), so neither window's work is lost",
-            added.join(", ")
+            kept.join(", ")
         )
     })
+}
+
+/// Keeps at most [`KEPT_PER_PRESET`] edits of each preset and
+/// [`KEPT_EDITS`] in all, dropping the oldest (the list is newest first).
+fn cap_oldest(kept: &mut Vec<KeptEdit>) {
+    let mut counts: Vec<(PresetSource, usize)> = Vec::new();
+    kept.retain(|k| {
+        let slot = match counts.iter_mut().find(|(s, _)| *s == k.source) {
+            Some((_, n)) => n,
+            None => {
+                counts.push((k.source.clone(), 0));
+                match counts.last_mut() {
+                    Some((_, n)) => n,
+                    None => return true,
+                }
+            }
+        };
+        *slot += 1;
+        *slot <= KEPT_PER_PRESET
+    });
+    kept.truncate(KEPT_EDITS);
 }
 
 /// Seconds since 1970 (0 if the clock is before it).
@@ -218,6 +238,52 @@ impl BilevelApp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_windows_edit_outlives_this_windows_older_ones() {
+        let p = PresetSource::Builtin("b01".into());
+        let mut ours = Settings {
+            source: PresetSource::Builtin("b12".into()),
+            ..Settings::default()
+        };
+        for i in 1..=KEPT_PER_PRESET as u64 {
+            ours.kept_edits.push(KeptEdit {
+                when: 100 - i,
+                ..edit("b01", &format!("x + {i}"), false)
+            });
+        }
+        let theirs = Settings {
+            source: p.clone(),
+            f_text: Some("x*y".into()),
+            g_text: Some("y^2".into()),
+            ..Settings::default()
+        };
+        let told = merge_other_window(&mut ours, &theirs).unwrap();
+        assert!(told.contains("b01"), "{told}");
+        assert!(
+            ours.kept_edits.iter().any(|k| k.f == "x*y"),
+            "kept, the oldest dropped"
+        );
+        assert!(
+            !ours
+                .kept_edits
+                .iter()
+                .any(|k| k.f == format!("x + {}", KEPT_PER_PRESET))
+        );
+        // A revert here later drops this window's oldest, not the other's.
+        remember(
+            &mut ours.kept_edits,
+            KeptEdit {
+                when: now(),
+                ..edit("b01", "x", false)
+            },
+        );
+        assert!(ours.kept_edits.iter().any(|k| k.f == "x*y"));
+        assert_eq!(
+            ours.kept_edits.iter().filter(|k| k.source == p).count(),
+            KEPT_PER_PRESET
+        );
+    }
 
     #[test]
     fn two_windows_merging_each_other_keep_both_edits_and_settle() {

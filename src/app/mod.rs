@@ -124,8 +124,12 @@ impl BilevelApp {
             .settings_file
             .as_deref()
             .map_or(Ok(None), settings_file::load_repaired);
+        let mut read = None;
         let (stored, told) = match from_file {
-            Ok(Some((s, note))) => (Some(s), note),
+            Ok(Some(loaded)) => {
+                read = Some(loaded.bytes);
+                (Some(loaded.settings), loaded.note)
+            }
             Ok(None) => {
                 let mut old: Option<Settings> = cc
                     .storage
@@ -142,6 +146,10 @@ impl BilevelApp {
             Err(e) => (None, Some(e)),
         };
         let mut app = Self::with_settings(&cc.egui_ctx, stored, launch);
+        if let Some(bytes) = read {
+            // What this window loaded, not what is there by now.
+            app.io.settings_file.expect(bytes);
+        }
         if let Some(text) = told {
             // Starting is one command: a notice of the start (a held
             // session) is joined, not hidden.
@@ -447,14 +455,12 @@ impl eframe::App for BilevelApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        if self.io.settings_file.path().is_some() {
-            // The held session while its preset is missing (see
-            // held_session.rs); fields borrowed apart from the writer.
-            let persisted = self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s);
-            if let Some(e) = self.io.settings_file.flush(persisted) {
-                self.notify(e, true);
-            }
-        } else {
+        // With a settings file, every frame writes it (half a second after
+        // a change, merging what another window saved into this window's
+        // settings) and the exit flushes it: eframe's periodic save adds
+        // nothing, and a flush here would merge another window's session
+        // only into the file, not into this window.
+        if self.io.settings_file.path().is_none() {
             eframe::set_value(storage, eframe::APP_KEY, self.persisted());
         }
     }

@@ -33,6 +33,9 @@ pub(super) struct Runs {
     pub(super) judge: crate::background::Worker<judging::JudgeBatch, judging::Judged>,
     /// A batch is being judged.
     pub(super) judging: bool,
+    /// Bumped when every judgement is forgotten (a new reference): a batch
+    /// sent before is not taken.
+    pub(super) judge_epoch: u64,
     /// The run and iteration at which evaluating on the UI thread panicked.
     pub(super) ui_fault: Option<(RunId, u64)>,
 }
@@ -87,6 +90,7 @@ impl Runs {
                 .unwrap_or_else(Instant::now),
             judge,
             judging: false,
+            judge_epoch: 0,
             ui_fault: None,
         }
     }

@@ -64,6 +64,9 @@ impl BilevelApp {
         for run in &mut self.runs.session.runs {
             run.diagnosis = None;
         }
+        // Judgements in flight were made against the old reference.
+        self.runs.judge_epoch += 1;
+        self.runs.judging = false;
     }
 
     /// Applies solver events within the frame's time budget.

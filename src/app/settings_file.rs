@@ -33,7 +33,20 @@ pub const MAX_SETTINGS_BYTES: u64 = 4 << 20;
 /// Reads settings saved at `path`: `Ok(None)` if there are none yet (see
 /// [`load_repaired`], which this is without the notes).
 pub fn load(path: &Path) -> Result<Option<Settings>, String> {
-    load_repaired(path).map(|loaded| loaded.map(|(settings, _)| settings))
+    load_repaired(path).map(|loaded| loaded.map(|l| l.settings))
+}
+
+/// Settings read from the file, with what the repair said and the bytes
+/// as read (what this window takes the file to hold; see
+/// [`SettingsFile::expect`]).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The settings, repaired.
+    pub settings: Settings,
+    /// What the repair replaced, and where the file as it was is kept.
+    pub note: Option<String>,
+    /// The file's bytes as read.
+    pub bytes: Vec<u8>,
 }
 
 /// Reads settings saved at `path`: `Ok(None)` if there are none yet. A
@@ -43,7 +56,7 @@ pub fn load(path: &Path) -> Result<Option<Settings>, String> {
 /// block before any window appears). Values the app cannot use are
 /// replaced (see [`super::settings_repair`]); the note then names each and
 /// where the file as it was is kept (`….before-repair`).
-pub fn load_repaired(path: &Path) -> Result<Option<(Settings, Option<String>)>, String> {
+pub fn load_repaired(path: &Path) -> Result<Option<Loaded>, String> {
     use crate::capped_read::{ReadRefusal, read_capped};
     let bytes = match read_capped(path, MAX_SETTINGS_BYTES) {
         Ok(bytes) => bytes,
@@ -72,7 +85,11 @@ pub fn load_repaired(path: &Path) -> Result<Option<(Settings, Option<String>)>, 
     })?;
     let said = super::settings_repair::repair(&mut settings);
     if said.is_empty() {
-        return Ok(Some((settings, None)));
+        return Ok(Some(Loaded {
+            settings,
+            note: None,
+            bytes,
+        }));
     }
     // The next save writes the repaired settings: the file as it was is
     // copied aside first, so even a value the app could not use is kept.
@@ -86,7 +103,11 @@ pub fn load_repaired(path: &Path) -> Result<Option<(Settings, Option<String>)>, 
         path.display(),
         said.join("; ")
     );
-    Ok(Some((settings, Some(note))))
+    Ok(Some(Loaded {
+        settings,
+        note: Some(note),
+        bytes,
+    }))
 }
 
 /// `settings.json` + `suffix` (`.damaged`), or `.damaged.2`, `.damaged.3`,
@@ -160,6 +181,13 @@ impl SettingsFile {
             expected,
             ..Self::default()
         }
+    }
+
+    /// Takes the file to hold `bytes` (as this window loaded it), so that
+    /// a session another window saves after the load is merged, not
+    /// written over.
+    pub fn expect(&mut self, bytes: Vec<u8>) {
+        self.expected = Some(bytes);
     }
 
     /// A session another window saved since this one last read or wrote
@@ -465,7 +493,9 @@ mod tests {
             .replace("\"step\":0.", "\"step\":-1.");
         assert!(text.contains("\"step\":-1."), "{text}");
         std::fs::write(&path, &text).unwrap();
-        let (repaired, note) = load_repaired(&path).unwrap().unwrap();
+        let loaded = load_repaired(&path).unwrap().unwrap();
+        let (repaired, note) = (loaded.settings, loaded.note);
+        assert_eq!(loaded.bytes, text.as_bytes(), "the bytes as read");
         let note = note.expect("a note");
         assert!(note.contains("run 1: PGD-QP step (γ) = -1."), "{note}");
         assert!(note.contains("settings.json.before-repair"), "{note}");

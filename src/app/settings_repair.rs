@@ -52,7 +52,7 @@ pub fn repair(settings: &mut Settings) -> Vec<String> {
         }
         if run.start.iter().any(|v| !v.is_finite()) {
             said.push(format!(
-                "{which}: its start has a value that is not finite; the preset's start is used"
+                "{which}: its start has a value that is not finite; the preset's run is used instead of the saved runs"
             ));
             // A start of another length makes the app use the preset's runs.
             run.start.clear();
@@ -81,11 +81,16 @@ fn repair_texts(settings: &mut Settings, said: &mut Vec<String>) {
     let dropped = before - settings.kept_edits.len();
     if dropped > 0 {
         said.push(format!(
-            "{dropped} kept edit(s) of other presets longer than {MAX_TEXT} bytes were left out"
+            "{dropped} kept edit(s) longer than {MAX_TEXT} bytes were left out"
         ));
     }
-    if settings.kept_edits.len() > super::settings::KEPT_EDITS {
-        settings.kept_edits.truncate(super::settings::KEPT_EDITS);
+    let most = super::settings::KEPT_EDITS;
+    if settings.kept_edits.len() > most {
+        said.push(format!(
+            "{} kept edits were saved; the newest {most} are kept",
+            settings.kept_edits.len()
+        ));
+        settings.kept_edits.truncate(most);
     }
 }
 
@@ -94,8 +99,14 @@ fn repair_texts(settings: &mut Settings, said: &mut Vec<String>) {
 fn repair_solver(solver: &mut SolverSettings) -> Vec<String> {
     let defaults = SolverSettings::default();
     let mut said = Vec::new();
+    // PGD-QP's α, γ under a budget schedule are what a and b give at K:
+    // only the keys of the rule in force are looked at.
+    let pgd_qp = solver.with_method(MethodKind::PgdQp);
     for kind in MethodKind::ALL {
         for spec in kind.params() {
+            if kind == MethodKind::PgdQp && !pgd_qp.relevant(spec.key) {
+                continue;
+            }
             let Some(value) = solver.get(kind, spec.key) else {
                 continue;
             };
@@ -218,6 +229,26 @@ mod tests {
         // Once repaired there is nothing left to say.
         assert!(repair(&mut s).is_empty());
         assert!(repair(&mut Settings::default()).is_empty());
+    }
+
+    #[test]
+    fn a_budget_schedule_is_repaired_as_a_budget_schedule() {
+        let mut s = Settings::default();
+        let mut spec = super::super::RunSpec::from_preset(
+            &crate::preset::load_builtin("b01-quadratic").unwrap(),
+        );
+        spec.solver.pgd_qp.rule = crate::method::StepRule::Budget { a: 1.5, b: -1.0 };
+        s.runs = vec![spec];
+        let said = repair(&mut s).join("\n");
+        assert!(said.contains("b (b) = -1"), "{said}");
+        assert!(
+            !said.contains("step (γ)"),
+            "the resolved γ is not what the file held: {said}"
+        );
+        assert!(matches!(
+            s.runs[0].solver.pgd_qp.rule,
+            crate::method::StepRule::Budget { a, .. } if a == 1.5
+        ));
     }
 
     #[test]

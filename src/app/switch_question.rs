@@ -59,6 +59,14 @@ impl BilevelApp {
                 self.drop_current_edit();
                 self.switch_now(pending.to);
             }
+            SwitchAnswer::SaveAsPreset if self.edit_has_error() => {
+                // A preset holds a problem that compiles: the edited text
+                // would not be in it. The question stays open.
+                self.notify(
+                    "the edit has an error, so it cannot be saved as a preset: fix it, or keep or drop the edits".into(),
+                    true,
+                );
+            }
             SwitchAnswer::SaveAsPreset => {
                 self.io.switch = Some(PendingSwitch {
                     saving: true,
@@ -67,6 +75,11 @@ impl BilevelApp {
                 self.ask_file(super::file_dialogs::FileUse::Preset);
             }
         }
+    }
+
+    /// Whether the edited f or g does not compile.
+    fn edit_has_error(&self) -> bool {
+        self.doc.editor.error.is_some() || self.doc.editor.other_error.is_some()
     }
 
     /// A preset file was written (`saved`) or not: a switch waiting for it

@@ -97,7 +97,7 @@ pub fn refuse_overwriting_input(option: &str, output: &Path, input: &str) -> Res
 
 /// Loads a preset from a path, or by built-in name when no such file exists.
 pub fn load_preset(name: &str) -> Result<Preset, CliError> {
-    Ok(preset::PresetSource::resolve(name)?.load()?)
+    Ok(preset::PresetSource::open(name)?.1)
 }
 
 fn list_presets() -> Result<(), CliError> {
@@ -122,11 +122,7 @@ fn open_app(cli: &Cli) -> Result<(), CliError> {
             .map_err(|e| CliError::Message(format!("--size {}x{}: {e}", size[0], size[1])))?;
     }
     let preset = match cli.preset.as_deref() {
-        Some(name) => {
-            let source = PresetSource::resolve(name)?;
-            let p = source.load()?;
-            Some((source, p))
-        }
+        Some(name) => Some(PresetSource::open(name)?),
         None if cli.screenshot.is_some() => {
             let id = preset::DEFAULT_PRESET;
             Some((PresetSource::Builtin(id.into()), preset::load_builtin(id)?))

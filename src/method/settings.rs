@@ -290,7 +290,9 @@ pub struct PgdQpSettings {
     pub rule: StepRule,
 }
 
-/// PGD-QP's keys as a preset or a command line gives them, each optional.
+/// PGD-QP's keys as a preset's `[solver]` gives them, each optional (the
+/// command line holds its options to the same rules through clap: `--step`
+/// conflicts with `--budget-a`, which needs `--budget-b`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PgdQpKeys<'a> {
     /// `rho`.
@@ -308,8 +310,8 @@ pub struct PgdQpKeys<'a> {
 }
 
 impl PgdQpSettings {
-    /// ρ and the step rule from the keys given — the one place PGD-QP's
-    /// rules are written: the fixed rule (the default) takes α and γ and
+    /// ρ and the step rule from the keys given — the one place a preset's
+    /// PGD-QP rules are written: the fixed rule (the default) takes α and γ and
     /// refuses a and b; the budget schedule needs a and b and refuses α
     /// and γ; every value is checked against its table entry. What is not
     /// given keeps `defaults`.

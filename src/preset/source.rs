@@ -38,6 +38,17 @@ impl PresetSource {
         ))
     }
 
+    /// Resolves `name` and loads it; a file is read by the path as given,
+    /// so that its messages name it as the user typed it.
+    pub fn open(name: &str) -> Result<(Self, Preset), PresetError> {
+        let source = Self::resolve(name)?;
+        let preset = match &source {
+            PresetSource::File(_) => load_path(Path::new(name))?,
+            PresetSource::Builtin(_) => source.load()?,
+        };
+        Ok((source, preset))
+    }
+
     /// Loads the preset.
     pub fn load(&self) -> Result<Preset, PresetError> {
         match self {
