@@ -1328,3 +1328,36 @@ fn the_comparison_finds_when_the_run_reached_the_answer_off_the_ui_thread() {
     assert!(step_until(&mut h, |a| a.iteration() == 300));
     assert!(shows(&mut h, &["k = 265", "k = 165"]), "reached and own");
 }
+
+#[test]
+fn an_edit_that_does_not_compile_cannot_be_saved_as_a_preset_on_leaving() {
+    let mut h = launched(
+        None,
+        Launch {
+            preset: Some(builtin("b01-quadratic")),
+            typed_paths: true,
+            ..Launch::default()
+        },
+    );
+    h.run_steps(2);
+    type_into(&mut h, "g(x, y): lower level", " + (");
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
+            "b12-mirrlees".into(),
+        ));
+    h.run_steps(2);
+    assert!(
+        shows(&mut h, &["Not while the edit has an error"]),
+        "the choice says why it is off"
+    );
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::AnswerSwitch(
+            bilevel_lab::app::SwitchAnswer::SaveAsPreset,
+        ));
+    h.run_steps(2);
+    assert_eq!(source_of(&h), "b01-quadratic", "still here");
+    assert!(h.state().notice().unwrap().text.contains("cannot be saved as a preset"));
+    h.get_by_label("Drop them").click();
+    h.run_steps(2);
+    assert_eq!(source_of(&h), "b12-mirrlees");
+}

@@ -124,6 +124,7 @@ impl BilevelApp {
             return None; // the file dialog or field is up
         }
         let name = self.settings.source.label().to_string();
+        let saveable = !self.edit_has_error();
         let mut answer = None;
         let modal = egui::Modal::new(egui::Id::unique("switch-question")).show(ctx, |ui| {
             ui.set_width(460.0);
@@ -139,7 +140,12 @@ impl BilevelApp {
                 (
                     SwitchAnswer::SaveAsPreset,
                     "Save as a new preset…",
-                    "Write the edited problem and runs to a preset file, then switch".into(),
+                    if saveable {
+                        "Write the edited problem and runs to a preset file, then switch".into()
+                    } else {
+                        "Not while the edit has an error: a preset holds a problem that compiles"
+                            .to_string()
+                    },
                 ),
                 (
                     SwitchAnswer::Drop,
@@ -150,7 +156,8 @@ impl BilevelApp {
             ];
             for (choice, label, hint) in choices {
                 ui.horizontal(|ui| {
-                    if ui.button(label).clicked() {
+                    let enabled = saveable || choice != SwitchAnswer::SaveAsPreset;
+                    if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
                         answer = Some(choice);
                     }
                     ui.label(egui::RichText::new(hint).weak());
