@@ -92,7 +92,9 @@ pub struct ReachScan {
     key: (f64, f64, u64),
     /// The first sample's index in the history.
     from: usize,
-    /// (k, z, f, h) of each sample.
+    /// One past the last sample's index.
+    to: usize,
+    /// (k, z, f, h) of the samples in `from..to` that could count.
     samples: Vec<(u64, Vec<f64>, f64, f64)>,
     tracker: Reach,
 }
@@ -504,13 +506,33 @@ impl RunTrace {
         if reach.reached.is_some() || *scanned >= len {
             return None;
         }
+        // Only samples near the reference in value or place, with h within
+        // the tolerance, can count (see `Reach::observe`): the rest are
+        // passed over here, so a long history is not copied to be skipped.
+        let near = |s: usize| {
+            let z = h.point(s);
+            ((h.f[s] - answer.f).abs() <= tol || answer.distance(z).is_some_and(|d| d <= tol))
+                && h.h[s] <= tol
+        };
+        let from = *scanned;
+        let samples: Vec<(u64, Vec<f64>, f64, f64)> = (from..len)
+            .filter(|&s| near(s))
+            .map(|s| (h.k[s], h.point(s).to_vec(), h.f[s], h.h[s]))
+            .collect();
+        let tracker = reach.clone();
+        if samples.is_empty() {
+            // Nothing that could count: passed over without a search.
+            if let Some((_, _, _, scanned, _)) = self.common_reach.as_mut() {
+                *scanned = len;
+            }
+            return None;
+        }
         Some(ReachScan {
             key,
-            from: *scanned,
-            samples: (*scanned..len)
-                .map(|s| (h.k[s], h.point(s).to_vec(), h.f[s], h.h[s]))
-                .collect(),
-            tracker: reach.clone(),
+            from,
+            to: len,
+            samples,
+            tracker,
         })
     }
 
@@ -534,7 +556,7 @@ impl RunTrace {
             && (*t, *f, *stride) == scan.key
             && *scanned == scan.from
         {
-            *scanned = scan.from + scan.samples.len();
+            *scanned = scan.to;
             *reach = scan.tracker;
         }
     }

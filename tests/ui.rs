@@ -1356,8 +1356,33 @@ fn an_edit_that_does_not_compile_cannot_be_saved_as_a_preset_on_leaving() {
         ));
     h.run_steps(2);
     assert_eq!(source_of(&h), "b01-quadratic", "still here");
-    assert!(h.state().notice().unwrap().text.contains("cannot be saved as a preset"));
+    assert!(
+        h.state()
+            .notice()
+            .unwrap()
+            .text
+            .contains("cannot be saved as a preset")
+    );
     h.get_by_label("Drop them").click();
     h.run_steps(2);
     assert_eq!(source_of(&h), "b12-mirrlees");
+}
+
+#[test]
+fn the_arrows_along_the_path_arrive_from_their_thread() {
+    let mut h = harness("b01-quadratic");
+    h.run_steps(2);
+    h.state_mut()
+        .run_command(bilevel_lab::app::AppCommand::Step(300));
+    assert!(step_until(&mut h, |a| a.iteration() == 300));
+    assert_eq!(h.state().path_arrow_count(), 0, "off by default");
+    let layers = &mut h.state_mut().settings_mut().layers;
+    layers.path_arrows = true;
+    layers.path_arrow_every = 100;
+    // The 300 steps taken are those of iterations 0 to 299: one set at
+    // the first of each hundred.
+    assert!(step_until(&mut h, |a| a.path_arrow_count() == 3));
+    // Another spacing asks again.
+    h.state_mut().settings_mut().layers.path_arrow_every = 50;
+    assert!(step_until(&mut h, |a| a.path_arrow_count() == 6));
 }

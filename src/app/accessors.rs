@@ -136,4 +136,13 @@ impl BilevelApp {
     pub fn preset_text(&self) -> String {
         crate::preset::to_toml(&export::current_preset(self))
     }
+
+    /// How many QP arrow sets are drawn along the selected run's path.
+    pub fn path_arrow_count(&self) -> usize {
+        self.runs
+            .session
+            .runs
+            .get(self.runs.selected)
+            .map_or(0, |run| self.path_arrow_records(run).len())
+    }
 }

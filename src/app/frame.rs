@@ -102,6 +102,7 @@ impl BilevelApp {
             ui.ctx().request_repaint_after(Duration::from_millis(200));
         }
         self.request_landscape();
+        self.update_path_arrows();
         self.screenshot_step(ui.ctx());
         if self.runs.playing && self.runs.session.any_live() {
             // The solver wakes us when frames arrive; this is only a floor.

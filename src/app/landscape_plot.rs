@@ -5,9 +5,8 @@ use super::settings::Layers;
 use super::{AppCommand, BilevelApp, theme};
 use crate::explore::LowerShape;
 use crate::landscape::Landscape;
-use crate::method::{Detail, Method, Oracle, ParamValue, Record, State};
-use crate::problem::Problem;
-use crate::session::{RunState, RunTrace};
+use crate::method::{Detail, Method, ParamValue, Record};
+use crate::session::RunTrace;
 use crate::teaching::Stage;
 use crate::teaching::num;
 use eframe::egui::{self, Color32, RichText};
@@ -378,7 +377,8 @@ struct Scene<'a> {
     reference: Option<crate::explore::Answer>,
     runs: &'a [RunTrace],
     selected: usize,
-    problem: &'a dyn Problem,
+    /// The selected run's recomputed steps along its path (path_arrows.rs).
+    arrows: &'a [Record],
     look: Look,
     shown: Option<&'a super::teaching_panel::ShownStep>,
     stage: Option<Stage>,
@@ -411,7 +411,12 @@ impl<'a> Scene<'a> {
             reference: app.doc.answer.get().cloned(),
             runs: &app.runs.session.runs,
             selected: app.runs.selected,
-            problem: app.doc.problem.as_ref(),
+            arrows: app
+                .runs
+                .session
+                .runs
+                .get(app.runs.selected)
+                .map_or(&[], |run| app.path_arrow_records(run)),
             look: Look::of(app),
             shown: app.teach.shown.as_ref(),
             stage: app.teach.stage,
@@ -666,26 +671,29 @@ impl Scene<'_> {
             event_markers(plot, run, (ix, iy), look.ink(theme::EVENT));
             draw_iterate(plot, run, (ix, iy), label, color);
             if i == self.selected {
-                self.draw_selected(plot, run, length);
+                self.draw_selected(plot, length);
             }
         }
     }
 
     /// The selected run's QP arrows along its path and at the shown
     /// iterate (the newest, or one from the history).
-    fn draw_selected(&self, plot: &mut PlotUi<'_>, run: &RunTrace, length: f64) {
+    fn draw_selected(&self, plot: &mut PlotUi<'_>, length: f64) {
         let (ix, iy) = self.axes;
-        // A run whose step panicked is not stepped again here.
-        if self.layers.path_arrows && !matches!(run.state, RunState::Failed(_)) {
-            path_arrows(
-                plot,
-                run,
-                self.problem,
-                (ix, iy),
-                self.layers.path_arrow_every,
-                0.4 * length,
-                self.look,
-            );
+        if self.layers.path_arrows {
+            for r in self.arrows {
+                geometry(
+                    plot,
+                    r,
+                    ix,
+                    iy,
+                    0.4 * length,
+                    false,
+                    Stage::Project,
+                    None,
+                    self.look,
+                );
+            }
         }
         let Some(step) = self.shown.filter(|_| self.layers.geometry) else {
             return;
@@ -739,49 +747,5 @@ fn draw_iterate(
                 .radius(11.0)
                 .color(theme::LL_MAX),
         );
-    }
-}
-
-/// Most QP arrow sets drawn along a path.
-const MAX_PATH_ARROWS: usize = 60;
-
-/// The QP arrows at past iterates every `every` iterations, recomputed from
-/// the kept points with the parameters in force at the time.
-fn path_arrows(
-    plot: &mut PlotUi<'_>,
-    run: &RunTrace,
-    problem: &dyn Problem,
-    (ix, iy): (usize, usize),
-    every: u64,
-    length: f64,
-    look: Look,
-) {
-    let h = &run.history;
-    let last_k = h.k.last().copied().unwrap_or(0);
-    // Widen the spacing when the path is long, so at most MAX_PATH_ARROWS sets.
-    let every = every.max(1).max(last_k / MAX_PATH_ARROWS as u64 + 1);
-    // The first kept sample of each bucket of `every` iterations, found by
-    // binary search: the cost follows the arrows drawn, not the run length.
-    let mut s = 0;
-    while let Some(&k) = h.k.get(s) {
-        let config = run.config_at(k);
-        let state = State {
-            k,
-            z: h.point(s).to_vec(),
-            warm: Vec::new(),
-        };
-        // A bug in the method or problem must not close the app: the
-        // arrows stop where it panics (the solver reports the panic).
-        let Ok((_, r)) = crate::guard::catch(|| {
-            config
-                .method
-                .step(&Oracle::new(problem), &state, config.iterations)
-        }) else {
-            break;
-        };
-        geometry(plot, &r, ix, iy, length, false, Stage::Project, None, look);
-        // Iterations increase along the history, so this moves past s.
-        let next = (k / every + 1).saturating_mul(every);
-        s = h.k.partition_point(|&kk| kk < next);
     }
 }

@@ -20,6 +20,7 @@ mod landscape_requests;
 mod launch;
 mod method_panel;
 mod parts;
+mod path_arrows;
 mod phi_plot;
 mod problem_panel;
 mod residual_plot;

@@ -54,6 +54,12 @@ pub(super) struct View {
     pub(super) reset_view: bool,
     /// The (lecture, light) look last applied to the context.
     pub(super) look: Option<(bool, bool)>,
+    /// Recomputes the QP arrows along the selected run's path.
+    pub(super) arrows:
+        crate::background::Worker<super::path_arrows::ArrowRequest, super::path_arrows::ArrowSet>,
+    /// The newest set of path arrows, and what was last asked for.
+    pub(super) arrow_set: Option<super::path_arrows::ArrowSet>,
+    pub(super) arrows_asked: Option<super::path_arrows::ArrowKey>,
 }
 
 /// The app's edge: file dialogs, the question before leaving edits,
@@ -100,7 +106,13 @@ impl View {
     /// No landscape yet; its thread started, waking `ctx`.
     pub(super) fn start(ctx: &egui::Context) -> Self {
         let waker = ctx.clone();
+        let arrow_waker = ctx.clone();
         View {
+            arrows: super::path_arrows::arrow_worker(Box::new(move || {
+                arrow_waker.request_repaint()
+            })),
+            arrow_set: None,
+            arrows_asked: None,
             worker: LandscapeWorker::spawn(Box::new(move || waker.request_repaint())),
             landscape: None,
             landscape_generation: 0,
