@@ -1224,8 +1224,9 @@ fn drawing_the_editors_never_changes_a_stored_value() {
     );
 }
 
-/// b01 with g edited, and a switch to Mirrlees asked for.
-fn edited_and_leaving(typed_paths: bool) -> Harness<'static, BilevelApp> {
+/// b01 with `edit` typed at the end of g, and a switch to Mirrlees asked
+/// for.
+fn edited_and_leaving(typed_paths: bool, edit: &str) -> Harness<'static, BilevelApp> {
     let mut h = launched(
         None,
         Launch {
@@ -1235,7 +1236,7 @@ fn edited_and_leaving(typed_paths: bool) -> Harness<'static, BilevelApp> {
         },
     );
     h.run_steps(2);
-    type_into(&mut h, "g(x, y): lower level", " + 0.1*y^4");
+    type_into(&mut h, "g(x, y): lower level", edit);
     h.state_mut()
         .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
             "b12-mirrlees".into(),
@@ -1250,7 +1251,7 @@ fn source_of(h: &Harness<'static, BilevelApp>) -> String {
 
 #[test]
 fn leaving_an_edited_preset_asks_and_a_dropped_edit_can_be_restored() {
-    let mut h = edited_and_leaving(false);
+    let mut h = edited_and_leaving(false, " + 0.1*y^4");
     h.get_by_label("Cancel").click();
     h.run_steps(2);
     assert_eq!(source_of(&h), "b01-quadratic", "Cancel stays");
@@ -1289,7 +1290,7 @@ fn leaving_an_edited_preset_asks_and_a_dropped_edit_can_be_restored() {
 fn an_edit_saved_as_a_new_preset_through_the_typed_path_field() {
     let dir = temp_dir("save-as-new");
     let path = dir.join("quartic.toml");
-    let mut h = edited_and_leaving(true);
+    let mut h = edited_and_leaving(true, " + 0.1*y^4");
     h.get_by_label("Save as a new preset…").click();
     h.run_steps(2);
     // --typed-paths: the field says why it is there and takes the path.
@@ -1331,21 +1332,7 @@ fn the_comparison_finds_when_the_run_reached_the_answer_off_the_ui_thread() {
 
 #[test]
 fn an_edit_that_does_not_compile_cannot_be_saved_as_a_preset_on_leaving() {
-    let mut h = launched(
-        None,
-        Launch {
-            preset: Some(builtin("b01-quadratic")),
-            typed_paths: true,
-            ..Launch::default()
-        },
-    );
-    h.run_steps(2);
-    type_into(&mut h, "g(x, y): lower level", " + (");
-    h.state_mut()
-        .run_command(bilevel_lab::app::AppCommand::OpenBuiltin(
-            "b12-mirrlees".into(),
-        ));
-    h.run_steps(2);
+    let mut h = edited_and_leaving(true, " + (");
     assert!(
         shows(&mut h, &["Not while the edit has an error"]),
         "the choice says why it is off"

@@ -103,6 +103,9 @@ pub struct PathPrompt {
     confirmed: Option<String>,
     /// A message under the field (a missing file, a replace question).
     message: Option<String>,
+    /// The names matching `text`, and the text they were listed for: the
+    /// directory is read when the text changes, not every frame.
+    listing: Option<(String, Vec<String>)>,
 }
 
 impl PathPrompt {
@@ -124,6 +127,19 @@ impl PathPrompt {
             reason,
             confirmed: None,
             message: None,
+            listing: None,
+        }
+    }
+
+    /// The names in the typed directory that match the typed name.
+    fn names(&mut self) -> Vec<String> {
+        match &self.listing {
+            Some((text, names)) if *text == self.text => names.clone(),
+            _ => {
+                let (_, names) = complete(&self.text);
+                self.listing = Some((self.text.clone(), names.clone()));
+                names
+            }
         }
     }
 
@@ -387,7 +403,7 @@ fn prompt_body(ui: &mut egui::Ui, prompt: &mut PathPrompt) -> Option<Option<Path
         field.request_focus();
     }
     let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-    let (_, names) = complete(&prompt.text);
+    let names = prompt.names();
     ui.horizontal_wrapped(|ui| {
         for name in names.iter().take(CANDIDATES) {
             if ui.small_button(name).clicked() {
