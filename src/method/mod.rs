@@ -12,6 +12,7 @@ mod inner;
 mod oracle;
 mod param_error;
 mod pgd_qp;
+mod pgd_qp_rules;
 mod record;
 mod run;
 mod rxgf;
@@ -25,11 +26,10 @@ pub use dispatch::{Method, MethodKind, ParamValue};
 pub use oracle::{FirstOrder, LowerLevel, Oracle, OracleCounts, dot, norm};
 pub use param_error::ParamError;
 pub use pgd_qp::{GUARD, PgdQp, QpSolution, Rho, StepRule, solve_qp};
+pub use pgd_qp_rules::{PgdQpKeys, PgdQpSettings};
 pub use record::{Curvature, Detail, Record, RecordParts, State, Trial, moved};
 pub use run::{BadValue, Run, RunConfig, Status};
 pub use rxgf::{Integrator, Rxgf};
-pub use settings::{
-    Input, ParamKind, ParamSpec, PgdQpKeys, PgdQpSettings, SolverSettings, check, describe,
-};
+pub use settings::{Input, ParamKind, ParamSpec, SolverSettings, check, describe};
 pub use sqcqp::Sqcqp;
 pub use vpbgd::Vpbgd;

@@ -9,6 +9,7 @@ use super::bome::{Bome, Phi};
 use super::dispatch::{Method, MethodKind, ParamValue};
 use super::param_error::ParamError;
 use super::pgd_qp::{PgdQp, Rho, StepRule};
+use super::pgd_qp_rules::PgdQpSettings;
 use super::run::RunConfig;
 use super::rxgf::{Integrator, Rxgf};
 use super::sqcqp::Sqcqp;
@@ -281,114 +282,6 @@ impl MethodKind {
     }
 }
 
-/// PGD-QP's settings: ρ and the step rule.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PgdQpSettings {
-    /// ρ.
-    pub rho: Rho,
-    /// α and γ, fixed or by the budget schedule.
-    pub rule: StepRule,
-}
-
-/// PGD-QP's keys as a preset's `[solver]` gives them, each optional (the
-/// command line holds its options to the same rules through clap: `--step`
-/// conflicts with `--budget-a`, which needs `--budget-b`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PgdQpKeys<'a> {
-    /// `rho`.
-    pub rho: Option<&'a str>,
-    /// `schedule`: "fixed" (the default) or "budget".
-    pub schedule: Option<&'a str>,
-    /// `alpha` (fixed rule).
-    pub alpha: Option<f64>,
-    /// `step` (fixed rule).
-    pub step: Option<f64>,
-    /// `a` (budget schedule).
-    pub a: Option<f64>,
-    /// `b` (budget schedule).
-    pub b: Option<f64>,
-}
-
-impl PgdQpSettings {
-    /// ρ and the step rule from the keys given — the one place a preset's
-    /// PGD-QP rules are written: the fixed rule (the default) takes α and γ and
-    /// refuses a and b; the budget schedule needs a and b and refuses α
-    /// and γ; every value is checked against its table entry. What is not
-    /// given keeps `defaults`.
-    pub fn from_keys(keys: PgdQpKeys, defaults: PgdQpSettings) -> Result<Self, ParamError> {
-        let kind = MethodKind::PgdQp;
-        let value = |key: &'static str, v: Option<f64>| -> Result<Option<f64>, ParamError> {
-            let Some(v) = v else { return Ok(None) };
-            let spec = kind.param(key).ok_or(ParamError::UnknownKey {
-                method: kind,
-                key: key.into(),
-            })?;
-            check(spec, ParamValue::Number(v))?;
-            Ok(Some(v))
-        };
-        let mut settings = SolverSettings {
-            pgd_qp: defaults,
-            ..SolverSettings::default()
-        };
-        if let Some(rho) = keys.rho {
-            settings.set_input(kind, "rho", Input::Text(rho))?;
-        }
-        let clash = |key: &'static str, why: &str| ParamError::Combination {
-            key,
-            why: why.into(),
-        };
-        let (alpha, step, a, b) = (
-            value("alpha", keys.alpha)?,
-            value("step", keys.step)?,
-            value("a", keys.a)?,
-            value("b", keys.b)?,
-        );
-        let rule = match keys.schedule {
-            None | Some("fixed") => {
-                if let Some(key) = [("a", a), ("b", b)].iter().find_map(|(k, v)| v.map(|_| *k)) {
-                    return Err(clash(key, "`a` and `b` belong to schedule = \"budget\""));
-                }
-                let (da, ds) = match defaults.rule {
-                    StepRule::Fixed { alpha, step } => (alpha, step),
-                    StepRule::Budget { .. } => (0.5, 0.01),
-                };
-                StepRule::Fixed {
-                    alpha: alpha.unwrap_or(da),
-                    step: step.unwrap_or(ds),
-                }
-            }
-            Some("budget") => {
-                let mixed = [("alpha", alpha), ("step", step)];
-                if let Some(key) = mixed.iter().find_map(|(k, v)| v.map(|_| *k)) {
-                    return Err(clash(
-                        key,
-                        "with schedule = \"budget\", α and γ come from `a` and `b`; remove this key",
-                    ));
-                }
-                match (a, b) {
-                    (Some(a), Some(b)) => StepRule::Budget { a, b },
-                    (None, _) => return Err(clash("schedule", "schedule = \"budget\" needs `a`")),
-                    (_, None) => return Err(clash("schedule", "schedule = \"budget\" needs `b`")),
-                }
-            }
-            Some(other) => {
-                return Err(ParamError::invalid(
-                    kind.param("schedule").ok_or(ParamError::UnknownKey {
-                        method: kind,
-                        key: "schedule".into(),
-                    })?,
-                    format!("\"{other}\""),
-                    "use one of fixed, budget".into(),
-                ));
-            }
-        };
-        Ok(PgdQpSettings {
-            rho: settings.pgd_qp.rho,
-            rule,
-        })
-    }
-}
-
 /// Every method's parameters, the chosen method, K and the tolerance.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SolverSettings {
@@ -518,14 +411,6 @@ impl SolverSettings {
         }
     }
 
-    /// PGD-QP's a and b (the paper's convex-toy 1.5 under the fixed rule).
-    fn budget_constants(&self) -> (f64, f64) {
-        match self.pgd_qp.rule {
-            StepRule::Budget { a, b } => (a, b),
-            StepRule::Fixed { .. } => (1.5, 1.5),
-        }
-    }
-
     /// The value of parameter `key` of method `kind`.
     pub fn get(&self, kind: MethodKind, key: &str) -> Option<ParamValue> {
         use ParamValue::{Count, Flag, Number, Text};
@@ -538,7 +423,7 @@ impl SolverSettings {
             (MethodKind::PgdQp, "alpha" | "step" | "a" | "b") => {
                 let s = self.pgd_qp;
                 let (alpha, step) = s.rule.resolve(s.rho, self.iterations);
-                let (a, b) = self.budget_constants();
+                let (a, b) = s.budget_constants();
                 Number(match key {
                     "alpha" => alpha,
                     "step" => step,
@@ -594,37 +479,8 @@ impl SolverSettings {
         use ParamValue::{Count, Flag, Number, Text};
         let count = |c: u64| u32::try_from(c).unwrap_or(u32::MAX);
         match (kind, key, value) {
-            (MethodKind::PgdQp, "rho", Text(t)) => {
-                self.pgd_qp.rho = Rho::parse(t).unwrap_or(self.pgd_qp.rho);
-            }
-            (MethodKind::PgdQp, "schedule", Text(t)) => {
-                let (a, b) = self.budget_constants();
-                let s = self.pgd_qp;
-                let (alpha, step) = s.rule.resolve(s.rho, self.iterations);
-                self.pgd_qp.rule = match t {
-                    "budget" => StepRule::Budget { a, b },
-                    _ => StepRule::Fixed { alpha, step },
-                };
-            }
-            // Giving α or γ chooses the fixed rule, a or b the budget one.
-            (MethodKind::PgdQp, "alpha" | "step", Number(v)) => {
-                let s = self.pgd_qp;
-                let (mut alpha, mut step) = s.rule.resolve(s.rho, self.iterations);
-                if key == "alpha" {
-                    alpha = v;
-                } else {
-                    step = v;
-                }
-                self.pgd_qp.rule = StepRule::Fixed { alpha, step };
-            }
-            (MethodKind::PgdQp, "a" | "b", Number(v)) => {
-                let (mut a, mut b) = self.budget_constants();
-                if key == "a" {
-                    a = v;
-                } else {
-                    b = v;
-                }
-                self.pgd_qp.rule = StepRule::Budget { a, b };
+            (MethodKind::PgdQp, _, _) => {
+                self.pgd_qp = self.pgd_qp.edited(key, value, self.iterations);
             }
             (MethodKind::Rxgf, "alpha", Number(v)) => self.rxgf.alpha = v,
             (MethodKind::Rxgf, "epsilon", Number(v)) => self.rxgf.eps = v,
@@ -828,56 +684,6 @@ mod tests {
                 .collect();
             assert_eq!(listed, table, "{}", kind.as_str());
         }
-    }
-
-    #[test]
-    fn pgd_qps_keys_go_together_by_one_set_of_rules() {
-        let d = SolverSettings::default().pgd_qp;
-        let keys = |f: fn(&mut PgdQpKeys)| {
-            let mut k = PgdQpKeys::default();
-            f(&mut k);
-            PgdQpSettings::from_keys(k, d)
-        };
-        let budget = keys(|k| {
-            k.schedule = Some("budget");
-            k.a = Some(1.5);
-            k.b = Some(1.5);
-            k.rho = Some("qp2");
-        })
-        .unwrap();
-        assert_eq!(budget.rule, StepRule::Budget { a: 1.5, b: 1.5 });
-        assert_eq!(budget.rho, Rho::Qp2);
-        let fixed = keys(|k| k.step = Some(0.2)).unwrap();
-        assert_eq!(
-            fixed.rule,
-            StepRule::Fixed {
-                alpha: 0.5,
-                step: 0.2
-            }
-        );
-        let key_of = |e: ParamError| match e {
-            ParamError::Combination { key, .. } => key,
-            ParamError::Invalid { spec, .. } => spec.key,
-            ParamError::UnknownKey { .. } => "?",
-        };
-        let e = keys(|k| k.a = Some(1.0)).unwrap_err();
-        assert_eq!(key_of(e), "a", "a belongs to the budget schedule");
-        let e = keys(|k| {
-            k.schedule = Some("budget");
-            k.a = Some(1.0);
-            k.b = Some(1.0);
-            k.alpha = Some(0.1);
-        })
-        .unwrap_err();
-        assert_eq!(key_of(e), "alpha");
-        let e = keys(|k| {
-            k.schedule = Some("budget");
-            k.a = Some(1.0);
-        })
-        .unwrap_err();
-        assert_eq!(e.to_string(), "schedule = \"budget\" needs `b`");
-        let e = keys(|k| k.step = Some(-1.0)).unwrap_err();
-        assert_eq!(key_of(e), "step");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod builtin;
 mod error;
 mod generate;
 mod schema;
+mod solver_table;
 mod source;
 mod watch;
 mod write;
@@ -18,10 +19,10 @@ pub use watch::{FileChange, FileWatch};
 pub use write::to_toml;
 
 use crate::expr::line_column;
-use crate::method::{MethodKind, ParamError, PgdQpKeys, PgdQpSettings, SolverSettings};
+use crate::method::SolverSettings;
 use crate::problem::{Dims, ExprProblem, LowerKind, Problem, ProblemError, SyntheticProblem};
 use nalgebra::{DMatrix, DVector};
-use schema::{RawPoint, RawPreset, RawSolver};
+use schema::{RawPoint, RawPreset};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -716,105 +717,6 @@ impl Checker<'_> {
             [lo, hi] if lo < hi => Ok([*lo, *hi]),
             _ => Err(self.err(key, value.span(), "needs [low, high] with low < high")),
         }
-    }
-
-    fn solver(&self, raw: &RawSolver) -> Result<SolverSettings, PresetError> {
-        let mut settings = SolverSettings::default();
-        if let Some(method) = &raw.method {
-            settings.method = MethodKind::parse(method.get_ref()).ok_or_else(|| {
-                self.err(
-                    "solver.method",
-                    method.span(),
-                    format!(
-                        "unknown method '{}'; known: {}",
-                        method.get_ref(),
-                        MethodKind::names()
-                    ),
-                )
-            })?;
-        }
-        let kind = settings.method;
-        // Every key but PGD-QP's own, which are checked together below.
-        for (key, input, span) in raw.generic_keys(kind == MethodKind::PgdQp) {
-            settings
-                .set_input(kind, key, input)
-                .map_err(|m| self.err(&format!("solver.{key}"), span, m))?;
-        }
-        if kind == MethodKind::PgdQp {
-            settings.pgd_qp = self.pgd_qp(raw)?;
-        }
-        settings.iterations = match &raw.iterations {
-            Some(k) if *k.get_ref() >= 1 => *k.get_ref() as u64,
-            Some(k) => {
-                return Err(self.err(
-                    "solver.iterations",
-                    k.span(),
-                    format!("{} iterations: the budget must be at least 1", k.get_ref()),
-                ));
-            }
-            None => settings.iterations,
-        };
-        settings.tolerance = raw
-            .tolerance
-            .as_ref()
-            .map(|t| self.positive("solver.tolerance", t, false))
-            .transpose()?;
-        Ok(settings)
-    }
-
-    fn positive(
-        &self,
-        key: &str,
-        value: &Spanned<f64>,
-        allow_zero: bool,
-    ) -> Result<f64, PresetError> {
-        let v = self.finite(key, value)?;
-        if v > 0.0 || (allow_zero && v == 0.0) {
-            Ok(v)
-        } else {
-            let need = if allow_zero { "at least 0" } else { "positive" };
-            Err(self.err(
-                key,
-                value.span(),
-                format!("{v} is not allowed: it must be {need}"),
-            ))
-        }
-    }
-
-    /// PGD-QP's ρ and step rule (fixed α, γ or the budget schedule a, b),
-    /// by the rules of [`PgdQpSettings::from_keys`]; an error points at
-    /// the key it is about.
-    fn pgd_qp(&self, raw: &RawSolver) -> Result<PgdQpSettings, PresetError> {
-        let num = |v: &Option<Spanned<f64>>| v.as_ref().map(|v| *v.get_ref());
-        let keys = PgdQpKeys {
-            rho: raw.rho.as_ref().map(|r| r.get_ref().as_str()),
-            schedule: raw.schedule.as_ref().map(|s| s.get_ref().as_str()),
-            alpha: num(&raw.alpha),
-            step: num(&raw.step),
-            a: num(&raw.a),
-            b: num(&raw.b),
-        };
-        PgdQpSettings::from_keys(keys, SolverSettings::default().pgd_qp).map_err(|e| {
-            let key = match &e {
-                ParamError::Combination { key, .. } => *key,
-                ParamError::Invalid { spec, .. } => spec.key,
-                ParamError::UnknownKey { .. } => "schedule",
-            };
-            let span = match key {
-                "rho" => raw.rho.as_ref().map(Spanned::span),
-                "schedule" => raw.schedule.as_ref().map(Spanned::span),
-                "alpha" => raw.alpha.as_ref().map(Spanned::span),
-                "step" => raw.step.as_ref().map(Spanned::span),
-                "a" => raw.a.as_ref().map(Spanned::span),
-                "b" => raw.b.as_ref().map(Spanned::span),
-                _ => None,
-            };
-            let span = span.or_else(|| raw.schedule.as_ref().map(Spanned::span));
-            match span {
-                Some(span) => self.err(&format!("solver.{key}"), span, e.to_string()),
-                None => PresetError::file(self.source, e.to_string()),
-            }
-        })
     }
 
     fn reference(

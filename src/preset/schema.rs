@@ -1,10 +1,8 @@
 //! The preset file as written: serde structures that keep the span of every
 //! value, so that each validation message can point at line and column.
 
-use crate::method::Input;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::ops::Range;
 use toml::Spanned;
 
 /// A whole preset file.
@@ -83,79 +81,11 @@ pub struct RawLowerDomain {
     pub y: Spanned<Vec<f64>>,
 }
 
-/// `[solver]`: defaults for the app and the command line.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSolver {
-    pub method: Option<Spanned<String>>,
-    pub rho: Option<Spanned<String>>,
-    pub schedule: Option<Spanned<String>>,
-    pub alpha: Option<Spanned<f64>>,
-    pub step: Option<Spanned<f64>>,
-    pub a: Option<Spanned<f64>>,
-    pub b: Option<Spanned<f64>>,
-    pub iterations: Option<Spanned<i64>>,
-    pub tolerance: Option<Spanned<f64>>,
-    pub epsilon: Option<Spanned<f64>>,
-    pub dt: Option<Spanned<f64>>,
-    pub integrator: Option<Spanned<String>>,
-    pub w: Option<Spanned<f64>>,
-    pub eta: Option<Spanned<f64>>,
-    pub phi: Option<Spanned<String>>,
-    pub inner_steps: Option<Spanned<i64>>,
-    pub inner_step: Option<Spanned<f64>>,
-    pub gamma: Option<Spanned<f64>>,
-    pub ramp: Option<Spanned<bool>>,
-    pub cg_iterations: Option<Spanned<i64>>,
-}
-
-impl RawSolver {
-    /// The method parameters given, with their spans; PGD-QP's own keys
-    /// (rho, schedule, alpha, step, a, b) only if `skip_pgd_qp` is false.
-    pub fn generic_keys(&self, skip_pgd_qp: bool) -> Vec<(&'static str, Input<'_>, Range<usize>)> {
-        fn num(v: &Option<Spanned<f64>>) -> Option<(Input<'_>, Range<usize>)> {
-            v.as_ref().map(|v| (Input::Number(*v.get_ref()), v.span()))
-        }
-        fn int(v: &Option<Spanned<i64>>) -> Option<(Input<'_>, Range<usize>)> {
-            v.as_ref().map(|v| (Input::Integer(*v.get_ref()), v.span()))
-        }
-        fn text(v: &Option<Spanned<String>>) -> Option<(Input<'_>, Range<usize>)> {
-            v.as_ref()
-                .map(|v| (Input::Text(v.get_ref().as_str()), v.span()))
-        }
-        let mut keys = vec![
-            ("epsilon", num(&self.epsilon)),
-            ("dt", num(&self.dt)),
-            ("integrator", text(&self.integrator)),
-            ("w", num(&self.w)),
-            ("eta", num(&self.eta)),
-            ("phi", text(&self.phi)),
-            ("inner_steps", int(&self.inner_steps)),
-            ("inner_step", num(&self.inner_step)),
-            ("gamma", num(&self.gamma)),
-            (
-                "ramp",
-                self.ramp
-                    .as_ref()
-                    .map(|v| (Input::Flag(*v.get_ref()), v.span())),
-            ),
-            ("cg_iterations", int(&self.cg_iterations)),
-        ];
-        if !skip_pgd_qp {
-            keys.extend([
-                ("rho", text(&self.rho)),
-                ("schedule", text(&self.schedule)),
-                ("alpha", num(&self.alpha)),
-                ("step", num(&self.step)),
-                ("a", num(&self.a)),
-                ("b", num(&self.b)),
-            ]);
-        }
-        keys.into_iter()
-            .filter_map(|(k, v)| v.map(|(input, span)| (k, input, span)))
-            .collect()
-    }
-}
+/// `[solver]`: defaults for the app and the command line — `method`,
+/// `iterations`, `tolerance` and the chosen method's parameters by the keys
+/// of its table ([`crate::method::MethodKind::params`]), which the reader
+/// checks them against; every value keeps its span.
+pub type RawSolver = BTreeMap<String, Spanned<toml::Value>>;
 
 /// `[reference]`: a known optimum.
 #[derive(Debug, Deserialize)]

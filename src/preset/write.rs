@@ -1,7 +1,7 @@
 //! Writes a preset back to TOML in the format `load_str` reads.
 
 use super::{Preset, ProblemSpec};
-use crate::method::{MethodKind, ParamValue, StepRule};
+use crate::method::ParamValue;
 use toml::{Table, Value};
 
 fn floats(values: &[f64]) -> Value {
@@ -74,29 +74,19 @@ pub fn to_toml(p: &Preset) -> String {
     let s = &p.solver;
     let mut solver = Table::new();
     solver.insert("method".into(), Value::String(s.method.as_str().into()));
-    if s.method == MethodKind::PgdQp {
-        solver.insert("rho".into(), Value::String(s.pgd_qp.rho.as_str().into()));
-        match s.pgd_qp.rule {
-            StepRule::Fixed { alpha, step } => {
-                solver.insert("alpha".into(), Value::Float(alpha));
-                solver.insert("step".into(), Value::Float(step));
-            }
-            StepRule::Budget { a, b } => {
-                solver.insert("schedule".into(), Value::String("budget".into()));
-                solver.insert("a".into(), Value::Float(a));
-                solver.insert("b".into(), Value::Float(b));
-            }
-        }
-    } else {
-        for (key, value) in s.method().params() {
-            let value = match value {
-                ParamValue::Number(v) => Value::Float(v),
-                ParamValue::Count(c) => Value::Integer(i64::try_from(c).unwrap_or(i64::MAX)),
-                ParamValue::Text(t) => Value::String(t.into()),
-                ParamValue::Flag(b) => Value::Boolean(b),
-            };
-            solver.insert(key.into(), value);
-        }
+    // The chosen method's table, in its order: of PGD-QP's keys those of
+    // the step rule in force (α, γ fixed, or the schedule's a, b).
+    for spec in s.method.params().iter().filter(|p| s.relevant(p.key)) {
+        let Some(value) = s.get(s.method, spec.key) else {
+            continue;
+        };
+        let value = match value {
+            ParamValue::Number(v) => Value::Float(v),
+            ParamValue::Count(c) => Value::Integer(i64::try_from(c).unwrap_or(i64::MAX)),
+            ParamValue::Text(t) => Value::String(t.into()),
+            ParamValue::Flag(b) => Value::Boolean(b),
+        };
+        solver.insert(spec.key.into(), value);
     }
     solver.insert(
         "iterations".into(),
