@@ -345,8 +345,10 @@ pub struct RunTrace {
     pub id: RunId,
     /// Colour slot of the run (stable across resets).
     pub slot: usize,
-    /// Configuration in force, and from which iteration each held.
-    pub configs: Vec<(u64, RunConfig)>,
+    /// The configuration the run started with.
+    first_config: RunConfig,
+    /// Each later configuration, with the iteration it held from.
+    later_configs: Vec<(u64, RunConfig)>,
     /// The start point.
     pub start: Vec<f64>,
     /// The kept history.
@@ -399,7 +401,8 @@ impl RunTrace {
         Self {
             id,
             slot,
-            configs: vec![(0, config)],
+            first_config: config,
+            later_configs: Vec::new(),
             start,
             history: History::new(dim),
             last: None,
@@ -420,26 +423,29 @@ impl RunTrace {
 
     /// The configuration now in force.
     pub fn config(&self) -> RunConfig {
-        self.configs
+        self.later_configs
             .last()
-            .map_or_else(unreachable_config, |(_, c)| *c)
+            .map_or(self.first_config, |(_, c)| *c)
     }
 
     /// The configuration that was in force at iteration `k`.
     pub fn config_at(&self, k: u64) -> RunConfig {
-        self.configs
+        self.later_configs
             .iter()
             .rev()
             .find(|(from, _)| *from <= k)
-            .or(self.configs.first())
-            .map_or_else(unreachable_config, |(_, c)| *c)
+            .map_or(self.first_config, |(_, c)| *c)
     }
 
     /// Records that the configuration changes from the next iteration on.
     pub fn reconfigure(&mut self, config: RunConfig) {
         let from = self.last.as_ref().map_or(0, |r| r.k + 1);
-        self.configs.retain(|(k, _)| *k < from);
-        self.configs.push((from, config));
+        self.later_configs.retain(|(k, _)| *k < from);
+        if from == 0 {
+            self.first_config = config;
+        } else {
+            self.later_configs.push((from, config));
+        }
         if matches!(
             self.state,
             RunState::Finished(Status::Budget | Status::Converged)
@@ -692,12 +698,6 @@ impl RunTrace {
     }
 }
 
-/// `configs` is never empty (it starts with one entry and `reconfigure`
-/// keeps at least the new one); this is only a typed fallback.
-fn unreachable_config() -> RunConfig {
-    crate::method::SolverSettings::default().run_config()
-}
-
 /// All runs of the session.
 #[derive(Debug, Clone, Default)]
 pub struct Session {
@@ -742,15 +742,16 @@ mod tests {
     use crate::method::{Method, PgdQp, Rho};
 
     fn config() -> RunConfig {
-        RunConfig {
-            method: Method::PgdQp(PgdQp {
+        RunConfig::new(
+            Method::PgdQp(PgdQp {
                 rho: Rho::Qp1,
                 alpha: 0.1,
                 step: 0.1,
             }),
-            iterations: 100,
-            tolerance: None,
-        }
+            100,
+            None,
+        )
+        .unwrap()
     }
 
     fn frames(ks: std::ops::Range<u64>) -> Frames {
@@ -885,15 +886,19 @@ mod tests {
     fn reconfiguring_keeps_the_past_configuration_for_past_iterations() {
         let mut run = RunTrace::new(1, 0, config(), vec![0.0, 0.0]);
         run.last = Some(*record(40));
-        let mut faster = config();
-        faster.method = Method::PgdQp(PgdQp {
-            rho: Rho::Qp1,
-            alpha: 0.1,
-            step: 0.5,
-        });
+        let faster = RunConfig::new(
+            Method::PgdQp(PgdQp {
+                rho: Rho::Qp1,
+                alpha: 0.1,
+                step: 0.5,
+            }),
+            config().iterations(),
+            None,
+        )
+        .unwrap();
         run.reconfigure(faster);
-        assert_eq!(run.config_at(10).method.step_length(), 0.1);
-        assert_eq!(run.config_at(41).method.step_length(), 0.5);
-        assert_eq!(run.config().method.step_length(), 0.5);
+        assert_eq!(run.config_at(10).method().step_length(), 0.1);
+        assert_eq!(run.config_at(41).method().step_length(), 0.5);
+        assert_eq!(run.config().method().step_length(), 0.5);
     }
 }

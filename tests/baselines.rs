@@ -14,11 +14,7 @@ const SOLUTION: [f64; 2] = [1.2, 0.6];
 /// start (−1, 1.5); the last is at z_K.
 fn run_b1(method: Method, iterations: u64) -> Vec<Record> {
     let p = load_builtin("b01-quadratic").unwrap();
-    let config = RunConfig {
-        method,
-        iterations,
-        tolerance: None,
-    };
+    let config = RunConfig::new(method, iterations, None).unwrap();
     let mut run = Run::new(p.problem.clone(), config, p.start());
     let mut records = Vec::new();
     run.run_to_end(|r| records.push(r.clone()));

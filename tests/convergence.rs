@@ -27,7 +27,7 @@ fn preset_defaults_reach_the_references_of_b1_b2_b8() {
         "b08-mitsos-barton-3-17",
     ] {
         let p = preset(id);
-        let (status, last, records) = final_record(&p, p.solver.run_config());
+        let (status, last, records) = final_record(&p, p.solver.run_config().unwrap());
         assert_eq!(status, Status::Budget, "{id}");
         let reference = p.reference.as_ref().expect("reference");
         let (x, y) = reference.point.as_ref().expect("point");
@@ -106,15 +106,12 @@ fn convex_20d_toy_with_the_papers_constants() {
 
     for (rho, a, b) in [(Rho::Qp1, 1.5, 1.5), (Rho::Qp2, 10.0, 10.0)] {
         let (alpha, step) = StepRule::Budget { a, b }.resolve(rho, 80_000);
-        let config = RunConfig {
-            method: bilevel_lab::method::Method::PgdQp(bilevel_lab::method::PgdQp {
-                rho,
-                alpha,
-                step,
-            }),
-            iterations: 80_000,
-            tolerance: None,
-        };
+        let config = RunConfig::new(
+            bilevel_lab::method::Method::PgdQp(bilevel_lab::method::PgdQp { rho, alpha, step }),
+            80_000,
+            None,
+        )
+        .unwrap();
         let (status, last, records) = final_record(&p, config);
         assert_eq!(status, Status::Budget);
         // Not below F*, allowing for how far the end point is from
@@ -163,11 +160,7 @@ fn converged_runs_stay_converged_over_long_budgets() {
         "b12-mirrlees",
     ] {
         let p = preset(id);
-        let config = RunConfig {
-            iterations: 20_000,
-            tolerance: None,
-            ..p.solver.run_config()
-        };
+        let config = RunConfig::new(p.solver.run_config().unwrap().method(), 20_000, None).unwrap();
         let (_, last, records) = final_record(&p, config);
         let converged = records
             .iter()

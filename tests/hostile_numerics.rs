@@ -32,7 +32,7 @@ fn run(
     }
     .with_method(kind);
     edit(&mut settings);
-    let mut run = Run::new(problem, settings.run_config(), z0);
+    let mut run = Run::new(problem, settings.run_config().unwrap(), z0);
     let mut count = 0;
     let status = run
         .run_to_end(|r| {

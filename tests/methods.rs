@@ -19,7 +19,7 @@ fn every_method_on_every_one_dimensional_preset_ends_honestly() {
         for kind in MethodKind::ALL {
             let mut settings = p.solver.with_method(kind);
             settings.iterations = 400;
-            let config = settings.run_config();
+            let config = settings.run_config().unwrap();
             let mut run = Run::new(p.problem.clone(), config, p.start());
             let mut records = 0u64;
             let mut calls = 0;
@@ -67,11 +67,11 @@ fn switching_method_mid_run_keeps_the_trajectory() {
     let p = load_builtin("b01-quadratic").unwrap();
     let mut settings = p.solver;
     settings.iterations = 3000;
-    let mut run = Run::new(p.problem.clone(), settings.run_config(), p.start());
+    let mut run = Run::new(p.problem.clone(), settings.run_config().unwrap(), p.start());
     let mut ks = Vec::new();
     run.advance(100, |r| ks.push(r.k));
     let before = run.state().z.clone();
-    run.reconfigure(settings.with_method(MethodKind::Aid).run_config());
+    run.reconfigure(settings.with_method(MethodKind::Aid).run_config().unwrap());
     let mut first = None;
     run.advance(1, |r| first = Some(r.clone()));
     let first = first.unwrap();

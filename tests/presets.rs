@@ -51,10 +51,12 @@ fn every_preset_is_complete_and_runs() {
         if !no_known_answer {
             assert!(r.f.is_some(), "{id}: F*");
         }
-        let config = RunConfig {
-            iterations: 200,
-            ..p.solver.run_config()
-        };
+        let config = RunConfig::new(
+            p.solver.run_config().unwrap().method(),
+            200,
+            p.solver.run_config().unwrap().tolerance(),
+        )
+        .unwrap();
         let mut run = Run::new(p.problem.clone(), config, p.start());
         let status = run.run_to_end(|rec| assert!(rec.first_non_finite().is_none()));
         assert!(
@@ -279,7 +281,7 @@ fn every_preset_ends_where_its_expect_table_says() {
             .expect
             .clone()
             .unwrap_or_else(|| panic!("{id}: no [expect] table"));
-        let judged = p.run_judged(p.solver.run_config(), p.start());
+        let judged = p.run_judged(p.solver.run_config().unwrap(), p.start());
         let class = judged.verdict.as_ref().map(|v| v.class.as_str());
         assert_eq!(class, Some(expect.class.as_str()), "{id}");
         if let Some((x, y)) = &expect.point {

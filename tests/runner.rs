@@ -13,15 +13,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 fn config(iterations: u64) -> RunConfig {
-    RunConfig {
-        method: Method::PgdQp(PgdQp {
+    RunConfig::new(
+        Method::PgdQp(PgdQp {
             rho: Rho::Qp1,
             alpha: 0.1,
             step: 0.05,
         }),
         iterations,
-        tolerance: None,
-    }
+        None,
+    )
+    .unwrap()
 }
 
 /// Collects events until `done` says stop or the deadline passes.

@@ -307,13 +307,20 @@ fn the_exported_preset_runs_to_the_same_result() {
         let text = h.state().preset_text();
         let p = preset::load_str(&text, "exported").unwrap();
         let spec = &h.state().settings().runs[0];
-        assert_eq!(p.solver.run_config(), spec.config(), "{kind:?}");
+        assert_eq!(
+            p.solver.run_config().unwrap(),
+            spec.config().unwrap(),
+            "{kind:?}"
+        );
         assert_eq!(p.start(), spec.start);
-        let mut a =
-            bilevel_lab::method::Run::new(p.problem.clone(), p.solver.run_config(), p.start());
+        let mut a = bilevel_lab::method::Run::new(
+            p.problem.clone(),
+            p.solver.run_config().unwrap(),
+            p.start(),
+        );
         let mut b = bilevel_lab::method::Run::new(
             h.state().problem().clone(),
-            spec.config(),
+            spec.config().unwrap(),
             spec.start.clone(),
         );
         a.run_to_end(|_| {});
@@ -727,7 +734,7 @@ fn the_history_slider_shows_a_past_iterations_geometry() {
     // Its geometry is what the method computes at the kept point of k = 37.
     let mut run = bilevel_lab::method::Run::new(
         h.state().problem().clone(),
-        h.state().settings().runs[0].config(),
+        h.state().settings().runs[0].config().unwrap(),
         h.state().settings().runs[0].start.clone(),
     );
     let mut at_37 = None;

@@ -4,6 +4,7 @@
 use super::file_dialogs::FileUse;
 use super::settings::{Layers, PresetSource, RunSpec, Series, XAxis};
 use super::{BilevelApp, Notice};
+use crate::method::SolverSettings;
 use crate::runner::{Command, Speed};
 use eframe::egui;
 use std::path::PathBuf;
@@ -349,10 +350,13 @@ impl BilevelApp {
                 let Some(spec) = self.settings.runs.get(slot) else {
                     return;
                 };
+                // The editors show what is wrong until it is put right.
+                let Ok(config) = spec.config() else {
+                    return;
+                };
                 if !spec.problems().is_empty() {
                     return;
                 }
-                let config = spec.config();
                 if let Some(trace) = self.runs.session.runs.iter_mut().find(|r| r.slot == slot) {
                     trace.reconfigure(config);
                     self.runs.runner.send(Command::Reconfigure {
@@ -420,7 +424,7 @@ impl BilevelApp {
                 let Some(old) = self.settings.runs.get_mut(slot) else {
                     return;
                 };
-                let solver_changed = old.defaults() != spec.defaults();
+                let solver_changed = old.solver != spec.solver;
                 *old = *spec;
                 if solver_changed {
                     self.run_command(AppCommand::Reconfigure(slot));
@@ -491,12 +495,14 @@ impl BilevelApp {
             .runs
             .iter()
             .map(|run| {
-                Ok(RunSpec {
-                    solver: run.settings(&preset.solver, stop.iterations)?,
-                    use_tolerance: false,
-                    tolerance: 1e-10,
-                    start: run.start.map_or_else(|| preset.start(), |s| s.to_vec()),
-                })
+                let solver = SolverSettings {
+                    tolerance: None,
+                    ..run.settings(&preset.solver, stop.iterations)?
+                };
+                Ok(RunSpec::new(
+                    solver,
+                    run.start.map_or_else(|| preset.start(), |s| s.to_vec()),
+                ))
             })
             .collect();
         let specs = match specs {

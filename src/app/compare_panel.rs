@@ -124,7 +124,7 @@ fn run_row(ui: &mut egui::Ui, run: &crate::session::RunTrace, judge: &Judge) {
             .color(theme::run_color(run.slot))
             .strong(),
     );
-    let method = run.config().method;
+    let method = run.config().method();
     let label = cell(ui, method_label(&method));
     if let Some(relaxed) = relaxed_problem(&method) {
         label.on_hover_text(relaxed);

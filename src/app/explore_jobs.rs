@@ -14,7 +14,7 @@ impl BilevelApp {
         };
         let state = &mut app.explore;
         let sweep_spec = SweepSpec {
-            settings: spec.defaults(),
+            settings: spec.solver,
             axes: explore::default_axes(spec.solver.method),
             first: state.first,
             second: state.second,
@@ -50,9 +50,16 @@ impl BilevelApp {
         ) else {
             return;
         };
+        let config = match spec.config() {
+            Ok(config) => config,
+            Err(e) => {
+                app.explore.message = Some(format!("the basin map cannot run: {e}"));
+                return;
+            }
+        };
         let state = &mut app.explore;
         let basin_spec = BasinSpec {
-            config: spec.config(),
+            config,
             axes: (app.settings.axis_x, app.settings.axis_y),
             x: bounds[0],
             y: bounds[1],

@@ -74,7 +74,7 @@ pub fn current_preset(app: &BilevelApp) -> Preset {
         let n = p.dims().n;
         p.start_x = spec.start.get(..n).unwrap_or_default().to_vec();
         p.start_y = spec.start.get(n..).unwrap_or_default().to_vec();
-        p.solver = spec.defaults();
+        p.solver = spec.solver;
     }
     if let Some(b) = app.view.view_bounds
         && app.settings.axis_x == 0

@@ -654,7 +654,7 @@ impl Scene<'_> {
         for (i, run) in self.runs.iter().enumerate() {
             let color = theme::run_color(run.slot);
             let config = run.config();
-            let label = format!("run {}: {}", run.slot + 1, method_label(&config.method));
+            let label = format!("run {}: {}", run.slot + 1, method_label(&config.method()));
             let width = look.width * if i == self.selected { 2.0 } else { 1.5 };
             plot.line(
                 Line::new(label.clone(), path(run, ix, iy))

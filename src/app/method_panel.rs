@@ -161,21 +161,7 @@ fn run_editor(ui: &mut egui::Ui, slot: usize, mut spec: RunSpec, out: &mut Vec<A
     {
         ui.label(RichText::new(format!("→ α = {}, γ = {}", num(m.alpha), num(m.step))).small());
     }
-    ui.horizontal(|ui| {
-        changed |= ui
-            .checkbox(&mut spec.use_tolerance, "stop at")
-            .on_hover_text("Stop when the KKT residual ‖Δ‖² + h reaches the tolerance")
-            .changed();
-        ui.add_enabled_ui(spec.use_tolerance, |ui| {
-            changed |= drag(
-                ui,
-                &mut spec.tolerance,
-                "KKT ≤ ",
-                1e-300,
-                "Tolerance on ‖Δ‖² + h",
-            );
-        });
-    });
+    changed |= tolerance_ui(ui, &mut spec);
     let start = super::problem_panel::vector(&spec.start);
     let every: Vec<String> = spec.start.iter().map(|v| num(*v)).collect();
     ui.label(RichText::new(format!("start: ({start}) — click the plot to move it")).small())
@@ -355,4 +341,32 @@ fn series_ui(ui: &mut egui::Ui, mut series: Series) -> Option<AppCommand> {
             );
     });
     (series != before).then(|| AppCommand::SetSeries(Box::new(series)))
+}
+
+/// The "stop at" box and the tolerance: unticking keeps the value for when
+/// it is ticked again.
+fn tolerance_ui(ui: &mut egui::Ui, spec: &mut RunSpec) -> bool {
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        let mut on = spec.solver.tolerance.is_some();
+        if ui
+            .checkbox(&mut on, "stop at")
+            .on_hover_text("Stop when the KKT residual ‖Δ‖² + h reaches the tolerance")
+            .changed()
+        {
+            changed = true;
+            spec.solver.tolerance = on.then_some(spec.tolerance_when_off);
+        }
+        ui.add_enabled_ui(on, |ui| {
+            let mut value = spec.solver.tolerance.unwrap_or(spec.tolerance_when_off);
+            if drag(ui, &mut value, "KKT ≤ ", 1e-300, "Tolerance on ‖Δ‖² + h") {
+                changed = true;
+                spec.tolerance_when_off = value;
+                if on {
+                    spec.solver.tolerance = Some(value);
+                }
+            }
+        });
+    });
+    changed
 }

@@ -54,7 +54,7 @@ pub fn arrow_worker(wake: Box<dyn Fn() + Send>) -> Worker<ArrowRequest, ArrowSet
             // A bug in the method or problem must not end the thread: the
             // arrows stop where it panics (the solver reports the panic).
             let Ok((_, r)) =
-                crate::guard::catch(|| config.method.step(&oracle, &state, config.iterations))
+                crate::guard::catch(|| config.method().step(&oracle, &state, config.iterations()))
             else {
                 break;
             };

@@ -22,8 +22,11 @@ impl BilevelApp {
         let Some(spec) = self.settings.runs.get(slot) else {
             return;
         };
+        let config = match spec.config() {
+            Ok(config) => config,
+            Err(e) => return self.notify(format!("run {} cannot start: {e}", slot + 1), true),
+        };
         let id = self.runs.session.fresh_id();
-        let config = spec.config();
         let start = spec.start.clone();
         self.runs.runner.send(Command::Add {
             id,
@@ -42,7 +45,10 @@ impl BilevelApp {
         let Some(spec) = self.settings.runs.get(slot) else {
             return;
         };
-        let config = spec.config();
+        let config = match spec.config() {
+            Ok(config) => config,
+            Err(e) => return self.notify(format!("run {} cannot start: {e}", slot + 1), true),
+        };
         let start = spec.start.clone();
         let new = self.runs.session.fresh_id();
         if let Some(trace) = self.runs.session.runs.iter_mut().find(|r| r.slot == slot) {

@@ -1,7 +1,7 @@
 //! What the app remembers across restarts (eframe persistence): the preset,
 //! edited expressions, every run's parameters and the view toggles.
 
-use crate::method::{MethodKind, RunConfig, SolverSettings};
+use crate::method::{MethodKind, ParamError, RunConfig, SolverSettings};
 use crate::preset::Preset;
 use serde::{Deserialize, Serialize};
 
@@ -9,42 +9,81 @@ pub use crate::preset::PresetSource;
 
 /// The parameters of one run, as the user edits them: every method's
 /// parameters (switching methods keeps each one's values), K, the tolerance
-/// and the start point.
+/// in force (`solver.tolerance`) and the start point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "StoredRunSpec")]
 pub struct RunSpec {
-    /// The chosen method and all methods' parameters.
+    /// The chosen method, all methods' parameters, K and the tolerance.
     pub solver: SolverSettings,
-    /// Whether the tolerance applies.
-    pub use_tolerance: bool,
-    /// Tolerance on the KKT residual (kept while switched off).
-    pub tolerance: f64,
+    /// The tolerance the "stop at" box brings back when it is ticked again
+    /// (the last one in force).
+    pub tolerance_when_off: f64,
     /// The start point z₀.
     pub start: Vec<f64>,
 }
 
+/// The tolerance the "stop at" box offers first.
+pub const DEFAULT_TOLERANCE: f64 = 1e-10;
+
+/// A run spec as settings files hold it: this version's fields, or the
+/// earlier `use_tolerance` and `tolerance` beside a solver whose own
+/// tolerance was not read. Absent numbers read as NaN (neither JSON nor
+/// the app writes one), not as `Option`, which eframe's RON store would
+/// want spelled `Some(…)`.
+#[derive(Deserialize)]
+struct StoredRunSpec {
+    solver: SolverSettings,
+    start: Vec<f64>,
+    #[serde(default = "absent")]
+    tolerance_when_off: f64,
+    #[serde(default)]
+    use_tolerance: bool,
+    #[serde(default = "absent")]
+    tolerance: f64,
+}
+
+fn absent() -> f64 {
+    f64::NAN
+}
+
+impl From<StoredRunSpec> for RunSpec {
+    fn from(stored: StoredRunSpec) -> Self {
+        let mut solver = stored.solver;
+        let earlier_format = !stored.tolerance.is_nan();
+        if earlier_format {
+            solver.tolerance = stored.use_tolerance.then_some(stored.tolerance);
+        }
+        let when_off = [stored.tolerance_when_off, stored.tolerance]
+            .into_iter()
+            .chain(solver.tolerance)
+            .find(|t| !t.is_nan())
+            .unwrap_or(DEFAULT_TOLERANCE);
+        Self {
+            solver,
+            tolerance_when_off: when_off,
+            start: stored.start,
+        }
+    }
+}
+
 impl RunSpec {
+    /// A spec of these settings from `start`.
+    pub fn new(solver: SolverSettings, start: Vec<f64>) -> Self {
+        Self {
+            solver,
+            tolerance_when_off: solver.tolerance.unwrap_or(DEFAULT_TOLERANCE),
+            start,
+        }
+    }
+
     /// The spec a preset's defaults describe.
     pub fn from_preset(p: &Preset) -> Self {
-        Self {
-            solver: p.solver,
-            use_tolerance: p.solver.tolerance.is_some(),
-            tolerance: p.solver.tolerance.unwrap_or(1e-10),
-            start: p.start(),
-        }
+        Self::new(p.solver, p.start())
     }
 
-    /// The solver settings with the tolerance switch applied.
-    pub fn defaults(&self) -> SolverSettings {
-        SolverSettings {
-            tolerance: self.use_tolerance.then_some(self.tolerance),
-            iterations: self.solver.iterations.max(1),
-            ..self.solver
-        }
-    }
-
-    /// The run configuration.
-    pub fn config(&self) -> RunConfig {
-        self.defaults().run_config()
+    /// The run configuration, or why these parameters cannot run.
+    pub fn config(&self) -> Result<RunConfig, ParamError> {
+        self.solver.run_config()
     }
 
     /// The chosen method.
@@ -54,7 +93,7 @@ impl RunSpec {
 
     /// What is wrong with the parameters, in the method's terms.
     pub fn problems(&self) -> Vec<String> {
-        let mut out = self.defaults().problems();
+        let mut out = self.solver.problems();
         if self.start.iter().any(|v| !v.is_finite()) {
             out.push("the start point must be finite".into());
         }
@@ -256,5 +295,36 @@ impl Default for Settings {
             kept_edits: Vec::new(),
             recent_dir: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_json(solver_tolerance: &str, rest: &str) -> RunSpec {
+        let mut solver = serde_json::to_value(SolverSettings::default()).unwrap();
+        solver["tolerance"] = serde_json::from_str(solver_tolerance).unwrap();
+        let text = format!(r#"{{"solver": {solver}, "start": [0.5, 0.3]{rest}}}"#);
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn the_tolerance_in_force_is_the_solvers_in_either_file_format() {
+        // Earlier files: the box and its value beside the solver, whose own
+        // tolerance the app did not read.
+        let on = spec_json("1e-3", r#", "use_tolerance": true, "tolerance": 1e-7"#);
+        assert_eq!(on.solver.tolerance, Some(1e-7));
+        let off = spec_json("1e-3", r#", "use_tolerance": false, "tolerance": 1e-7"#);
+        assert_eq!(off.solver.tolerance, None);
+        assert_eq!(
+            off.tolerance_when_off, 1e-7,
+            "ticking the box brings it back"
+        );
+        // This version's: the solver's tolerance is the one in force.
+        let now = spec_json("null", r#", "tolerance_when_off": 1e-6"#);
+        assert_eq!((now.solver.tolerance, now.tolerance_when_off), (None, 1e-6));
+        let written = serde_json::to_string(&off).unwrap();
+        assert_eq!(serde_json::from_str::<RunSpec>(&written).unwrap(), off);
     }
 }

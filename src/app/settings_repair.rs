@@ -4,7 +4,7 @@
 //! nothing is clamped or dropped silently (the loader keeps the file as
 //! it was beside it).
 
-use super::settings::{KeptEdit, Settings};
+use super::settings::{DEFAULT_TOLERANCE, KeptEdit, Settings};
 use crate::method::{MethodKind, SolverSettings, check};
 
 /// The longest edit kept from a settings file: the expression limit, as no
@@ -43,12 +43,15 @@ pub fn repair(settings: &mut Settings) -> Vec<String> {
         for s in repair_solver(&mut run.solver) {
             said.push(format!("{which}: {s}"));
         }
-        if !(run.tolerance.is_finite() && run.tolerance > 0.0) {
+        let bad = |t: f64| !(t.is_finite() && t > 0.0);
+        if let Some(t) = run.solver.tolerance.filter(|t| bad(*t)) {
             said.push(format!(
-                "{which}: the tolerance {} is not a number > 0; 1e-10 is used",
-                run.tolerance
+                "{which}: the tolerance {t} is not a number > 0; {DEFAULT_TOLERANCE:e} is used"
             ));
-            run.tolerance = 1e-10;
+            run.solver.tolerance = Some(DEFAULT_TOLERANCE);
+        }
+        if bad(run.tolerance_when_off) {
+            run.tolerance_when_off = DEFAULT_TOLERANCE;
         }
         if run.start.iter().any(|v| !v.is_finite()) {
             said.push(format!(

@@ -60,16 +60,16 @@ impl BilevelApp {
                 let k = *h.k.get(s)?;
                 let config = run.config_at(k);
                 let (record, next) = replay(
-                    &config.method,
+                    &config.method(),
                     self.doc.problem.as_ref(),
                     k,
                     h.point(s),
-                    config.iterations,
+                    config.iterations(),
                 );
                 Some(ShownStep {
                     record,
                     next,
-                    method: config.method,
+                    method: config.method(),
                     past: true,
                 })
             }
@@ -77,16 +77,16 @@ impl BilevelApp {
                 let record = run.last.clone()?;
                 let config = run.config_at(record.k);
                 let (_, next) = replay(
-                    &config.method,
+                    &config.method(),
                     self.doc.problem.as_ref(),
                     record.k,
                     &record.z,
-                    config.iterations,
+                    config.iterations(),
                 );
                 Some(ShownStep {
                     record,
                     next,
-                    method: config.method,
+                    method: config.method(),
                     past: false,
                 })
             }

@@ -56,14 +56,10 @@ fn iteration_ns(
     z0: &[f64],
     iterations: u64,
     reps: usize,
-) -> Vec<f64> {
-    (0..reps)
+) -> Result<Vec<f64>, String> {
+    let config = RunConfig::new(config.method(), iterations, None).map_err(|e| e.to_string())?;
+    let times = (0..reps)
         .map(|_| {
-            let config = RunConfig {
-                iterations,
-                tolerance: None,
-                ..config
-            };
             let mut run = Run::new(problem.clone(), config, z0.to_vec());
             let start = Instant::now();
             let mut sink = 0.0;
@@ -73,14 +69,15 @@ fn iteration_ns(
             std::hint::black_box(sink);
             ns
         })
-        .collect()
+        .collect();
+    Ok(times)
 }
 
 /// Runs the solver-side figures (`quick` for fewer repetitions).
 pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
     let (iterations, reps) = if quick { (20_000, 3) } else { (200_000, 7) };
     let b8 = crate::preset::load_builtin("b08-mitsos-barton-3-17").map_err(|e| e.to_string())?;
-    let config = b8.solver.run_config();
+    let config = b8.solver.run_config().map_err(|e| e.to_string())?;
     let native: Arc<dyn Problem> = Arc::new(B8Native);
     // Interleaved, so both see the same load on a shared machine; the
     // target is judged on the ratio of each pair.
@@ -92,14 +89,14 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
             &b8.start(),
             iterations,
             1,
-        ));
+        )?);
         expr_ns.extend(iteration_ns(
             b8.problem.clone(),
             config,
             &b8.start(),
             iterations,
             1,
-        ));
+        )?);
     }
     let ratios: Vec<f64> = expr_ns.iter().zip(&native_ns).map(|(e, n)| e / n).collect();
     let ratio = median(&ratios);
@@ -108,14 +105,15 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
         iterations,
         ..toy.solver
     }
-    .run_config();
+    .run_config()
+    .map_err(|e| e.to_string())?;
     let toy_ns = iteration_ns(
         toy.problem.clone(),
         toy_config,
         &toy.start(),
         iterations / 4,
         reps,
-    );
+    )?;
     let b12 = crate::preset::load_builtin("b12-mirrlees").map_err(|e| e.to_string())?;
     let landscape_ms: Vec<f64> = (0..reps)
         .map(|_| {

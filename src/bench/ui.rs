@@ -30,7 +30,7 @@ impl HeadlessApp {
         let preset = crate::preset::load_builtin(PRESET).map_err(|e| e.to_string())?;
         let mut spec = RunSpec::from_preset(&preset);
         spec.solver.iterations = iterations;
-        spec.use_tolerance = false;
+        spec.solver.tolerance = None;
         let mut settings = Settings {
             source: PresetSource::Builtin(PRESET.into()),
             runs: vec![spec],

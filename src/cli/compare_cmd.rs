@@ -60,7 +60,7 @@ pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
     for kind in kinds {
-        let config = settings.with_method(kind).run_config();
+        let config = settings.with_method(kind).run_config()?;
         let path = args
             .csv
             .as_ref()
@@ -124,7 +124,7 @@ fn row(kind: MethodKind, outcome: &super::run_cmd::Outcome) -> Row {
             .verdict
             .as_ref()
             .map_or("-".into(), |v| v.class.as_str().to_string()),
-        solves: relaxed(&outcome.run.config().method),
+        solves: relaxed(&outcome.run.config().method()),
         last,
         reached: outcome.reached,
         reached_own: outcome.reached_own,

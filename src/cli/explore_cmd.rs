@@ -221,7 +221,7 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
         ([x - 2.0, x + 2.0], [y - 2.0, y + 2.0])
     });
     let spec = BasinSpec {
-        config: settings.run_config(),
+        config: settings.run_config()?,
         axes: (0, n),
         x: view.0,
         y: view.1,

@@ -32,6 +32,12 @@ pub enum CliError {
     Interrupted(String),
 }
 
+impl From<crate::method::ParamError> for CliError {
+    fn from(e: crate::method::ParamError) -> Self {
+        CliError::Message(e.to_string())
+    }
+}
+
 impl From<PresetError> for CliError {
     fn from(e: PresetError) -> Self {
         CliError::Message(e.to_string())

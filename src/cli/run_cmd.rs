@@ -143,7 +143,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let (_, answer) = prepare(&preset);
     let outcome = execute(
         &preset,
-        (preset.solver.run_config(), answer),
+        (preset.solver.run_config()?, answer),
         args.csv.as_deref(),
         every,
         None,
@@ -314,7 +314,7 @@ pub(super) fn execute(
         ));
     }
     let mut csv = csv
-        .map(|path| CsvOut::create(path, preset, every, config.iterations))
+        .map(|path| CsvOut::create(path, preset, every, config.iterations()))
         .transpose()?;
     let domain = preset.lower_search();
     let problem = preset.problem.clone();
@@ -390,11 +390,11 @@ pub(super) fn human_line(run: &Run) -> String {
     // A divergence message already says at which iteration.
     let head = match run.status() {
         status @ crate::method::Status::Diverged { .. } => {
-            format!("{}: {status}", config.method.describe())
+            format!("{}: {status}", config.method().describe())
         }
         status => format!(
             "{}: {status} after {} iterations",
-            config.method.describe(),
+            config.method().describe(),
             run.state().k
         ),
     };

@@ -100,14 +100,14 @@ pub(super) fn json_summary(preset: &Preset, outcome: &Outcome, method: &str) -> 
     let mut out = json!({
         "preset": preset.name,
         "method": method,
-        "rho": match config.method {
+        "rho": match config.method() {
             Method::PgdQp(m) => Value::from(m.rho.as_str()),
             _ => Value::Null,
         },
-        "params": params(&config.method),
+        "params": params(&config.method()),
         "oracle": oracle(&run.counts()),
-        "budget": config.iterations,
-        "tolerance": config.tolerance.map(num),
+        "budget": config.iterations(),
+        "tolerance": config.tolerance().map(num),
         "iterations": run.state().k,
         "status": run.status().as_str(),
         "seconds": num(seconds),
@@ -138,7 +138,7 @@ pub(super) fn json_summary(preset: &Preset, outcome: &Outcome, method: &str) -> 
     };
     merge(&mut out, record_fields);
     // The parameters also at the top level (`alpha`, `step`, …).
-    merge(&mut out, params(&config.method));
+    merge(&mut out, params(&config.method()));
     if let Status::Diverged {
         iteration,
         quantity,

@@ -146,8 +146,12 @@ mod tests {
         assert!(par_map(10, &p, |i| i).is_none());
         // A long run stops at the next chunk once cancelled.
         let b1 = crate::preset::load_builtin("b01-quadratic").unwrap();
-        let mut config = b1.solver.run_config();
-        config.iterations = 1_000_000_000;
+        let config = b1
+            .solver
+            .run_config()
+            .unwrap()
+            .with_iterations(1_000_000_000)
+            .unwrap();
         let mut run = crate::method::Run::new(b1.problem.clone(), config, b1.start());
         let status = run_cancellable(&mut run, &p, |_| {});
         assert_eq!(status, crate::method::Status::Running);

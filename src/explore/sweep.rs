@@ -121,6 +121,15 @@ impl SweepSpec {
         if !(2..=200).contains(&self.grid) {
             return Err(format!("grid {}: use 2 to 200 cells per side", self.grid));
         }
+        // Every cell's configuration is checked here, so the sweep runs
+        // only configurations that can.
+        for first in self.values(0) {
+            for second in self.values(1) {
+                self.cell_settings(first, second)
+                    .run_config()
+                    .map_err(|e| e.to_string())?;
+            }
+        }
         Ok(())
     }
 
@@ -206,7 +215,8 @@ pub fn sweep_partial(
     };
     par_map_partial(firsts.len() * n, progress, |index| {
         let (first, second) = (firsts[index / n], seconds[index % n]);
-        let config = spec.cell_settings(first, second).run_config();
+        // `check` has run every cell's configuration through validation.
+        let config = spec.cell_settings(first, second).run_config().ok()?;
         let judged = run_judged(problem, config, spec.start.clone(), &judging, progress);
         if !judged.status.is_finished() {
             return None; // cut short by a cancel

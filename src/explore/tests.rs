@@ -22,7 +22,11 @@ fn tail(p: &Preset, z0: Vec<f64>, config: crate::method::RunConfig) -> Vec<Vec<f
 
 fn traps_of(id: &str, z0: Option<Vec<f64>>) -> Vec<Trap> {
     let p = preset(id);
-    let recent = tail(&p, z0.unwrap_or_else(|| p.start()), p.solver.run_config());
+    let recent = tail(
+        &p,
+        z0.unwrap_or_else(|| p.start()),
+        p.solver.run_config().unwrap(),
+    );
     diagnose(
         p.problem.as_ref(),
         &recent,
@@ -53,8 +57,7 @@ fn warnings_fire_on_the_traps_and_not_on_good_runs() {
     // A run still creeping onto the right branch is not warned about: B8
     // at k = 300 has h ≈ 4e-6, f just below F* and a gap of ≈ h/(2g_yy).
     let p = preset("b08-mitsos-barton-3-17");
-    let mut config = p.solver.run_config();
-    config.iterations = 300;
+    let config = p.solver.run_config().unwrap().with_iterations(300).unwrap();
     let recent = tail(&p, p.start(), config);
     assert_eq!(
         diagnose(p.problem.as_ref(), &recent, &p.lower_search(), Some(0.1875)),
@@ -62,8 +65,7 @@ fn warnings_fire_on_the_traps_and_not_on_good_runs() {
     );
     // A run that has not settled yet is not judged.
     let p = preset("b12-mirrlees");
-    let mut config = p.solver.run_config();
-    config.iterations = 5;
+    let config = p.solver.run_config().unwrap().with_iterations(5).unwrap();
     let recent = tail(&p, p.start(), config);
     assert_eq!(
         diagnose(p.problem.as_ref(), &recent, &p.lower_search(), Some(1.0018)),
@@ -76,15 +78,16 @@ fn the_papers_constants_give_a_two_point_cycle_on_the_20d_toy() {
     use crate::method::{Method, PgdQp, Rho, RunConfig, StepRule};
     let p = preset("synthetic20-convex");
     let (alpha, step) = StepRule::Budget { a: 1.5, b: 1.5 }.resolve(Rho::Qp1, 80_000);
-    let config = RunConfig {
-        method: Method::PgdQp(PgdQp {
+    let config = RunConfig::new(
+        Method::PgdQp(PgdQp {
             rho: Rho::Qp1,
             alpha,
             step,
         }),
-        iterations: 80_000,
-        tolerance: None,
-    };
+        80_000,
+        None,
+    )
+    .unwrap();
     let recent = tail(&p, p.start(), config);
     assert_eq!(short_cycle(&recent), Some(2));
     let traps = diagnose(p.problem.as_ref(), &recent, &p.lower_search(), None);
@@ -144,8 +147,12 @@ fn the_sweep_of_b1_marks_large_steps_diverged_and_small_ones_converged() {
 #[test]
 fn the_basin_map_of_b3_finds_more_than_one_optimum() {
     let p = preset("b03-synthetic-1d-nonconvex");
-    let mut config = p.solver.run_config();
-    config.iterations = 3000;
+    let config = p
+        .solver
+        .run_config()
+        .unwrap()
+        .with_iterations(3000)
+        .unwrap();
     let view = p.view.unwrap();
     let spec = BasinSpec {
         config,
@@ -193,7 +200,10 @@ fn judged(
     let p = preset(id);
     let mut settings = p.solver;
     edit(&mut settings);
-    p.run_judged(settings.run_config(), z0.unwrap_or_else(|| p.start()))
+    p.run_judged(
+        settings.run_config().unwrap(),
+        z0.unwrap_or_else(|| p.start()),
+    )
 }
 
 fn class_of(j: &Judged) -> EndClass {

@@ -25,6 +25,10 @@ pub enum ParamError {
         /// qp1, qp2").
         requirement: String,
     },
+    /// A budget of K = 0 iterations.
+    ZeroBudget,
+    /// A tolerance that is not a finite number > 0.
+    Tolerance(f64),
     /// Keys that do not go together (PGD-QP's α, γ with a budget
     /// schedule); `key` is the one at fault.
     Combination {
@@ -71,6 +75,11 @@ impl fmt::Display for ParamError {
                 None => write!(f, "{} ({}): {requirement}", spec.key, spec.symbol),
             },
             ParamError::Combination { why, .. } => f.write_str(why),
+            ParamError::ZeroBudget => f.write_str("K must be at least 1"),
+            ParamError::Tolerance(t) => write!(
+                f,
+                "the tolerance {t} is not allowed: it must be a finite number > 0"
+            ),
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use super::dispatch::Method;
 use super::oracle::{Oracle, OracleCounts};
+use super::param_error::ParamError;
 use super::record::{Record, State};
+use super::settings::check;
 use crate::problem::Problem;
 use std::fmt;
 use std::sync::Arc;
@@ -105,15 +107,71 @@ impl fmt::Display for Status {
     }
 }
 
-/// What a run is asked to do.
+/// What a run is asked to do: a method whose every parameter is in its
+/// table's range, a budget K ≥ 1 and, if any, a positive finite tolerance. Built only through [`RunConfig::new`], so every path that
+/// starts, resets, reconfigures or restores a run holds a checked one.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunConfig {
+    method: Method,
+    iterations: u64,
+    tolerance: Option<f64>,
+}
+
+impl RunConfig {
+    /// A configuration, or why it cannot run: the first parameter out of
+    /// its range, K = 0, or a tolerance that is not a finite number > 0.
+    pub fn new(
+        method: Method,
+        iterations: u64,
+        tolerance: Option<f64>,
+    ) -> Result<Self, ParamError> {
+        let kind = method.kind();
+        for (key, value) in method.params() {
+            let spec = kind.param(key).ok_or_else(|| ParamError::UnknownKey {
+                method: kind,
+                key: key.into(),
+            })?;
+            check(spec, value)?;
+        }
+        if iterations == 0 {
+            return Err(ParamError::ZeroBudget);
+        }
+        if let Some(t) = tolerance
+            && !(t.is_finite() && t > 0.0)
+        {
+            return Err(ParamError::Tolerance(t));
+        }
+        Ok(Self {
+            method,
+            iterations,
+            tolerance,
+        })
+    }
+
     /// The method and its parameters.
-    pub method: Method,
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
     /// The budget K.
-    pub iterations: u64,
+    pub fn iterations(&self) -> u64 {
+        self.iterations
+    }
+
     /// Stop once the KKT residual ‖Δ‖² + h is at most this.
-    pub tolerance: Option<f64>,
+    pub fn tolerance(&self) -> Option<f64> {
+        self.tolerance
+    }
+
+    /// The same with budget K (checked: K ≥ 1).
+    pub fn with_iterations(self, iterations: u64) -> Result<Self, ParamError> {
+        Self::new(self.method, iterations, self.tolerance)
+    }
+
+    /// The same with another tolerance (checked).
+    pub fn with_tolerance(self, tolerance: Option<f64>) -> Result<Self, ParamError> {
+        Self::new(self.method, self.iterations, tolerance)
+    }
 }
 
 /// One run of a method on a problem from a start point.

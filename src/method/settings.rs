@@ -382,13 +382,10 @@ impl SolverSettings {
         }
     }
 
-    /// The run configuration of the chosen method.
-    pub fn run_config(&self) -> RunConfig {
-        RunConfig {
-            method: self.method(),
-            iterations: self.iterations,
-            tolerance: self.tolerance,
-        }
+    /// The run configuration of the chosen method, checked (see
+    /// [`RunConfig::new`]).
+    pub fn run_config(&self) -> Result<RunConfig, ParamError> {
+        RunConfig::new(self.method(), self.iterations, self.tolerance)
     }
 
     /// These settings with another method chosen.
@@ -528,12 +525,12 @@ impl SolverSettings {
             })
             .collect();
         if self.iterations == 0 {
-            out.push("K must be at least 1".into());
+            out.push(ParamError::ZeroBudget.to_string());
         }
         if let Some(t) = self.tolerance
             && !(t.is_finite() && t > 0.0)
         {
-            out.push("the tolerance must be a finite number > 0".into());
+            out.push(ParamError::Tolerance(t).to_string());
         }
         out
     }

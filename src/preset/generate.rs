@@ -101,7 +101,10 @@ fn expect_table(text: &str) -> String {
     let Ok(preset) = super::load_str(text, "synthetic") else {
         return String::new();
     };
-    let judged = preset.run_judged(preset.solver.run_config(), preset.start());
+    let Ok(config) = preset.solver.run_config() else {
+        return String::new();
+    };
+    let judged = preset.run_judged(config, preset.start());
     match judged.verdict {
         Some(v) => format!(
             "\n# Where the run from [start] with [solver] ends, as `run` and the app\n\

@@ -146,7 +146,7 @@ impl Checker<'_> {
             let key = match &e {
                 ParamError::Combination { key, .. } => *key,
                 ParamError::Invalid { spec, .. } => spec.key,
-                ParamError::UnknownKey { .. } => "schedule",
+                _ => "schedule",
             };
             let span = raw
                 .get(key)

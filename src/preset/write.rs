@@ -158,8 +158,10 @@ mod tests {
             assert_eq!(p.solver, q.solver);
             assert_eq!(p.reference, q.reference);
             assert_eq!(p.description, q.description);
-            let mut config = p.solver.run_config();
-            config.iterations = config.iterations.min(300);
+            let config = p.solver.run_config().unwrap();
+            let config = config
+                .with_iterations(config.iterations().min(300))
+                .unwrap();
             let mut a = Run::new(p.problem.clone(), config, p.start());
             let mut b = Run::new(q.problem.clone(), config, q.start());
             a.run_to_end(|_| {});

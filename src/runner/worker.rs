@@ -323,5 +323,5 @@ fn gap_interval(run: &Run) -> u64 {
     } else {
         GAP_SAMPLES_PER_RUN_MULTI
     };
-    (run.config().iterations / samples).max(1)
+    (run.config().iterations() / samples).max(1)
 }

@@ -103,7 +103,7 @@ fn run_stop(stop: &TourStop) -> Vec<Vec<Vec<f64>>> {
         .map(|tr| {
             let settings = tr.settings(&p.solver, stop.iterations).unwrap();
             let z0 = tr.start.map_or_else(|| p.start(), |s| s.to_vec());
-            let config: RunConfig = settings.run_config();
+            let config: RunConfig = settings.run_config().unwrap();
             let mut run = Run::new(p.problem.clone(), config, z0);
             let mut path = Vec::new();
             run.run_to_end(|r| path.push(r.z.clone()));
@@ -121,7 +121,7 @@ fn first_kkt_below(stop: &TourStop, run: usize, tol: f64) -> Option<u64> {
     let tr = stop.runs[run];
     let settings = tr.settings(&p.solver, stop.iterations).unwrap();
     let mut found = None;
-    Run::new(p.problem.clone(), settings.run_config(), p.start()).run_to_end(|r| {
+    Run::new(p.problem.clone(), settings.run_config().unwrap(), p.start()).run_to_end(|r| {
         if found.is_none() && r.kkt_residual <= tol {
             found = Some(r.k);
         }
@@ -153,7 +153,11 @@ fn every_tour_stop_shows_what_its_text_says() {
     let paths = run_stop(&TOUR[1]);
     assert!(near(&last(&paths, 0), [1.2, 0.6], 1e-6));
     let mut actives = Vec::new();
-    let mut run = Run::new(b1.problem.clone(), b1.solver.run_config(), b1.start());
+    let mut run = Run::new(
+        b1.problem.clone(),
+        b1.solver.run_config().unwrap(),
+        b1.start(),
+    );
     run.run_to_end(|r| actives.push((r.active, r.lambda, r.h, r.z.clone())));
     assert!(actives[0].0 && actives[0].1 > 0.0, "{:?}", actives[0]);
     assert!(actives.iter().all(|(active, ..)| *active));

@@ -177,21 +177,13 @@ fn runs_end_with_budget_converged_or_diverged() {
         alpha: 0.5,
         step: 0.1,
     };
-    let config = RunConfig {
-        method: Method::PgdQp(method),
-        iterations: 50,
-        tolerance: None,
-    };
+    let config = RunConfig::new(Method::PgdQp(method), 50, None).unwrap();
     let mut run = Run::new(p.clone(), config, vec![-1.0, 1.5]);
     let mut seen = 0;
     assert_eq!(run.run_to_end(|_| seen += 1), &Status::Budget);
     assert_eq!((seen, run.state().k), (51, 50));
 
-    let config = RunConfig {
-        iterations: 100_000,
-        tolerance: Some(1e-12),
-        ..config
-    };
+    let config = RunConfig::new(config.method(), 100_000, Some(1e-12)).unwrap();
     let mut run = Run::new(p.clone(), config, vec![-1.0, 1.5]);
     assert_eq!(run.run_to_end(|_| {}), &Status::Converged);
     let last = run.last_record().expect("ran");
@@ -202,14 +194,15 @@ fn runs_end_with_budget_converged_or_diverged() {
         last.z
     );
 
-    let wild = RunConfig {
-        method: Method::PgdQp(PgdQp {
+    let wild = RunConfig::new(
+        Method::PgdQp(PgdQp {
             step: 50.0,
             ..method
         }),
-        iterations: 1000,
-        tolerance: None,
-    };
+        1000,
+        None,
+    )
+    .unwrap();
     let mut run = Run::new(p.clone(), wild, vec![-1.0, 1.5]);
     match run.run_to_end(|r| assert!(r.first_non_finite().is_none())) {
         Status::Diverged { iteration, .. } => assert!(*iteration < 1000),
@@ -230,4 +223,31 @@ fn runs_end_with_budget_converged_or_diverged() {
             ..
         }
     ));
+}
+
+#[test]
+fn a_run_configuration_exists_only_once_checked() {
+    let method = |step: f64| {
+        Method::PgdQp(PgdQp {
+            rho: Rho::Qp1,
+            alpha: 0.5,
+            step,
+        })
+    };
+    let ok = RunConfig::new(method(0.1), 10, Some(1e-8)).unwrap();
+    assert_eq!((ok.iterations(), ok.tolerance()), (10, Some(1e-8)));
+    let e = RunConfig::new(method(-0.1), 10, None).unwrap_err();
+    assert!(
+        matches!(&e, crate::method::ParamError::Invalid { spec, .. } if spec.key == "step"),
+        "{e}"
+    );
+    let e = RunConfig::new(method(f64::NAN), 10, None).unwrap_err();
+    assert!(e.to_string().contains("step (γ) = NaN"), "{e}");
+    assert_eq!(
+        ok.with_iterations(0).unwrap_err(),
+        crate::method::ParamError::ZeroBudget
+    );
+    for bad in [0.0, -1.0, f64::INFINITY] {
+        assert!(ok.with_tolerance(Some(bad)).is_err(), "{bad}");
+    }
 }
