@@ -1,14 +1,108 @@
-//! Work off the caller's thread, one way for every kind: a [`Worker`]
-//! thread serves requests, collapsing those that piled up while it worked
-//! to the newest (only the latest question matters: a landscape for the
-//! view now, a judgement of the iterates now), survives a panic in one
-//! request, and wakes the caller after each answer. The landscape and the
-//! app's judging of runs use it; long grids with progress and cancel
-//! (sweep, basins) use [`crate::explore::Progress`] on a thread of their
-//! own.
+//! Work off the caller's thread, one way for every kind, in two shapes.
+//! Both name their thread, survive a panic in the work (it counts as no
+//! answer) and call the caller's waker when an answer is ready, so a UI
+//! repaints then instead of polling.
+//!
+//! - A [`Worker`] serves a stream of requests where only the latest
+//!   matters, collapsing those that piled up while it worked to the newest:
+//!   the landscape for the view now, the judgement of the iterates now, the
+//!   QP arrows along the path now.
+//! - A [`Task`] computes one answer with progress and cancel
+//!   ([`crate::explore::Progress`]): the step-size sweep, the basin map, the
+//!   true answer and φ, a file dialog, a settings write.
 
+use crate::explore::Progress;
 use crossbeam_channel::{Receiver, Sender, unbounded};
+use std::sync::Arc;
 use std::thread::JoinHandle;
+
+/// Called from the background thread when an answer is ready (the app
+/// passes one that requests a repaint).
+pub type Wake = Box<dyn Fn() + Send>;
+
+/// One computation on a thread of its own, with progress and cancel.
+/// Dropping it cancels it without waiting: work that watches
+/// [`Progress::cancelled`] ends soon after, and a thread blocked in a file
+/// dialog does not hold up the app's exit.
+pub struct Task<T> {
+    progress: Arc<Progress>,
+    total: usize,
+    handle: Option<JoinHandle<Option<T>>>,
+}
+
+impl<T> std::fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Task")
+            .field("done", &self.progress.finished())
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+impl<T: Send + 'static> Task<T> {
+    /// Starts `work` on a thread called `name`; `total` is how many steps
+    /// the work counts in its progress; `wake` is called once it has ended.
+    /// If no thread can be started the task ends at once with no answer.
+    pub fn spawn(
+        name: &str,
+        total: usize,
+        wake: Wake,
+        work: impl FnOnce(&Progress) -> Option<T> + Send + 'static,
+    ) -> Self {
+        let progress = Arc::new(Progress::default());
+        let shared = progress.clone();
+        let handle = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                let answer = crate::guard::catch(|| work(&shared)).ok().flatten();
+                wake();
+                answer
+            })
+            .ok();
+        Self {
+            progress,
+            total,
+            handle,
+        }
+    }
+
+    /// The fraction of the steps done.
+    pub fn fraction(&self) -> f32 {
+        self.progress.finished() as f32 / self.total.max(1) as f32
+    }
+
+    /// Steps done and steps in all.
+    pub fn steps(&self) -> (usize, usize) {
+        (self.progress.finished(), self.total)
+    }
+
+    /// Asks the work to stop; it ends with what it returns on a cancel.
+    pub fn cancel(&self) {
+        self.progress.stop();
+    }
+
+    /// The answer once the thread has ended: `Some(None)` if it was
+    /// cancelled, failed or panicked, `None` while it runs.
+    pub fn poll(&mut self) -> Option<Option<T>> {
+        if !self.handle.as_ref().is_some_and(JoinHandle::is_finished) {
+            return self.handle.is_none().then_some(None);
+        }
+        let handle = self.handle.take()?;
+        Some(handle.join().ok().flatten())
+    }
+
+    /// Waits for the answer (`None`: cancelled, failed or panicked).
+    pub fn wait(mut self) -> Option<T> {
+        let handle = self.handle.take()?;
+        handle.join().ok().flatten()
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.progress.stop();
+    }
+}
 
 /// The handle of a worker thread; dropping it stops and joins the thread.
 pub struct Worker<Req, Resp> {
@@ -32,7 +126,7 @@ impl<Req: Send + 'static, Resp: Send + 'static> Worker<Req, Resp> {
     /// request gets no answer and the next is served as usual.
     pub fn spawn(
         name: &str,
-        wake: Box<dyn Fn() + Send>,
+        wake: Wake,
         mut serve: impl FnMut(Req) -> Option<Resp> + Send + 'static,
     ) -> Self {
         let (req_tx, req_rx) = unbounded::<Req>();
@@ -98,6 +192,36 @@ mod tests {
             assert!(Instant::now() < deadline, "no answer");
             std::thread::sleep(Duration::from_millis(5));
         }
+    }
+
+    #[test]
+    fn a_task_answers_wakes_reports_progress_and_survives_a_panic() {
+        let (woken_tx, woken) = unbounded();
+        let wake = move || -> Wake {
+            let tx = woken_tx.clone();
+            Box::new(move || {
+                tx.send(()).ok();
+            })
+        };
+        let mut task = Task::spawn("test", 4, wake(), |p: &Progress| {
+            p.done.store(4, std::sync::atomic::Ordering::Relaxed);
+            Some(42)
+        });
+        assert_eq!(wait_for(|| task.poll()), Some(42));
+        assert_eq!(task.fraction(), 1.0);
+        assert!(woken.try_recv().is_ok(), "woken once done");
+        let mut failed: Task<u8> = Task::spawn("test", 1, wake(), |_| panic!("injected failure"));
+        assert_eq!(wait_for(|| failed.poll()), None, "a panic is no answer");
+        assert!(woken.try_recv().is_ok(), "woken after a panic too");
+        // Cancelled: the work sees the flag and gives up.
+        let spinning = Task::spawn("test", 1, wake(), |p: &Progress| {
+            while !p.cancelled() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            None::<u8>
+        });
+        spinning.cancel();
+        assert_eq!(spinning.wait(), None);
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! its own (one upper and one lower variable) — an edit never keeps the
 //! preset's answer.
 
-use super::job::Job;
+use crate::background::Task;
 use crate::explore::{
     Answer, LowerDomain, Reduced, UPPER_POINTS, compute_answer_with, reduced_curve,
 };
 use crate::preset::Preset;
 use crate::problem::Problem;
+use eframe::egui;
 use std::sync::Arc;
 
 /// φ(x) on a grid of the upper interval (`None` where the lower level has
@@ -21,20 +22,22 @@ const CURVE_POINTS: usize = 240;
 /// The answer in force and the computation of the next one.
 pub struct AnswerState {
     current: Option<Answer>,
-    job: Option<Job<Answer>>,
+    job: Option<Task<Answer>>,
     curve: Option<PhiCurve>,
-    curve_job: Option<Job<PhiCurve>>,
+    curve_job: Option<Task<PhiCurve>>,
     known: Option<Answer>,
     /// The lower level's search domain (the preset's, fixed at load).
     pub lower: LowerDomain,
     upper: [f64; 2],
     /// Whether the last computation ended without an answer.
     pub failed: bool,
+    /// Repaints the app when a computation ends.
+    ctx: egui::Context,
 }
 
 impl AnswerState {
     /// No answer and nothing computing (until a preset is adopted).
-    pub fn none() -> Self {
+    pub fn none(ctx: &egui::Context) -> Self {
         AnswerState {
             current: None,
             job: None,
@@ -44,11 +47,12 @@ impl AnswerState {
             lower: LowerDomain::Expanding { seed: [-3.0, 3.0] },
             upper: [-3.0, 3.0],
             failed: false,
+            ctx: ctx.clone(),
         }
     }
 
     /// The preset's known answer, or a computation of one.
-    pub fn for_preset(preset: &Preset) -> Self {
+    pub fn for_preset(preset: &Preset, ctx: &egui::Context) -> Self {
         let mut state = AnswerState {
             current: None,
             job: None,
@@ -58,6 +62,7 @@ impl AnswerState {
             lower: preset.lower_search(),
             upper: preset.upper_search(),
             failed: false,
+            ctx: ctx.clone(),
         };
         state.problem_changed(&preset.problem, true);
         state
@@ -78,15 +83,27 @@ impl AnswerState {
         }
         if self.current.is_none() {
             let (problem, upper, lower) = (problem.clone(), self.upper, self.lower);
-            self.job = Some(Job::spawn(UPPER_POINTS, move |progress| {
-                compute_answer_with(problem.as_ref(), upper, &lower, progress)
-            }));
+            self.job = Some(Task::spawn(
+                "answer",
+                UPPER_POINTS,
+                self.wake(),
+                move |progress| compute_answer_with(problem.as_ref(), upper, &lower, progress),
+            ));
         }
         let (problem, upper, lower) = (problem.clone(), self.upper, self.lower);
-        self.curve_job = Some(Job::spawn(CURVE_POINTS, move |progress| {
-            let curve = reduced_curve(problem.as_ref(), upper, CURVE_POINTS, &lower, progress);
-            (!curve.is_empty()).then_some(curve)
-        }));
+        self.curve_job = Some(Task::spawn(
+            "phi-curve",
+            CURVE_POINTS,
+            self.wake(),
+            move |progress| {
+                let curve = reduced_curve(problem.as_ref(), upper, CURVE_POINTS, &lower, progress);
+                (!curve.is_empty()).then_some(curve)
+            },
+        ));
+    }
+
+    fn wake(&self) -> crate::background::Wake {
+        super::parts::repaint(&self.ctx)
     }
 
     /// φ(x) over the upper interval, once computed (one x and one y).

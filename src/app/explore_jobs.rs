@@ -1,8 +1,8 @@
-//! Starting the step-size sweep and the basin map: each a [`Job`] on its
+//! Starting the step-size sweep and the basin map: each a [`Task`] on its
 //! own thread, with progress and cancel, over the selected run.
 
 use super::BilevelApp;
-use super::job::Job;
+use crate::background::Task;
 use crate::explore::{self, BasinSpec, SweepSpec};
 
 impl BilevelApp {
@@ -34,7 +34,9 @@ impl BilevelApp {
             let (n1, n2) = sweep_spec.shape();
             n1 * n2
         };
-        state.sweep_job = Some(Job::spawn(total, move |progress| {
+        let wake = app.wake();
+        let state = &mut app.explore;
+        state.sweep_job = Some(Task::spawn("sweep", total, wake, move |progress| {
             explore::sweep(&problem, &job_spec, progress)
         }));
         state.sweep_pending = Some(sweep_spec);
@@ -72,7 +74,9 @@ impl BilevelApp {
         let problem = app.doc.problem.clone();
         let job_spec = basin_spec.clone();
         let total = basin_spec.grid * basin_spec.grid;
-        state.basin_job = Some(Job::spawn(total, move |progress| {
+        let wake = app.wake();
+        let state = &mut app.explore;
+        state.basin_job = Some(Task::spawn("basins", total, wake, move |progress| {
             explore::basins(&problem, &job_spec, progress)
         }));
         state.basin_pending = Some(basin_spec);

@@ -2,9 +2,9 @@
 //! on their own threads (every core) with progress and cancel, drawn as a
 //! heatmap window and under the landscape.
 
-use super::job::Job;
 use super::settings::RunSpec;
 use super::{AppCommand, theme};
+use crate::background::Task;
 use crate::explore::{self, Basin, BasinSpec, Cell, EndClass, SweepSpec, Trap};
 use crate::method::ParamValue;
 use crate::problem::Problem;
@@ -34,7 +34,7 @@ pub struct BasinMap {
 
 /// The panel's state (not persisted: results belong to one problem).
 pub struct ExploreState {
-    pub(super) sweep_job: Option<Job<Vec<Cell>>>,
+    pub(super) sweep_job: Option<Task<Vec<Cell>>>,
     pub(super) sweep_pending: Option<SweepSpec>,
     /// The last finished sweep.
     pub sweep: Option<SweepMap>,
@@ -44,7 +44,7 @@ pub struct ExploreState {
     pub(super) sweep_grid: usize,
     pub(super) colour: super::sweep_map::SweepColour,
     pub(super) show_sweep: bool,
-    pub(super) basin_job: Option<Job<Vec<Basin>>>,
+    pub(super) basin_job: Option<Task<Vec<Basin>>>,
     pub(super) basin_pending: Option<BasinSpec>,
     /// The last finished basin map.
     pub basins: Option<BasinMap>,
@@ -338,12 +338,8 @@ impl ExploreState {
     /// Tasks finished and asked for over the running jobs, if any runs.
     pub fn progress(&self) -> Option<(usize, usize)> {
         let jobs = [
-            self.sweep_job
-                .as_ref()
-                .map(|j| (j.progress.finished(), j.total)),
-            self.basin_job
-                .as_ref()
-                .map(|j| (j.progress.finished(), j.total)),
+            self.sweep_job.as_ref().map(Task::steps),
+            self.basin_job.as_ref().map(Task::steps),
         ];
         jobs.into_iter()
             .flatten()
@@ -376,7 +372,7 @@ pub fn apply_cell(
 /// button that starts it (true when clicked).
 fn job_row<T: Send + 'static>(
     ui: &mut egui::Ui,
-    job: Option<&Job<T>>,
+    job: Option<&Task<T>>,
     (start, hover): (&str, &str),
     cancel: &str,
 ) -> bool {
@@ -389,7 +385,7 @@ fn job_row<T: Send + 'static>(
                         .show_percentage(),
                 );
                 if ui.button(cancel).clicked() {
-                    job.progress.stop();
+                    job.cancel();
                 }
             });
             false

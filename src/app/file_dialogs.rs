@@ -10,7 +10,7 @@
 //! is no portal at all, and the field comes first.
 
 use super::BilevelApp;
-use crossbeam_channel::Receiver;
+use crate::background::Task;
 use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -87,6 +87,8 @@ pub enum DialogAnswer {
     Chosen(FileUse, PathBuf),
     /// Nothing came back; `quick` when too soon for a person to cancel.
     Nothing(FileUse, bool),
+    /// No dialog thread could be started, or the dialog failed.
+    Failed(FileUse),
 }
 
 /// The typed-path field.
@@ -236,7 +238,7 @@ fn no_portal() -> bool {
 /// The dialogs in flight and the typed-path field, if shown.
 #[derive(Debug, Default)]
 pub struct FileDialogs {
-    pending: Vec<Receiver<DialogAnswer>>,
+    pending: Vec<(FileUse, Task<DialogAnswer>)>,
     /// The typed-path field.
     pub prompt: Option<PathPrompt>,
     /// Always the field, never the desktop's dialog.
@@ -271,42 +273,36 @@ impl BilevelApp {
             self.io.files.prompt = Some(PathPrompt::new(purpose, dir.as_deref(), reason.into()));
             return;
         }
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let ctx = self.ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".into())
-            .spawn(move || {
-                let asked = Instant::now();
-                let answer = match purpose.ask(dir) {
-                    Some(path) => DialogAnswer::Chosen(purpose, path),
-                    None => DialogAnswer::Nothing(purpose, asked.elapsed() < QUICK),
-                };
-                tx.send(answer).ok();
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.io.files.pending.push(rx),
-            Err(e) => {
-                self.io.files.prompt = Some(PathPrompt::new(
-                    purpose,
-                    self.settings.recent_dir.as_deref().map(Path::new),
-                    format!("No file dialog could be started ({e}): type the path."),
-                ));
-            }
-        }
+        // The dialog blocks its thread until the user answers: no steps
+        // to count, and nothing to cancel.
+        let task = Task::spawn("file-dialog", 1, self.wake(), move |_| {
+            let asked = Instant::now();
+            Some(match purpose.ask(dir) {
+                Some(path) => DialogAnswer::Chosen(purpose, path),
+                None => DialogAnswer::Nothing(purpose, asked.elapsed() < QUICK),
+            })
+        });
+        self.io.files.pending.push((purpose, task));
     }
 
     /// Acts on dialogs that have answered.
     pub(super) fn poll_dialogs(&mut self) {
         let mut answers = Vec::new();
-        self.io.files.pending.retain(|rx| match rx.try_recv() {
-            Ok(answer) => {
-                answers.push(answer);
-                false
-            }
-            Err(crossbeam_channel::TryRecvError::Empty) => true,
-            Err(crossbeam_channel::TryRecvError::Disconnected) => false,
-        });
+        self.io
+            .files
+            .pending
+            .retain_mut(|(purpose, task)| match task.poll() {
+                None => true,
+                Some(Some(answer)) => {
+                    answers.push(answer);
+                    false
+                }
+                // No thread could be started, or the dialog panicked.
+                Some(None) => {
+                    answers.push(DialogAnswer::Failed(*purpose));
+                    false
+                }
+            });
         for answer in answers {
             match answer {
                 DialogAnswer::Chosen(purpose, path) => self.use_file(purpose, path),
@@ -315,6 +311,13 @@ impl BilevelApp {
                         purpose,
                         self.settings.recent_dir.as_deref().map(Path::new),
                         "No file dialog appeared (the desktop's file-chooser portal did not answer): type the path.".into(),
+                    ));
+                }
+                DialogAnswer::Failed(purpose) => {
+                    self.io.files.prompt = Some(PathPrompt::new(
+                        purpose,
+                        self.settings.recent_dir.as_deref().map(Path::new),
+                        "No file dialog could be started: type the path.".into(),
                     ));
                 }
                 // The user closed the dialog.

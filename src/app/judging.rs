@@ -44,7 +44,7 @@ struct Judgement {
 }
 
 /// The worker that judges; `wake` asks for a frame when it answers.
-pub fn judge_worker(wake: Box<dyn Fn() + Send>) -> Worker<JudgeBatch, Judged> {
+pub fn judge_worker(wake: crate::background::Wake) -> Worker<JudgeBatch, Judged> {
     Worker::spawn("judge", wake, |batch: JudgeBatch| {
         let judgements = batch
             .ends

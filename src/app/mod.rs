@@ -12,7 +12,6 @@ mod export;
 mod file_dialogs;
 mod frame;
 mod held_session;
-mod job;
 mod judging;
 mod kept_edits;
 mod landscape_plot;
@@ -204,7 +203,7 @@ impl BilevelApp {
                 preset,
                 problem,
                 editor: Editor::default(),
-                answer: answer::AnswerState::none(),
+                answer: answer::AnswerState::none(ctx),
                 watch: None,
                 held,
                 adopted: None,
@@ -271,7 +270,7 @@ impl BilevelApp {
             ..Editor::default()
         };
         self.doc.problem = self.doc.preset.problem.clone();
-        self.doc.answer = answer::AnswerState::for_preset(&self.doc.preset);
+        self.doc.answer = answer::AnswerState::for_preset(&self.doc.preset, &self.ctx);
         // The solver samples the true gap over the preset's lower domain.
         self.runs
             .runner

@@ -78,13 +78,25 @@ pub(super) struct Io {
     pub(super) settings_file: settings_file::SettingsFile,
 }
 
+/// What a background thread calls when it has an answer: a repaint of
+/// the app, so the next frame takes it.
+pub(super) fn repaint(ctx: &egui::Context) -> crate::background::Wake {
+    let ctx = ctx.clone();
+    Box::new(move || ctx.request_repaint())
+}
+
+impl BilevelApp {
+    /// A waker for background work started now (see [`repaint`]).
+    pub(super) fn wake(&self) -> crate::background::Wake {
+        repaint(&self.ctx)
+    }
+}
+
 impl Runs {
     /// No runs yet; the solver and judging threads started, waking `ctx`.
     pub(super) fn start(ctx: &egui::Context) -> Self {
-        let waker = ctx.clone();
-        let runner = Runner::spawn(Box::new(move || waker.request_repaint()));
-        let waker = ctx.clone();
-        let judge = judging::judge_worker(Box::new(move || waker.request_repaint()));
+        let runner = Runner::spawn(repaint(ctx));
+        let judge = judging::judge_worker(repaint(ctx));
         Runs {
             session: Session::default(),
             runner,
@@ -105,15 +117,11 @@ impl Runs {
 impl View {
     /// No landscape yet; its thread started, waking `ctx`.
     pub(super) fn start(ctx: &egui::Context) -> Self {
-        let waker = ctx.clone();
-        let arrow_waker = ctx.clone();
         View {
-            arrows: super::path_arrows::arrow_worker(Box::new(move || {
-                arrow_waker.request_repaint()
-            })),
+            arrows: super::path_arrows::arrow_worker(repaint(ctx)),
             arrow_set: None,
             arrows_asked: None,
-            worker: LandscapeWorker::spawn(Box::new(move || waker.request_repaint())),
+            worker: LandscapeWorker::spawn(repaint(ctx)),
             landscape: None,
             landscape_generation: 0,
             landscape_floor: 0,

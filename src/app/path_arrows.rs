@@ -41,7 +41,7 @@ pub struct ArrowSet {
 }
 
 /// The worker; `wake` asks for a frame when a set is ready.
-pub fn arrow_worker(wake: Box<dyn Fn() + Send>) -> Worker<ArrowRequest, ArrowSet> {
+pub fn arrow_worker(wake: crate::background::Wake) -> Worker<ArrowRequest, ArrowSet> {
     Worker::spawn("path-arrows", wake, |request: ArrowRequest| {
         let oracle = Oracle::new(request.problem.as_ref());
         let mut records = Vec::with_capacity(request.points.len());

@@ -7,8 +7,8 @@
 
 use super::Settings;
 use crate::atomic_file::write_atomic;
+use crate::background::Task;
 use std::path::{Path, PathBuf};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How long after a change the settings are written.
@@ -152,7 +152,7 @@ pub struct SettingsFile {
     written: Option<Settings>,
     /// When the settings were first seen to differ from `written`.
     changed: Option<Instant>,
-    writing: Option<JoinHandle<Result<Saved, String>>>,
+    writing: Option<Task<Result<Saved, String>>>,
     /// Writes that failed in a row.
     failures: u32,
     /// The file's bytes as this window last read or wrote them (`None`:
@@ -228,9 +228,13 @@ impl SettingsFile {
             self.written = Some(settings.clone());
             let settings = settings.clone();
             let expected = self.expected.clone();
-            self.writing = Some(std::thread::spawn(move || {
-                save_checked(&path, &settings, expected.as_deref())
-            }));
+            // Nothing to wake: the app ticks the file every frame.
+            self.writing = Some(Task::spawn(
+                "settings-writer",
+                1,
+                Box::new(|| {}),
+                move |_| Some(save_checked(&path, &settings, expected.as_deref())),
+            ));
         }
         failed
     }
@@ -278,18 +282,19 @@ impl SettingsFile {
 
     /// The outcome of a write that has finished (None while it runs).
     fn finished_write(&mut self) -> Option<String> {
-        if self.writing.as_ref().is_some_and(|h| h.is_finished()) {
-            return self.wait();
-        }
-        None
+        let outcome = self.writing.as_mut()?.poll()?;
+        self.writing = None;
+        self.take_outcome(outcome)
     }
 
     fn wait(&mut self) -> Option<String> {
-        let handle = self.writing.take()?;
-        let outcome = handle
-            .join()
-            .unwrap_or_else(|_| Err("the saving thread failed".into()));
-        match outcome {
+        let outcome = self.writing.take()?.wait();
+        self.take_outcome(outcome)
+    }
+
+    /// Takes in how a write ended (`None`: its thread failed).
+    fn take_outcome(&mut self, outcome: Option<Result<Saved, String>>) -> Option<String> {
+        match outcome.unwrap_or_else(|| Err("the saving thread failed".into())) {
             Ok(Saved::Written(bytes)) => {
                 self.failures = 0;
                 self.expected = Some(bytes);

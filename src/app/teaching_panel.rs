@@ -15,14 +15,31 @@ pub struct TeachState {
     pub stage: Option<Stage>,
     /// The history sample shown, or `None` for the current iterate.
     pub scrub: Option<usize>,
-    /// The step shown this frame (computed once per frame).
+    /// The step shown this frame.
     pub shown: Option<ShownStep>,
+    /// What `shown` was worked out from: the same again is not replayed.
+    shown_from: Option<ShownKey>,
     /// Whether the guided tour's window is open.
     pub tour_open: bool,
     /// The tour stop shown in that window.
     pub tour_stop: usize,
     /// Whether the "Explain this step" panel is open.
     pub explain_open: bool,
+}
+
+/// What decides the step shown: the run, the iteration and its point,
+/// whether it is a past one, the parameters in force then and the problem.
+/// The replay is one step of the method on the UI thread (so the text and
+/// the plot show the same iteration in the same frame); it is done again
+/// only when one of these changes.
+#[derive(Debug, Clone, PartialEq)]
+struct ShownKey {
+    id: crate::runner::RunId,
+    k: u64,
+    z: Vec<f64>,
+    past: bool,
+    config: crate::method::RunConfig,
+    problem: *const (),
 }
 
 /// The iteration the panel and the plot explain.
@@ -53,6 +70,27 @@ impl BilevelApp {
         }
         let (id, live_k) = (run.id, run.iteration());
         let h = &run.history;
+        let past = match self.teach.scrub {
+            Some(s) if s < h.len() => h.k.get(s).map(|k| (*k, h.point(s))),
+            _ => None,
+        };
+        let live = run.last.as_ref().map(|r| (r.k, r.z.as_slice()));
+        let Some((k, z)) = past.or(live) else {
+            self.teach.shown = None;
+            return;
+        };
+        let key = ShownKey {
+            id,
+            k,
+            z: z.to_vec(),
+            past: past.is_some(),
+            config: run.config_at(k),
+            problem: std::sync::Arc::as_ptr(&self.doc.problem).cast(),
+        };
+        if self.teach.shown.is_some() && self.teach.shown_from.as_ref() == Some(&key) {
+            return;
+        }
+        self.teach.shown_from = Some(key);
         // The replay runs the method on this thread: a bug in it must not
         // close the app.
         let shown = crate::guard::catch(|| match self.teach.scrub {

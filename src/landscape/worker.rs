@@ -27,7 +27,7 @@ pub struct LandscapeWorker(Worker<LandscapeRequest, (u64, Landscape)>);
 
 impl LandscapeWorker {
     /// Starts the thread; `wake` is called after each result.
-    pub fn spawn(wake: Box<dyn Fn() + Send>) -> Self {
+    pub fn spawn(wake: crate::background::Wake) -> Self {
         let mut cache: Option<(Arc<dyn Problem>, Slice, Grids)> = None;
         Self(Worker::spawn("landscape", wake, move |request| {
             // Forgotten first: a request that panics leaves no cache.

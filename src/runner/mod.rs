@@ -27,7 +27,7 @@ pub struct Runner {
 impl Runner {
     /// Starts the thread, paused at [`Speed::Max`]; `wake` is called after
     /// every event it sends (the app passes `request_repaint`).
-    pub fn spawn(wake: Box<dyn Fn() + Send>) -> Self {
+    pub fn spawn(wake: crate::background::Wake) -> Self {
         let (cmd_tx, cmd_rx) = unbounded();
         let (ev_tx, ev_rx) = bounded(EVENT_CAPACITY);
         let thread = std::thread::Builder::new()

@@ -40,7 +40,7 @@ impl Slot {
 pub(super) struct Worker {
     commands: Receiver<Command>,
     events: Sender<Event>,
-    wake: Box<dyn Fn() + Send>,
+    wake: crate::background::Wake,
     runs: Vec<Slot>,
     playing: bool,
     pending_steps: u64,
@@ -55,7 +55,7 @@ impl Worker {
     pub(super) fn new(
         commands: Receiver<Command>,
         events: Sender<Event>,
-        wake: Box<dyn Fn() + Send>,
+        wake: crate::background::Wake,
     ) -> Self {
         Self {
             commands,
