@@ -15,7 +15,7 @@ impl BilevelApp {
         let state = &mut app.explore;
         let sweep_spec = SweepSpec {
             settings: spec.solver,
-            axes: explore::default_axes(spec.solver.method),
+            axes: spec.solver.method.sweep_axes(),
             first: state.first,
             second: state.second,
             grid: state.sweep_grid,

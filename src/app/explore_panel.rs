@@ -5,7 +5,7 @@
 use super::settings::RunSpec;
 use super::{AppCommand, theme};
 use crate::background::Task;
-use crate::explore::{self, Basin, BasinSpec, Cell, EndClass, SweepSpec, Trap};
+use crate::explore::{Basin, BasinSpec, Cell, EndClass, SweepSpec, Trap};
 use crate::method::ParamValue;
 use crate::problem::Problem;
 use crate::teaching::num;
@@ -234,7 +234,7 @@ pub fn explore_ui(
         return out;
     };
     let kind = spec.solver.method;
-    let axes = explore::default_axes(kind);
+    let axes = kind.sweep_axes();
     let symbol = |key: &str| {
         kind.param(key)
             .map_or(key.to_string(), |p| p.symbol.to_string())

@@ -23,28 +23,6 @@ fn drag(ui: &mut egui::Ui, value: &mut f64, prefix: &str, min: f64, hint: &str) 
     .changed()
 }
 
-/// The update rule of each method, one line, in the symbols the plot uses.
-pub fn formula(kind: MethodKind) -> &'static str {
-    match kind {
-        MethodKind::PgdQp => {
-            "Δ = argmin ½‖Δ + ∇f‖²  s.t.  ∇hᵀΔ ≤ −αρ,   z ← z + γΔ,   h = ‖∇_y g‖²"
-        }
-        MethodKind::Rxgf => {
-            "ż = argmin ½‖u + ∇f‖²  s.t.  ∇hᵀu ≤ −α(h − ε²),   integrated with step dt"
-        }
-        MethodKind::Sqcqp => {
-            "d = argmin ½‖d + ∇f‖²  s.t.  ∇hᵀd + w‖d‖² ≤ −α(h − ε²),   z ← z + t·d (line search)"
-        }
-        MethodKind::Bome => {
-            "ŷ = T steps on g(x,·);  q = g(x,y) − g(x,ŷ);  z ← z − ξ(∇f + λ∇q),  λ = max(0, φ − ∇qᵀ∇f)/‖∇q‖²"
-        }
-        MethodKind::Vpbgd => "ŷ = T steps on g(x,·);  z ← z − η(∇f + γ∇q),  q = g(x,y) − g(x,ŷ)",
-        MethodKind::Aid => {
-            "y ← D steps on g;  ∇²_yy g·v = ∇_y f (CG);  x ← x − β(∇_x f − ∇²_xy g·v)"
-        }
-    }
-}
-
 /// An editor for one parameter; true when the user changed it.
 fn param_editor(ui: &mut egui::Ui, solver: &mut SolverSettings, spec: &ParamSpec) -> bool {
     let kind = solver.method;
@@ -151,7 +129,7 @@ fn run_tabs(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
 fn run_editor(ui: &mut egui::Ui, slot: usize, mut spec: RunSpec, out: &mut Vec<AppCommand>) {
     let mut changed = method_picker(ui, &mut spec.solver);
     ui.label(
-        RichText::new(formula(spec.solver.method))
+        RichText::new(spec.solver.method.update_rule())
             .small()
             .monospace(),
     );
@@ -185,7 +163,7 @@ fn method_picker(ui: &mut egui::Ui, solver: &mut SolverSettings) -> bool {
                 for kind in MethodKind::ALL {
                     changed |= ui
                         .selectable_value(&mut solver.method, kind, kind.title())
-                        .on_hover_text(formula(kind))
+                        .on_hover_text(kind.update_rule())
                         .changed();
                 }
             })

@@ -46,7 +46,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let mut settings = preset.solver.with_method(kind);
     apply_common(&mut settings, &args.common)?;
     let axes = match &args.axes {
-        None => explore::default_axes(kind),
+        None => kind.sweep_axes(),
         Some(keys) => match keys.as_slice() {
             [a, b] => {
                 let find = |k: &str| {

@@ -25,7 +25,7 @@ pub use reference::{
     Answer, AnswerSource, Reduced, UPPER_POINTS, compute_answer, compute_answer_with, reduced,
     reduced_curve,
 };
-pub use sweep::{Cell, SweepSpec, best_cell, default_axes, sweep, sweep_partial};
+pub use sweep::{Cell, SweepSpec, best_cell, sweep, sweep_partial};
 pub use traps::{FLAT, LowerShape, Trap, diagnose, lower_shape, settled, short_cycle};
 
 #[cfg(test)]

@@ -7,21 +7,9 @@ use super::grid::{Progress, complete, par_map_partial, spaced};
 use super::judge::{Judging, run_judged};
 use super::lower_domain::LowerDomain;
 use super::reference::Answer;
-use crate::method::{MethodKind, ParamKind, ParamValue, SolverSettings, Status};
+use crate::method::{ParamKind, ParamValue, SolverSettings, Status};
 use crate::problem::Problem;
 use std::sync::Arc;
-
-/// The two parameters a method's sweep varies by default: PGD-QP (α, γ),
-/// RXGF and SQCQP (α, ε), BOME (η, ξ), V-PBGD (γ, η), AID (η_in, β).
-pub fn default_axes(kind: MethodKind) -> (&'static str, &'static str) {
-    match kind {
-        MethodKind::PgdQp => ("alpha", "step"),
-        MethodKind::Rxgf | MethodKind::Sqcqp => ("alpha", "epsilon"),
-        MethodKind::Bome => ("eta", "step"),
-        MethodKind::Vpbgd => ("gamma", "step"),
-        MethodKind::Aid => ("inner_step", "step"),
-    }
-}
 
 /// What to sweep.
 #[derive(Debug, Clone)]

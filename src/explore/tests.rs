@@ -105,7 +105,7 @@ fn sweep_spec(
 ) -> SweepSpec {
     SweepSpec {
         settings,
-        axes: default_axes(settings.method),
+        axes: settings.method.sweep_axes(),
         first,
         second,
         grid,

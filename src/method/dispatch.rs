@@ -72,6 +72,42 @@ impl MethodKind {
         Self::ALL.map(MethodKind::as_str).join(", ")
     }
 
+    /// The update rule of each method, one line, in the symbols the plot uses.
+    pub fn update_rule(self) -> &'static str {
+        match self {
+            MethodKind::PgdQp => {
+                "Δ = argmin ½‖Δ + ∇f‖²  s.t.  ∇hᵀΔ ≤ −αρ,   z ← z + γΔ,   h = ‖∇_y g‖²"
+            }
+            MethodKind::Rxgf => {
+                "ż = argmin ½‖u + ∇f‖²  s.t.  ∇hᵀu ≤ −α(h − ε²),   integrated with step dt"
+            }
+            MethodKind::Sqcqp => {
+                "d = argmin ½‖d + ∇f‖²  s.t.  ∇hᵀd + w‖d‖² ≤ −α(h − ε²),   z ← z + t·d (line search)"
+            }
+            MethodKind::Bome => {
+                "ŷ = T steps on g(x,·);  q = g(x,y) − g(x,ŷ);  z ← z − ξ(∇f + λ∇q),  λ = max(0, φ − ∇qᵀ∇f)/‖∇q‖²"
+            }
+            MethodKind::Vpbgd => {
+                "ŷ = T steps on g(x,·);  z ← z − η(∇f + γ∇q),  q = g(x,y) − g(x,ŷ)"
+            }
+            MethodKind::Aid => {
+                "y ← D steps on g;  ∇²_yy g·v = ∇_y f (CG);  x ← x − β(∇_x f − ∇²_xy g·v)"
+            }
+        }
+    }
+
+    /// The two parameters a method's sweep varies by default: PGD-QP (α, γ),
+    /// RXGF and SQCQP (α, ε), BOME (η, ξ), V-PBGD (γ, η), AID (η_in, β).
+    pub fn sweep_axes(self) -> (&'static str, &'static str) {
+        match self {
+            MethodKind::PgdQp => ("alpha", "step"),
+            MethodKind::Rxgf | MethodKind::Sqcqp => ("alpha", "epsilon"),
+            MethodKind::Bome => ("eta", "step"),
+            MethodKind::Vpbgd => ("gamma", "step"),
+            MethodKind::Aid => ("inner_step", "step"),
+        }
+    }
+
     /// Whether the method works with the relaxed set `{h ≤ ε²}` (RXGF,
     /// SQCQP) rather than `{h ≤ ε}`.
     pub fn squares_epsilon(self) -> bool {

@@ -666,6 +666,22 @@ mod tests {
     }
 
     #[test]
+    fn every_methods_sweep_axes_are_two_numbers_of_its_table() {
+        for kind in MethodKind::ALL {
+            let (a, b) = kind.sweep_axes();
+            assert_ne!(a, b, "{}", kind.as_str());
+            for key in [a, b] {
+                let spec = kind.param(key).unwrap_or_else(|| panic!("{key}"));
+                assert!(
+                    !matches!(spec.kind, ParamKind::Choice(_) | ParamKind::Flag),
+                    "{}: {key} cannot be swept",
+                    kind.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_methods_own_parameter_list_is_its_table() {
         // Method::params (reports, exported presets) lists the table's keys
         // in its order, each with the value the settings hold — PGD-QP's
