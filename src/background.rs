@@ -51,14 +51,26 @@ impl<T: Send + 'static> Task<T> {
     ) -> Self {
         let progress = Arc::new(Progress::default());
         let shared = progress.clone();
+        // Shared, so that the waker outlives a thread that never started.
+        let wake = Arc::new(std::sync::Mutex::new(Some(wake)));
+        let wake_here = wake.clone();
+        let call = |wake: &std::sync::Mutex<Option<Wake>>| {
+            if let Some(wake) = wake.lock().ok().and_then(|mut w| w.take()) {
+                wake();
+            }
+        };
         let handle = std::thread::Builder::new()
             .name(name.into())
             .spawn(move || {
                 let answer = crate::guard::catch(|| work(&shared)).ok().flatten();
-                wake();
+                call(&wake);
                 answer
             })
             .ok();
+        if handle.is_none() {
+            // Ended at once, with no answer: the caller sees it next frame.
+            call(&wake_here);
+        }
         Self {
             progress,
             total,

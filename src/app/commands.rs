@@ -357,12 +357,16 @@ impl BilevelApp {
                 if !spec.problems().is_empty() {
                     return;
                 }
-                if let Some(trace) = self.runs.session.runs.iter_mut().find(|r| r.slot == slot) {
-                    trace.reconfigure(config);
-                    self.runs.runner.send(Command::Reconfigure {
-                        id: trace.id,
-                        config,
-                    });
+                match self.runs.session.runs.iter_mut().find(|r| r.slot == slot) {
+                    Some(trace) => {
+                        trace.reconfigure(config);
+                        self.runs.runner.send(Command::Reconfigure {
+                            id: trace.id,
+                            config,
+                        });
+                    }
+                    // It could not start before; now it can.
+                    None => self.start_run(slot),
                 }
             }
             AppCommand::UseSweepCell { first, second } => {

@@ -333,6 +333,9 @@ fn tolerance_ui(ui: &mut egui::Ui, spec: &mut RunSpec) -> bool {
             .changed()
         {
             changed = true;
+            if let Some(t) = spec.solver.tolerance {
+                spec.tolerance_when_off = t;
+            }
             spec.solver.tolerance = on.then_some(spec.tolerance_when_off);
         }
         ui.add_enabled_ui(on, |ui| {

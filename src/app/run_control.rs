@@ -34,10 +34,10 @@ impl BilevelApp {
             config,
             z0: start.clone(),
         });
-        self.runs
-            .session
-            .runs
-            .push(RunTrace::new(id, slot, config, start));
+        // In slot order, so that the n-th trace is the n-th spec's run.
+        let runs = &mut self.runs.session.runs;
+        let at = runs.iter().filter(|r| r.slot < slot).count();
+        runs.insert(at, RunTrace::new(id, slot, config, start));
     }
 
     /// Resets one run (new id: nothing it sent before is drawn).

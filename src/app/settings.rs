@@ -326,5 +326,25 @@ mod tests {
         assert_eq!((now.solver.tolerance, now.tolerance_when_off), (None, 1e-6));
         let written = serde_json::to_string(&off).unwrap();
         assert_eq!(serde_json::from_str::<RunSpec>(&written).unwrap(), off);
+        // eframe's own store (RON) keeps it too.
+        let mut store = MemoryStore::default();
+        eframe::set_value(&mut store, "spec", &off);
+        assert_eq!(eframe::get_value::<RunSpec>(&store, "spec"), Some(off));
+    }
+
+    #[derive(Default)]
+    struct MemoryStore(std::collections::HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStore {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.into(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
     }
 }

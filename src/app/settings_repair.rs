@@ -255,6 +255,30 @@ mod tests {
     }
 
     #[test]
+    fn two_bad_values_of_one_step_rule_are_both_put_right() {
+        for rule in [
+            crate::method::StepRule::Fixed {
+                alpha: -1.0,
+                step: -1.0,
+            },
+            crate::method::StepRule::Budget { a: -1.0, b: -1.0 },
+        ] {
+            let mut spec = super::super::RunSpec::from_preset(
+                &crate::preset::load_builtin("b01-quadratic").unwrap(),
+            );
+            spec.solver.pgd_qp.rule = rule;
+            let mut s = Settings {
+                runs: vec![spec],
+                ..Settings::default()
+            };
+            let said = repair(&mut s).join("\n");
+            assert_eq!(said.matches("the default").count(), 2, "{said}");
+            assert!(s.runs[0].solver.problems().is_empty(), "{rule:?}: {said}");
+            assert!(s.runs[0].config().is_ok(), "the run can start");
+        }
+    }
+
+    #[test]
     fn an_edit_too_long_to_apply_is_dropped_with_its_length() {
         let mut s = Settings {
             f_text: Some("x".repeat(4 << 20)),

@@ -32,14 +32,34 @@ pub struct TeachState {
 /// The replay is one step of the method on the UI thread (so the text and
 /// the plot show the same iteration in the same frame); it is done again
 /// only when one of these changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 struct ShownKey {
     id: crate::runner::RunId,
     k: u64,
-    z: Vec<f64>,
+    /// The point's bits (a NaN equals itself here).
+    z: Vec<u64>,
     past: bool,
     config: crate::method::RunConfig,
-    problem: *const (),
+    /// Held, so that another problem cannot take its address.
+    problem: std::sync::Arc<dyn crate::problem::Problem>,
+}
+
+impl PartialEq for ShownKey {
+    fn eq(&self, other: &Self) -> bool {
+        (self.id, self.k, &self.z, self.past, self.config)
+            == (other.id, other.k, &other.z, other.past, other.config)
+            && std::sync::Arc::ptr_eq(&self.problem, &other.problem)
+    }
+}
+
+impl std::fmt::Debug for ShownKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShownKey")
+            .field("id", &self.id)
+            .field("k", &self.k)
+            .field("past", &self.past)
+            .finish()
+    }
 }
 
 /// The iteration the panel and the plot explain.
@@ -82,10 +102,10 @@ impl BilevelApp {
         let key = ShownKey {
             id,
             k,
-            z: z.to_vec(),
+            z: z.iter().map(|v| v.to_bits()).collect(),
             past: past.is_some(),
             config: run.config_at(k),
-            problem: std::sync::Arc::as_ptr(&self.doc.problem).cast(),
+            problem: self.doc.problem.clone(),
         };
         if self.teach.shown.is_some() && self.teach.shown_from.as_ref() == Some(&key) {
             return;

@@ -77,7 +77,13 @@ impl<'a> PgdQpKeys<'a> {
             "alpha" => &mut self.alpha,
             "step" => &mut self.step,
             "a" => &mut self.a,
-            _ => &mut self.b,
+            "b" => &mut self.b,
+            _ => {
+                return Err(ParamError::UnknownKey {
+                    method: MethodKind::PgdQp,
+                    key: key.into(),
+                });
+            }
         };
         *slot = Some(number.ok_or_else(wrong_type)?);
         Ok(())
@@ -165,38 +171,29 @@ impl PgdQpSettings {
         }
     }
 
-    /// These settings with one key changed from an editor, by the rules of
-    /// [`PgdQpSettings::from_keys`]: giving α or γ chooses the fixed rule
-    /// (the other keeps the value in force for budget K), a or b the
-    /// budget schedule; switching the schedule keeps the numbers in force.
-    /// `value` has been checked against the key's table entry.
+    /// These settings with one key changed from an editor: giving α or γ
+    /// chooses the fixed rule (the other keeps the value in force for
+    /// budget K), a or b the budget schedule; switching the schedule keeps
+    /// the numbers in force. `value` has been checked against the key's
+    /// table entry; the values not edited are kept as they are, so that
+    /// each of two bad values can be put right in turn.
     pub(super) fn edited(self, key: &str, value: ParamValue, iterations: u64) -> Self {
         let (alpha, step) = self.rule.resolve(self.rho, iterations);
         let (a, b) = self.budget_constants();
-        let budget = match (key, value) {
-            ("schedule", ParamValue::Text(t)) => t == "budget",
-            ("alpha" | "step", _) => false,
-            ("a" | "b", _) => true,
-            _ => matches!(self.rule, StepRule::Budget { .. }),
+        let rule = match (key, value) {
+            ("schedule", ParamValue::Text("budget")) => StepRule::Budget { a, b },
+            ("schedule", _) => StepRule::Fixed { alpha, step },
+            ("alpha", ParamValue::Number(alpha)) => StepRule::Fixed { alpha, step },
+            ("step", ParamValue::Number(step)) => StepRule::Fixed { alpha, step },
+            ("a", ParamValue::Number(a)) => StepRule::Budget { a, b },
+            ("b", ParamValue::Number(b)) => StepRule::Budget { a, b },
+            _ => self.rule,
         };
-        let mut keys = PgdQpKeys {
-            rho: Some(self.rho.as_str()),
-            ..PgdQpKeys::default()
+        let rho = match (key, value) {
+            ("rho", ParamValue::Text(t)) => Rho::parse(t).unwrap_or(self.rho),
+            _ => self.rho,
         };
-        if budget {
-            (keys.schedule, keys.a, keys.b) = (Some("budget"), Some(a), Some(b));
-        } else {
-            (keys.alpha, keys.step) = (Some(alpha), Some(step));
-        }
-        let input = match value {
-            ParamValue::Number(v) => Input::Number(v),
-            ParamValue::Text(t) => Input::Text(t),
-            ParamValue::Count(_) | ParamValue::Flag(_) => return self,
-        };
-        if key != "schedule" && keys.take(key, input).is_err() {
-            return self;
-        }
-        PgdQpSettings::from_keys(keys, self).unwrap_or(self)
+        PgdQpSettings { rho, rule }
     }
 }
 

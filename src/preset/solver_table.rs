@@ -7,7 +7,7 @@ use super::Checker;
 use super::error::PresetError;
 use super::schema::RawSolver;
 use crate::method::{
-    Input, MethodKind, ParamError, PgdQpKeys, PgdQpSettings, SolverSettings, describe,
+    Input, MethodKind, ParamError, ParamKind, PgdQpKeys, PgdQpSettings, SolverSettings, describe,
 };
 use toml::{Spanned, Value};
 
@@ -27,13 +27,28 @@ fn known_keys() -> String {
     keys.join(", ")
 }
 
-/// What the parameter `key` of `kind` (or of the first method that has
-/// it) takes, in words.
-fn describe_kind(kind: MethodKind, key: &str) -> String {
-    let spec = kind
-        .param(key)
-        .or_else(|| MethodKind::ALL.iter().find_map(|m| m.param(key)));
-    spec.map_or_else(|| "a value".into(), |p| describe(p.kind))
+/// Whether a value of this type can be one of the parameter's (its range
+/// is checked after).
+fn fits(kind: ParamKind, input: Input) -> bool {
+    match kind {
+        ParamKind::Positive | ParamKind::NonNegative | ParamKind::Count { .. } => {
+            matches!(input, Input::Number(_) | Input::Integer(_))
+        }
+        ParamKind::Choice(_) => matches!(input, Input::Text(_)),
+        ParamKind::Flag => matches!(input, Input::Flag(_)),
+    }
+}
+
+/// A value as a message names it: `the text "0.1"`, `an array`.
+fn found(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("the text \"{s}\""),
+        Value::Integer(_) | Value::Float(_) => format!("the number {value}"),
+        Value::Boolean(b) => b.to_string(),
+        Value::Datetime(_) => "a date".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Table(_) => "a table".into(),
+    }
 }
 
 /// A value as a parameter takes it (`None`: a date, an array or a table).
@@ -67,12 +82,21 @@ impl Checker<'_> {
                     known_keys()
                 )));
             }
-            let Some(input) = input(value.get_ref()) else {
-                let what = value.get_ref().type_str();
+            let Some(spec) = kind.param(key) else {
+                let e = ParamError::UnknownKey {
+                    method: kind,
+                    key: key.clone(),
+                };
+                return Err(at(e.to_string()));
+            };
+            let input = input(value.get_ref()).filter(|i| fits(spec.kind, *i));
+            let Some(input) = input else {
                 return Err(at(format!(
-                    "expected {}, found {} {what}",
-                    describe_kind(kind, key),
-                    if what.starts_with('a') { "an" } else { "a" }
+                    "{} ({}) takes {}, not {}",
+                    spec.key,
+                    spec.symbol,
+                    describe(spec.kind),
+                    found(value.get_ref())
                 )));
             };
             // PGD-QP's keys go together: they are checked as one below.
