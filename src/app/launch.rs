@@ -23,6 +23,10 @@ pub struct ScreenshotJob {
 pub struct Launch {
     /// A preset to open instead of the remembered one.
     pub preset: Option<(PresetSource, Preset)>,
+    /// The preset's run was configured on the command line (method,
+    /// parameters, budget, start or view): it replaces the remembered runs
+    /// even when the remembered session is on the same preset.
+    pub fresh_runs: bool,
     /// Run, save a PNG of the window and exit.
     pub screenshot: Option<ScreenshotJob>,
     /// Where the settings are kept (see [`settings_file`]); `None` keeps

@@ -169,7 +169,12 @@ impl BilevelApp {
         let preset = match launch.preset {
             // The preset the saved session was on: keep its edits and runs
             // (they are reapplied to the freshly loaded preset below).
-            Some((source, p)) if source == settings.source => p,
+            Some((source, p)) if source == settings.source => {
+                if launch.fresh_runs {
+                    settings.runs.clear();
+                }
+                p
+            }
             Some((source, p)) => {
                 settings = Settings {
                     source,

@@ -12,16 +12,25 @@ pub struct Cli {
     /// What to do; without one, open the app.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// The preset to open: a TOML file or a built-in name (see `presets`).
+    /// The preset to open: a TOML file, a built-in name or its number
+    /// (`b01`; see `presets`). With method, parameter or start options and
+    /// no preset, the default preset.
     pub preset: Option<String>,
-    /// With --screenshot: iterations to run before the picture is taken.
+    /// The method and its parameters, as `run` takes them.
+    #[command(flatten)]
+    pub params: MethodArgs,
+    /// Budget, tolerance and start, as `run` takes them.
+    #[command(flatten)]
+    pub common: Common,
+    /// The plot's window: the first upper and the first lower variable's
+    /// ranges, e.g. `--view -1,2,-1.5,1.5`; "reset view" comes back to it.
     #[arg(
         long,
-        value_name = "N",
-        requires = "screenshot",
+        value_name = "X1,X2,Y1,Y2",
+        value_delimiter = ',',
         allow_hyphen_values = true
     )]
-    pub iterations: Option<i64>,
+    pub view: Option<Vec<f64>>,
     /// Open the app, run --iterations N, save a PNG of the window here, exit.
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<std::path::PathBuf>,
@@ -99,6 +108,29 @@ pub enum Command {
 pub struct RunArgs {
     /// A preset file, or the name of a built-in preset.
     pub preset: String,
+    /// The method and its parameters.
+    #[command(flatten)]
+    pub params: MethodArgs,
+    /// Budget, tolerance and start.
+    #[command(flatten)]
+    pub common: Common,
+    /// Write every recorded iteration to this CSV file (with a header row).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Record every N-th iteration in the CSV (the final one always).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_hyphen_values = true
+    )]
+    pub every: i64,
+}
+
+/// The method and its parameters, as `run` and the app take them; each
+/// overrides the preset's `[solver]`.
+#[derive(Debug, Default, Args)]
+pub struct MethodArgs {
     /// The method: pgd-qp, rxgf, sqcqp, bome, v-pbgd or aid (default: the
     /// preset's). The preset's `[solver]` values belong to its own method;
     /// another method starts from its defaults (see README).
@@ -159,24 +191,11 @@ pub struct RunArgs {
         allow_hyphen_values = true
     )]
     pub budget_b: Option<f64>,
-    /// Budget, tolerance and start.
-    #[command(flatten)]
-    pub common: Common,
-    /// Write every recorded iteration to this CSV file (with a header row).
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Record every N-th iteration in the CSV (the final one always).
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 1,
-        allow_hyphen_values = true
-    )]
-    pub every: i64,
 }
 
-/// The options `run` and `compare` share.
-#[derive(Debug, Args)]
+/// The options `run` and `compare` share (and the app: with --screenshot,
+/// the picture is taken once the runs have done K iterations or stopped).
+#[derive(Debug, Clone, Default, Args)]
 pub struct Common {
     /// The budget K. With PGD-QP's budget schedule, α and γ follow K.
     #[arg(long, value_name = "K", allow_hyphen_values = true)]

@@ -3,6 +3,7 @@
 //! feature) the app. Bad input exits with code 2 and a message on standard
 //! error that names the file, the key, and the line and column.
 
+mod app_cmd;
 mod args;
 mod bench_cmd;
 mod compare_cmd;
@@ -84,7 +85,7 @@ fn run_command(cli: &Cli) -> Result<(), CliError> {
             }
             output::text(&text)
         }
-        None => open_app(cli),
+        None => app_cmd::open_app(cli),
     }
 }
 
@@ -117,79 +118,4 @@ fn list_presets() -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-/// Opens the app (feature `gui`).
-#[cfg(feature = "gui")]
-fn open_app(cli: &Cli) -> Result<(), CliError> {
-    use crate::app::{Launch, PresetSource, ScreenshotJob};
-    if let Some(size) = cli.size {
-        crate::app::check_size(size)
-            .map_err(|e| CliError::Message(format!("--size {}x{}: {e}", size[0], size[1])))?;
-    }
-    let preset = match cli.preset.as_deref() {
-        Some(name) => Some(PresetSource::open(name)?),
-        None if cli.screenshot.is_some() => {
-            let id = preset::DEFAULT_PRESET;
-            Some((PresetSource::Builtin(id.into()), preset::load_builtin(id)?))
-        }
-        None => None,
-    };
-    let screenshot = match &cli.screenshot {
-        Some(path) => {
-            if let Some(name) = cli.preset.as_deref() {
-                refuse_overwriting_input("--screenshot", path, name)?;
-            }
-            let iterations = cli.iterations.unwrap_or(0);
-            if iterations < 0 {
-                return Err(CliError::Message(format!(
-                    "--iterations {iterations}: must be at least 0"
-                )));
-            }
-            Some(ScreenshotJob {
-                path: path.clone(),
-                iterations: iterations as u64,
-                explore: cli.explore,
-                outcome: Default::default(),
-                progress: Default::default(),
-            })
-        }
-        None => None,
-    };
-    // A scripted screenshot neither reads nor overwrites the user's settings.
-    let settings_file = if screenshot.is_some() {
-        None
-    } else {
-        crate::app::settings_file::default_path()
-    };
-    let teaching = crate::app::TeachLaunch {
-        lecture: cli.lecture,
-        light: cli.light,
-        tour: cli.tour.map(|n| usize::from(n) - 1),
-        explain: cli.explain || cli.stage.is_some(),
-        stage: cli
-            .stage
-            .and_then(|n| crate::teaching::Stage::ALL.get(usize::from(n) - 1).copied()),
-    };
-    crate::app::launch(Launch {
-        preset,
-        screenshot,
-        settings_file,
-        teaching,
-        size: cli.size,
-        typed_paths: cli.typed_paths,
-    })
-    .map_err(CliError::Message)
-}
-
-/// Without the `gui` feature there is no window to open.
-#[cfg(not(feature = "gui"))]
-fn open_app(cli: &Cli) -> Result<(), CliError> {
-    if let Some(name) = cli.preset.as_deref() {
-        load_preset(name)?;
-    }
-    Err(CliError::Message(
-        "this build has no app (built without the `gui` feature); use `bilevel-lab run PRESET`"
-            .into(),
-    ))
 }

@@ -1,6 +1,6 @@
 //! `bilevel-lab run`: solve a preset headlessly.
 
-use super::args::Common;
+use super::args::{Common, MethodArgs};
 use super::summary::{csv_header, csv_header_without_record, csv_row, json_summary};
 use super::{CliError, RunArgs, load_preset};
 use crate::atomic_file::AtomicFile;
@@ -39,12 +39,17 @@ pub(super) fn method_kind(name: Option<&str>, preset: &Preset) -> Result<MethodK
     }
 }
 
-/// Applies the options to the preset's defaults.
-fn configure(preset: &mut Preset, args: &RunArgs) -> Result<(), CliError> {
+/// Applies the method, parameter, budget, tolerance and start options to
+/// the preset's defaults (`run` and the app alike).
+pub(crate) fn configure(
+    preset: &mut Preset,
+    args: &MethodArgs,
+    common: &Common,
+) -> Result<(), CliError> {
     let kind = method_kind(args.method.as_deref(), preset)?;
     let solver = &mut preset.solver;
     solver.method = kind;
-    apply_common(solver, &args.common)?;
+    apply_common(solver, common)?;
     let num = |v: Option<f64>| v.map(Input::Number);
     let int = |v: Option<i64>| v.map(Input::Integer);
     fn text(v: &Option<String>) -> Option<Input<'_>> {
@@ -77,7 +82,7 @@ fn configure(preset: &mut Preset, args: &RunArgs) -> Result<(), CliError> {
                 .map_err(|m| CliError::Message(format!("{}: {m}", flag_of(key))))?;
         }
     }
-    set_start(preset, &args.common.x0, &args.common.y0)
+    set_start(preset, &common.x0, &common.y0)
 }
 
 /// The command-line option of a method parameter's key, from the
@@ -138,7 +143,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         super::refuse_overwriting_input("--csv", csv, &args.preset)?;
     }
     let mut preset = load_preset(&args.preset)?;
-    configure(&mut preset, args)?;
+    configure(&mut preset, &args.params, &args.common)?;
     let every = every(args.every)?;
     let (_, answer) = prepare(&preset);
     let outcome = execute(

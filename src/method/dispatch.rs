@@ -62,9 +62,12 @@ impl MethodKind {
         }
     }
 
-    /// Parses a name of [`MethodKind::as_str`].
+    /// Parses a name of [`MethodKind::as_str`] or [`MethodKind::title`],
+    /// in any case (`pgd-qp`, `PGD-QP`, `Pgd-Qp`).
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == text)
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text))
     }
 
     /// The names, comma-separated (for messages).

@@ -82,6 +82,27 @@ pub struct View {
     pub y: [f64; 2],
 }
 
+impl View {
+    /// The view `[x1, x2] × [y1, y2]` as given on the command line: each
+    /// range finite, low < high, within ±[`MAX_COORDINATE`].
+    pub fn from_bounds(x: [f64; 2], y: [f64; 2]) -> Result<View, String> {
+        for (what, [lo, hi]) in [("x", x), ("y", y)] {
+            if !(lo.is_finite() && hi.is_finite()) {
+                return Err(format!("the {what} range {lo}..{hi} is not finite"));
+            }
+            if lo >= hi {
+                return Err(format!("the {what} range {lo}..{hi} needs low < high"));
+            }
+            if lo.abs().max(hi.abs()) > MAX_COORDINATE {
+                return Err(format!(
+                    "the {what} range {lo}..{hi} must lie within ±{MAX_COORDINATE:e}"
+                ));
+            }
+        }
+        Ok(View { x, y })
+    }
+}
+
 /// The known answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {

@@ -16,8 +16,10 @@ pub enum PresetSource {
 
 impl PresetSource {
     /// What `name` names: an existing file (by its full path), else the
-    /// built-in preset of that id (a trailing `.toml` allowed); an error
-    /// listing the built-in ids when it is neither.
+    /// built-in preset of that id (a trailing `.toml` allowed) or of that
+    /// short name (`b01` for `b01-quadratic`: the id up to its first `-`,
+    /// in any case, when one id has it); an error listing the built-in ids
+    /// when it is neither.
     pub fn resolve(name: &str) -> Result<Self, PresetError> {
         let path = Path::new(name);
         if path.exists() {
@@ -29,6 +31,25 @@ impl PresetSource {
             return Ok(PresetSource::Builtin(id.to_string()));
         }
         let ids: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        let short = format!("{}-", id.to_ascii_lowercase());
+        let matching: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|i| i.starts_with(&short))
+            .collect();
+        match matching.as_slice() {
+            [one] => return Ok(PresetSource::Builtin((*one).to_string())),
+            [] => {}
+            several => {
+                return Err(PresetError::file(
+                    name,
+                    format!(
+                        "no such file, and several built-in presets begin so: {}",
+                        several.join(", ")
+                    ),
+                ));
+            }
+        }
         Err(PresetError::file(
             name,
             format!(
@@ -85,5 +106,20 @@ mod tests {
             "{e}"
         );
         assert!(PresetSource::Builtin("b01-quadratic".into()).load().is_ok());
+        // Short names, in any case; an ambiguous one names the candidates.
+        for (short, id) in [("b01", "b01-quadratic"), ("B12", "b12-mirrlees")] {
+            assert_eq!(
+                PresetSource::resolve(short).unwrap(),
+                PresetSource::Builtin(id.into())
+            );
+        }
+        let e = PresetSource::resolve("synthetic20")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("synthetic20-convex, synthetic20-nonconvex"),
+            "{e}"
+        );
+        assert!(PresetSource::resolve("b0").is_err(), "not a prefix match");
     }
 }
