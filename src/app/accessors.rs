@@ -107,6 +107,11 @@ impl BilevelApp {
         self.view.view_bounds
     }
 
+    /// Where the landscape plot was drawn last frame, in points.
+    pub fn landscape_rect(&self) -> Option<egui::Rect> {
+        self.view.landscape_rect
+    }
+
     /// Whether a landscape has arrived from the worker.
     pub fn has_landscape(&self) -> bool {
         self.view.landscape.is_some()

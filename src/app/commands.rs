@@ -95,8 +95,20 @@ pub enum AppCommand {
     /// Start the basin map of the selected run over the current view.
     StartBasins,
     /// The landscape showed these bounds ([x1, x2], [y1, y2]) this frame
-    /// (the preset's view, once asked for, has been applied).
-    SawView([[f64; 2]; 2]),
+    /// (the preset's view, once asked for, has been applied), in this
+    /// rectangle of the window.
+    SawView([[f64; 2]; 2], egui::Rect),
+    /// Go back to the preset's view (the button, or a double-click, which
+    /// also drops a click waiting to move the start).
+    ResetView,
+    /// The landscape was clicked here at this time (egui's clock): the
+    /// selected run's start moves there unless a second click makes it a
+    /// double-click.
+    PlotClicked([f64; 2], f64),
+    /// Show or hide the controls in the lecture view.
+    ToggleControls,
+    /// Which tab the lecture view's side panel shows.
+    ShowSideTab(super::teaching_panel::SideTab),
     /// Answer the question asked before leaving a preset with edits.
     AnswerSwitch(super::SwitchAnswer),
     /// Put earlier edit `i` (an index in the settings' kept edits) back in
@@ -133,7 +145,11 @@ impl AppCommand {
                 | C::SetXAxis(_)
                 | C::SetReach(_)
                 | C::SetAxes(..)
-                | C::SawView(_)
+                | C::SawView(..)
+                | C::ResetView
+                | C::PlotClicked(..)
+                | C::ToggleControls
+                | C::ShowSideTab(_)
         )
     }
 }
@@ -243,7 +259,11 @@ impl BilevelApp {
             | C::SetXAxis(_)
             | C::SetReach(_)
             | C::SetAxes(..)
-            | C::SawView(_)
+            | C::SawView(..)
+            | C::ResetView
+            | C::PlotClicked(..)
+            | C::ToggleControls
+            | C::ShowSideTab(_)
             | C::ExportCsv
             | C::ExportPreset
             | C::ExportPng
@@ -455,16 +475,29 @@ impl BilevelApp {
             AppCommand::ToggleExplain => self.teach.explain_open = !self.teach.explain_open,
             AppCommand::ShowStage(stage) => self.teach.stage = stage,
             AppCommand::Scrub(sample) => self.teach.scrub = sample,
-            AppCommand::ToggleTour => self.teach.tour_open = !self.teach.tour_open,
+            AppCommand::ToggleTour => {
+                self.teach.tour_open = !self.teach.tour_open;
+                if self.teach.tour_open {
+                    self.teach.side_tab = super::teaching_panel::SideTab::Tour;
+                }
+            }
             AppCommand::SetEps(eps) => self.settings.eps = eps,
             AppCommand::SetLayers(layers) => self.settings.layers = *layers,
             AppCommand::SetSeries(series) => self.settings.series = *series,
             AppCommand::SetXAxis(axis) => self.settings.x_axis = axis,
             AppCommand::SetReach(reach) => self.settings.reach = reach,
-            AppCommand::SawView(bounds) => {
+            AppCommand::SawView(bounds, rect) => {
                 self.view.view_bounds = Some(bounds);
+                self.view.landscape_rect = Some(rect);
                 self.view.reset_view = false;
             }
+            AppCommand::ResetView => {
+                self.view.reset_view = true;
+                self.view.pending_click = None;
+            }
+            AppCommand::PlotClicked(at, time) => self.view.pending_click = Some((at, time)),
+            AppCommand::ToggleControls => self.view.lecture_controls = !self.view.lecture_controls,
+            AppCommand::ShowSideTab(tab) => self.teach.side_tab = tab,
             AppCommand::SetAxes(x, y) => {
                 self.settings.axis_x = x;
                 self.settings.axis_y = y;

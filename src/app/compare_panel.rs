@@ -71,41 +71,47 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
         answer,
         reach: app.settings.reach,
     };
-    egui::Grid::new("comparison")
-        .striped(true)
-        .num_columns(9)
+    // Nine columns are wider than the panel: the table scrolls sideways
+    // rather than widening the panel over the plots.
+    egui::ScrollArea::horizontal()
+        .id_salt("comparison-scroll")
         .show(ui, |ui| {
-            let titles = [
-                ("run", ""),
-                ("method", ""),
-                ("state", "How the run stands, and its class once judged"),
-                ("f", ""),
-                ("|f − F*|", "Distance in value to the reference optimum"),
-                ("dist.", "Distance of z to the reference point z*"),
-                (
-                    "gap",
-                    "The true lower-level gap g − min g (not the method's own residual)",
-                ),
-                (
-                    "reached",
-                    "First iteration within the tolerance by the common measure",
-                ),
-                (
-                    "own",
-                    "First iteration the method's own KKT residual ‖Δ‖² + h met the tolerance",
-                ),
-            ];
-            for (title, hover) in titles {
-                let label = ui.label(RichText::new(title).small().strong());
-                if !hover.is_empty() {
-                    label.on_hover_text(hover);
+            egui::Grid::new("comparison")
+            .striped(true)
+            .num_columns(9)
+            .show(ui, |ui| {
+                let titles = [
+                    ("run", ""),
+                    ("method", ""),
+                    ("state", "How the run stands, and its class once judged"),
+                    ("f", ""),
+                    ("|f − F*|", "Distance in value to the reference optimum"),
+                    ("dist.", "Distance of z to the reference point z*"),
+                    (
+                        "gap",
+                        "The true lower-level gap g − min g (not the method's own residual)",
+                    ),
+                    (
+                        "reached",
+                        "First iteration within the tolerance by the common measure",
+                    ),
+                    (
+                        "own",
+                        "First iteration the method's own KKT residual ‖Δ‖² + h met the tolerance",
+                    ),
+                ];
+                for (title, hover) in titles {
+                    let label = ui.label(RichText::new(title).small().strong());
+                    if !hover.is_empty() {
+                        label.on_hover_text(hover);
+                    }
                 }
-            }
-            ui.end_row();
-            for run in &app.runs.session.runs {
-                run_row(ui, run, &judge);
                 ui.end_row();
-            }
+                for run in &app.runs.session.runs {
+                    run_row(ui, run, &judge);
+                    ui.end_row();
+                }
+            });
         });
     out
 }

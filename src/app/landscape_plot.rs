@@ -84,6 +84,17 @@ impl Look {
     fn ink(self, c: Color32) -> Color32 {
         theme::ink(c, self.light)
     }
+
+    /// Whether lines are thickened (the lecture view): the arrows then
+    /// have a double stroke.
+    fn thick(self) -> bool {
+        self.width > 1.0
+    }
+
+    /// An arrow's head length in points, larger in the lecture view.
+    fn tip(self, length: f32) -> f32 {
+        if self.thick() { 1.8 * length } else { length }
+    }
 }
 
 /// Draws −∇f from the iterate, the method's correction from its tip, and
@@ -134,7 +145,8 @@ fn geometry(
             vec![tip_gf],
         )
         .color(look.ink(theme::GRAD_F))
-        .tip_length(10.0),
+        .tip_length(look.tip(10.0))
+        .highlight(look.thick()),
     );
     if labels && upto >= Stage::Lower {
         // ∇h's direction only: its length is not on the arrows' scale.
@@ -149,7 +161,8 @@ fn geometry(
                     vec![at(origin, unit)],
                 )
                 .color(look.ink(theme::HALF_SPACE).gamma_multiply(0.7))
-                .tip_length(8.0),
+                .tip_length(look.tip(8.0))
+                .highlight(look.thick()),
             );
         }
     }
@@ -173,7 +186,8 @@ fn geometry(
                 vec![at(tip_gf, pert)],
             )
             .color(theme::PERTURBATION)
-            .tip_length(10.0),
+            .tip_length(look.tip(10.0))
+            .highlight(look.thick()),
         );
     }
     plot.arrows(
@@ -183,7 +197,8 @@ fn geometry(
             vec![at(origin, delta)],
         )
         .color(theme::STEP)
-        .tip_length(12.0),
+        .tip_length(look.tip(12.0))
+        .highlight(look.thick()),
     );
     if upto == Stage::Move
         && let Some(next) = next
@@ -462,20 +477,30 @@ fn preset_view(app: &BilevelApp) -> ([f64; 2], [f64; 2]) {
     })
 }
 
-/// Draws the landscape plot; returns the view it showed, and where the
-/// user clicked (the selected run's new start).
+/// Draws the landscape plot with its view controls; returns the view it
+/// showed, where the user clicked (the selected run's new start) and a
+/// double-click's reset of the view.
 pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<AppCommand> {
     let mut out = Vec::new();
     let scene = Scene::of(app);
     let (name_x, name_y) = &scene.names;
-    if app.doc.problem.dims().total() > 2 {
-        ui.label(
-            RichText::new(format!(
-                "Slice ({name_x}, {name_y}); the other coordinates are held at the selected run's current iterate."
-            ))
-            .small(),
-        );
-    }
+    ui.horizontal(|ui| {
+        if ui
+            .small_button("⟲ reset view")
+            .on_hover_text("Back to the preset's view (or double-click the plot)")
+            .clicked()
+        {
+            out.push(AppCommand::ResetView);
+        }
+        let mut hint = "scroll: zoom · drag: pan · click: move the start".to_string();
+        if app.doc.problem.dims().total() > 2 {
+            hint = format!(
+                "slice ({name_x}, {name_y}), the other coordinates at the selected run's iterate · {hint}"
+            );
+        }
+        ui.label(RichText::new(hint).small().color(Color32::GRAY));
+    });
+    let height = (height - ui.spacing().interact_size.y - ui.spacing().item_spacing.y).max(100.0);
     let view = app.view.reset_view.then(|| preset_view(app));
     let wide = scene.look.width > 1.0;
     let response = Plot::new("landscape")
@@ -484,21 +509,17 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
         .y_axis_formatter(super::ticks::linear)
         .legend(
             Legend::default()
-                // The lecture view's larger legend goes bottom-left, away
-                // from where runs usually head, and lighter, so arrows
-                // under it still show.
-                .position(if wide {
-                    Corner::LeftBottom
-                } else {
-                    Corner::RightTop
-                })
-                .background_alpha(if wide { 0.4 } else { 0.75 })
+                .position(legend_corner(app, &scene))
+                // Lighter in the lecture view, so arrows under it still show.
+                .background_alpha(if wide { 0.55 } else { 0.75 })
                 .text_style(egui::TextStyle::Small)
                 .follow_insertion_order(true),
         )
         .x_axis_label(name_x.clone())
         .y_axis_label(name_y.clone())
         .allow_double_click_reset(false)
+        // Scrolling zooms about the pointer (below), not pans.
+        .allow_scroll(false)
         .show(ui, |plot| {
             if let Some((x, y)) = view {
                 plot.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
@@ -506,6 +527,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
                     [x[1], y[1]],
                 ));
             }
+            zoom_on_scroll(plot);
             if let Some(image) = scene.basins.clone() {
                 plot.image(image);
             }
@@ -519,14 +541,22 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
             plot.pointer_coordinate()
         });
     let b = response.transform.bounds();
-    out.push(AppCommand::SawView([
-        [b.min()[0], b.max()[0]],
-        [b.min()[1], b.max()[1]],
-    ]));
-    if response.response.clicked()
+    // First: a reset asked for this frame (the button) comes after it and
+    // so is not taken as done.
+    out.insert(
+        0,
+        AppCommand::SawView(
+            [[b.min()[0], b.max()[0]], [b.min()[1], b.max()[1]]],
+            response.response.rect,
+        ),
+    );
+    if response.response.double_clicked() {
+        out.push(AppCommand::ResetView);
+    } else if response.response.clicked()
         && let Some(p) = response.inner
     {
-        out.push(AppCommand::SetStart([p.x, p.y]));
+        let now = ui.input(|i| i.time);
+        out.push(AppCommand::PlotClicked([p.x, p.y], now));
     }
     if app.view.landscape.is_none() {
         ui.label(
@@ -536,6 +566,57 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
         );
     }
     out
+}
+
+/// A scroll over the plot zooms about the pointer.
+fn zoom_on_scroll(plot: &mut PlotUi<'_>) {
+    if !plot.response().contains_pointer() {
+        return;
+    }
+    let scroll = plot.ctx().input(|i| i.smooth_scroll_delta.y);
+    if scroll != 0.0 {
+        let factor = (scroll * 0.003).exp();
+        plot.zoom_bounds_around_hovered(egui::Vec2::splat(factor));
+    }
+}
+
+/// The corner where the legend covers the least of the runs (paths,
+/// starts, iterates) and the reference, in the view of the last frame.
+fn legend_corner(app: &BilevelApp, scene: &Scene<'_>) -> Corner {
+    use super::legend_place::{Avoid, emptiest_corner};
+    let (Some(view), Some(rect)) = (app.view.view_bounds, app.view.landscape_rect) else {
+        return Corner::RightTop;
+    };
+    let (ix, iy) = scene.axes;
+    let mut points = Vec::new();
+    for run in scene.runs {
+        let weight = |w: f64| move |at: [f64; 2]| Avoid { at, weight: w };
+        points.extend(path(run, ix, iy).into_iter().map(weight(1.0)));
+        points.push(weight(20.0)(project(&run.start, ix, iy)));
+        if let Some(last) = &run.last {
+            points.push(weight(40.0)(project(&last.z, ix, iy)));
+        }
+    }
+    if let Some(z) = scene.reference.as_ref().and_then(|r| r.z.as_ref()) {
+        points.push(Avoid {
+            at: project(z, ix, iy),
+            weight: 40.0,
+        });
+    }
+    // The legend's size, roughly: a row per entry of small type, as wide
+    // as its longer labels.
+    let rows = 8 + scene.runs.len() + if scene.layers.geometry { 5 } else { 0 };
+    let row = ui_row_height(scene.look);
+    let share = [
+        (330.0 / f64::from(rect.width().max(1.0))).min(0.6),
+        (rows as f64 * row / f64::from(rect.height().max(1.0))).min(0.9),
+    ];
+    emptiest_corner(&points, view, share)
+}
+
+/// The height of a legend row, in points.
+fn ui_row_height(look: Look) -> f64 {
+    if look.width > 1.0 { 19.0 } else { 16.0 }
 }
 
 impl Scene<'_> {

@@ -51,7 +51,14 @@ pub(super) struct View {
     pub(super) last_request: Instant,
     pub(super) region_texture: Option<egui::TextureHandle>,
     pub(super) view_bounds: Option<[[f64; 2]; 2]>,
+    /// Where the landscape plot was drawn last frame, in points.
+    pub(super) landscape_rect: Option<egui::Rect>,
     pub(super) reset_view: bool,
+    /// The lecture view shows the controls panel (it hides it by default).
+    pub(super) lecture_controls: bool,
+    /// A click on the landscape waiting to move the start: where, and when
+    /// (it is a double-click's first half until the double-click time passes).
+    pub(super) pending_click: Option<([f64; 2], f64)>,
     /// The (lecture, light) look last applied to the context.
     pub(super) look: Option<(bool, bool)>,
     /// Recomputes the QP arrows along the selected run's path.
@@ -129,7 +136,10 @@ impl View {
             last_request: Instant::now(),
             region_texture: None,
             view_bounds: None,
+            landscape_rect: None,
             reset_view: true,
+            lecture_controls: false,
+            pending_click: None,
             look: None,
         }
     }

@@ -134,26 +134,70 @@ fn iteration_plot(
         .link_axis(link, [true, false])
 }
 
-/// Draws the two residual plots side by side.
-pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
+/// Draws f and the residuals (and, with more than two variables, the
+/// coordinates' traces): side by side, or `stacked` one above the other.
+pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp, stacked: bool) {
     let height = ui.available_height();
     let axis = app.settings.x_axis;
     // One link per axis kind: plots against different quantities do not share bounds.
     let link = egui::Id::unique(axis.label());
-    let f_star = app.doc.answer.get().map(|a| a.f);
     let traces = app.doc.problem.dims().total() > 2;
     let view = last_view(ui);
-    let detail = |h: &History| view.map_or(0..0, |v| samples_in(h, v, axis));
-    let shown = ui.columns(if traces { 3 } else { 2 }, |cols| {
-        let (left, right, third) = match cols {
-            [a, b] => (a, b, None),
-            [a, b, c] => (a, b, Some(c)),
-            _ => return None,
-        };
-        if let Some(ui) = third {
-            coordinate_traces(ui, app, height, link, axis, view);
+    let plots = Plots {
+        app,
+        link,
+        axis,
+        view,
+    };
+    let shown = if stacked {
+        // One above the other, each its share of the height.
+        let count = if traces { 3.0 } else { 2.0 };
+        let each = ((height - 8.0 * (count - 1.0)) / count).max(80.0);
+        let bounds = plots.f_plot(ui, each);
+        plots.residual_plot(ui, each);
+        if traces {
+            coordinate_traces(ui, app, each, link, axis, view);
         }
-        let f_plot = iteration_plot("f-plot", height, link, "f", axis).show(left, |plot| {
+        Some(bounds)
+    } else {
+        ui.columns(if traces { 3 } else { 2 }, |cols| match cols {
+            [left, right] => {
+                plots.residual_plot(right, height);
+                Some(plots.f_plot(left, height))
+            }
+            [left, right, third] => {
+                coordinate_traces(third, app, height, link, axis, view);
+                plots.residual_plot(right, height);
+                Some(plots.f_plot(left, height))
+            }
+            _ => None,
+        })
+    };
+    if let Some(view) = shown.filter(|v| v[0].is_finite() && v[1].is_finite()) {
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(egui::Id::unique(VIEW_KEY), view));
+    }
+}
+
+/// What the f plot and the residual plot share.
+struct Plots<'a> {
+    app: &'a BilevelApp,
+    link: egui::Id,
+    axis: XAxis,
+    view: Option<[f64; 2]>,
+}
+
+impl Plots<'_> {
+    /// The samples of `h` drawn in full (those in the last view).
+    fn detail(&self, h: &History) -> std::ops::Range<usize> {
+        self.view.map_or(0..0, |v| samples_in(h, v, self.axis))
+    }
+
+    /// f of every run, and F* dashed; returns the iterations it showed.
+    fn f_plot(&self, ui: &mut egui::Ui, height: f32) -> [f64; 2] {
+        let app = self.app;
+        let f_star = app.doc.answer.get().map(|a| a.f);
+        let shown = iteration_plot("f-plot", height, self.link, "f", self.axis).show(ui, |plot| {
             if let Some(f) = f_star {
                 plot.hline(
                     HLine::new("F* (reference)", f)
@@ -166,22 +210,24 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp) {
                 plot.line(
                     Line::new(
                         format!("f, run {}", run.slot + 1),
-                        series_points(h, Column::F, false, axis, detail(h)),
+                        series_points(h, Column::F, false, self.axis, self.detail(h)),
                     )
                     .color(theme::run_color(run.slot))
                     .width(app.line_width(1.5)),
                 );
             }
         });
-        iteration_plot("residual-plot", height, link, "log₁₀", axis)
+        let bounds = shown.transform.bounds();
+        [bounds.min()[0], bounds.max()[0]]
+    }
+
+    /// The residuals on a log scale.
+    fn residual_plot(&self, ui: &mut egui::Ui, height: f32) {
+        iteration_plot("residual-plot", height, self.link, "log₁₀", self.axis)
             .y_axis_formatter(super::ticks::log10)
-            .show(right, |plot| residual_lines(plot, app, &detail));
-        let bounds = f_plot.transform.bounds();
-        Some([bounds.min()[0], bounds.max()[0]])
-    });
-    if let Some(view) = shown.filter(|v| v[0].is_finite() && v[1].is_finite()) {
-        ui.ctx()
-            .data_mut(|d| d.insert_temp(egui::Id::unique(VIEW_KEY), view));
+            .show(ui, |plot| {
+                residual_lines(plot, self.app, &|h| self.detail(h));
+            });
     }
 }
 

@@ -25,6 +25,21 @@ pub struct TeachState {
     pub tour_stop: usize,
     /// Whether the "Explain this step" panel is open.
     pub explain_open: bool,
+    /// The lecture view's side panel: the explanation or the residuals.
+    pub side_tab: SideTab,
+}
+
+/// What the lecture view's side panel shows (the landscape takes the rest
+/// of the window).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SideTab {
+    /// The guided tour's stop (while the tour is open).
+    Tour,
+    /// "Explain this step".
+    #[default]
+    Explain,
+    /// The residual plots.
+    Residuals,
 }
 
 /// What decides the step shown: the run, the iteration and its point,
@@ -192,21 +207,33 @@ pub fn teaching_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
         .show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Explain this step");
-                if ui
-                    .small_button("✖")
-                    .on_hover_text("Close (toolbar: Explain)")
-                    .clicked()
-                {
-                    out.push(AppCommand::ToggleExplain);
-                }
+                close_button(ui, &mut out);
             });
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                stage_buttons(ui, app.teach.stage, &mut out);
-                history_slider(ui, app, &mut out);
-                explanation_ui(ui, app);
-            });
+            explain_contents(ui, app, &mut out);
         });
     out
+}
+
+/// Closes the explanation.
+pub(super) fn close_button(ui: &mut egui::Ui, out: &mut Vec<AppCommand>) {
+    if ui
+        .small_button("✖")
+        .on_hover_text("Close (toolbar: Explain)")
+        .clicked()
+    {
+        out.push(AppCommand::ToggleExplain);
+    }
+}
+
+/// The stage buttons, the history slider and the step written out.
+pub(super) fn explain_contents(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
+    egui::ScrollArea::vertical()
+        .id_salt("explanation")
+        .show(ui, |ui| {
+            stage_buttons(ui, app.teach.stage, out);
+            history_slider(ui, app, out);
+            explanation_ui(ui, app);
+        });
 }
 
 /// ◀ stage, stage ▶ and the whole step.

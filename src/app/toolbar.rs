@@ -29,10 +29,10 @@ fn preset_picker(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>)
     let current = app.settings.source.label();
     let lecture = app.settings.lecture;
     // The lecture view's zoom makes everything 25 % wider; a narrower
-    // picker that truncates the name keeps the toolbar on one line at
-    // 1440 px (the name is the left panel's heading anyway). A combo
+    // picker that truncates the name keeps the toolbar on one line from
+    // 1280 px (the name is the left panel's heading anyway). A combo
     // box's width is only its minimum, so the room is capped around it.
-    let width = if lecture { 180.0 } else { 260.0 };
+    let width = if lecture { 140.0 } else { 260.0 };
     let room = egui::vec2(width, ui.spacing().interact_size.y);
     ui.allocate_ui(room, |ui| {
         egui::ComboBox::new("preset", "")
@@ -125,12 +125,17 @@ fn playback(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
 fn pace(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
     let mut max = app.settings.speed.is_none();
     let mut rate = app.settings.speed.unwrap_or(1000.0);
+    if app.settings.lecture {
+        // Room for the toolbar on one line at 1280 px.
+        ui.spacing_mut().slider_width = 60.0;
+    }
     let speed_changed = ui
         .add_enabled(
             !max,
             egui::Slider::new(&mut rate, 1.0..=100_000.0)
                 .logarithmic(true)
-                .text("it/s")
+                .text(if app.settings.lecture { "" } else { "it/s" })
+                .suffix(if app.settings.lecture { "/s" } else { "" })
                 .fixed_decimals(0),
         )
         .on_hover_text("Iterations per second, per run")
@@ -171,13 +176,41 @@ fn views(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
             out.push(command);
         }
     }
-    let theme = if app.settings.light {
-        "☀ Light"
+    if app.settings.lecture
+        && ui
+            .selectable_label(app.view.lecture_controls, "Controls")
+            .on_hover_text("Show the problem, method and landscape controls beside the plot")
+            .clicked()
+    {
+        out.push(AppCommand::ToggleControls);
+    }
+    // The lecture view keeps only the symbol, for room at 1280 px.
+    let names = if app.settings.lecture {
+        ["☀", "☾"]
     } else {
-        "☾ Dark"
+        ["☀ Light", "☾ Dark"]
     };
+    let theme = names[usize::from(!app.settings.light)];
+    // As wide in either theme, so that both lay the window out alike.
+    let width = ui.fonts_mut(|f| {
+        names
+            .map(|t| {
+                f.layout_no_wrap(
+                    t.into(),
+                    egui::TextStyle::Button.resolve(ui.style()),
+                    egui::Color32::WHITE,
+                )
+                .size()
+                .x
+            })
+            .into_iter()
+            .fold(0.0, f32::max)
+    }) + 2.0 * ui.spacing().button_padding.x;
     if ui
-        .button(theme)
+        .add_sized(
+            [width, ui.spacing().interact_size.y],
+            egui::Button::new(theme),
+        )
         .on_hover_text("Switch between the light and the dark theme")
         .clicked()
     {

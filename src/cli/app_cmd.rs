@@ -2,8 +2,8 @@
 //! same method, parameter, budget and start options as `run`, the view,
 //! teaching mode, the window's size and a scripted screenshot.
 
-use super::args::{Cli, Common};
 use super::CliError;
+use super::args::{Cli, Common};
 use crate::preset::{self, Preset, PresetSource, View};
 
 /// Whether any option that configures the preset's run or view was given.
