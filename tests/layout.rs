@@ -98,12 +98,8 @@ fn click(h: &mut Harness<'static, BilevelApp>, at: egui::Pos2) {
     h.step();
 }
 
-#[test]
-fn scroll_zooms_about_the_pointer_and_reset_or_a_double_click_returns_to_the_presets_view() {
-    let mut h = b01();
-    let preset_view = h.state().view().unwrap();
-    let rect = h.state().landscape_rect().unwrap();
-    let at = rect.center();
+/// A mouse wheel's scroll up over `at`, and the frames it takes.
+fn scroll_up(h: &mut Harness<'static, BilevelApp>, at: egui::Pos2) {
     h.input_mut().events.push(egui::Event::PointerMoved(at));
     h.input_mut().events.push(egui::Event::MouseWheel {
         unit: egui::MouseWheelUnit::Point,
@@ -113,6 +109,15 @@ fn scroll_zooms_about_the_pointer_and_reset_or_a_double_click_returns_to_the_pre
         source: egui::MouseWheelSource::Wheel,
     });
     h.run_steps(6);
+}
+
+#[test]
+fn scroll_zooms_about_the_pointer_and_reset_or_a_double_click_returns_to_the_presets_view() {
+    let mut h = b01();
+    let preset_view = h.state().view().unwrap();
+    let rect = h.state().landscape_rect().unwrap();
+    let at = rect.center();
+    scroll_up(&mut h, at);
     let zoomed = h.state().view().unwrap();
     let width = |v: [[f64; 2]; 2]| v[0][1] - v[0][0];
     assert!(
@@ -124,15 +129,7 @@ fn scroll_zooms_about_the_pointer_and_reset_or_a_double_click_returns_to_the_pre
     assert_eq!(h.state().view().unwrap(), preset_view);
     // Zoom again, then double-click: back to the preset's view, and the
     // start stays where it was (a double-click is not two clicks).
-    h.input_mut().events.push(egui::Event::PointerMoved(at));
-    h.input_mut().events.push(egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Point,
-        delta: egui::vec2(0.0, 120.0),
-        modifiers: egui::Modifiers::NONE,
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Wheel,
-    });
-    h.run_steps(6);
+    scroll_up(&mut h, at);
     let start = h.state().settings().runs[0].start.clone();
     let off_centre = at + egui::vec2(40.0, 30.0);
     click(&mut h, off_centre);
