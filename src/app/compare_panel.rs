@@ -4,7 +4,6 @@
 //! method's own residual, labelled as its own; and the residual plots'
 //! horizontal axis.
 
-use super::landscape_plot::method_label;
 use super::settings::XAxis;
 use super::{AppCommand, BilevelApp, theme};
 use crate::session::RunState;
@@ -131,7 +130,7 @@ fn run_row(ui: &mut egui::Ui, run: &crate::session::RunTrace, judge: &Judge) {
             .strong(),
     );
     let method = run.config().method();
-    let label = cell(ui, method_label(&method));
+    let label = cell(ui, method.legend_label());
     if let Some(relaxed) = relaxed_problem(&method) {
         label.on_hover_text(relaxed);
     }

@@ -5,7 +5,7 @@ use super::settings::Layers;
 use super::{AppCommand, BilevelApp, theme};
 use crate::explore::LowerShape;
 use crate::landscape::Landscape;
-use crate::method::{Detail, Method, ParamValue, Record};
+use crate::method::{Detail, Record};
 use crate::session::RunTrace;
 use crate::teaching::Stage;
 use crate::teaching::num;
@@ -50,18 +50,6 @@ fn project(v: &[f64], ix: usize, iy: usize) -> [f64; 2] {
         v.get(ix).copied().unwrap_or(0.0),
         v.get(iy).copied().unwrap_or(0.0),
     ]
-}
-
-/// The name of a method's correction, as the legend shows it.
-fn correction_name(detail: &Detail) -> &'static str {
-    match detail {
-        Detail::PgdQp { .. } => "−λ∇h: the perturbation the QP adds",
-        Detail::Rxgf { .. } => "−λ∇h: the perturbation the flow's QP adds",
-        Detail::Sqcqp { .. } => "d + ∇f: the QCQP's correction",
-        Detail::Bome { .. } => "−λ∇q: BOME's correction",
-        Detail::Vpbgd { .. } => "−γ∇q: the penalty's pull",
-        Detail::Aid { .. } => "AID's correction: ∇²_xy g·v and the inner steps",
-    }
 }
 
 /// How the plot is drawn: line widths and colours for the view and theme.
@@ -181,7 +169,7 @@ fn geometry(
     if norm2(pert) > NEGLIGIBLE * longest.max(1.0) {
         plot.arrows(
             Arrows::new(
-                name(correction_name(&r.detail)),
+                name(r.detail.correction_name()),
                 vec![tip_gf],
                 vec![at(tip_gf, pert)],
             )
@@ -307,21 +295,6 @@ fn inner_point(plot: &mut PlotUi<'_>, r: &Record, y: &[f64], ix: usize, iy: usiz
             .color(theme::HALF_SPACE)
             .filled(true),
     );
-}
-
-/// A short legend label for a run's method: its name and main numbers.
-pub fn method_label(method: &Method) -> String {
-    let kind = method.kind();
-    let mut out = kind.title().to_string();
-    for (key, value) in method.params().into_iter().take(3) {
-        let symbol = kind.param(key).map_or(key, |p| p.symbol);
-        let text = match value {
-            ParamValue::Number(v) => num(v),
-            other => other.to_string(),
-        };
-        out.push_str(&format!(" {symbol}={text}"));
-    }
-    out
 }
 
 /// Markers where the run's events happened: a star per kick, a triangle
@@ -583,7 +556,7 @@ fn zoom_on_scroll(plot: &mut PlotUi<'_>) {
 /// The corner where the legend covers the least of the runs (paths,
 /// starts, iterates) and the reference, in the view of the last frame.
 fn legend_corner(app: &BilevelApp, scene: &Scene<'_>) -> Corner {
-    use super::legend_place::{Avoid, emptiest_corner};
+    use crate::legend_place::{Avoid, Corner as C, emptiest_corner};
     let (Some(view), Some(rect)) = (app.view.view_bounds, app.view.landscape_rect) else {
         return Corner::RightTop;
     };
@@ -611,7 +584,12 @@ fn legend_corner(app: &BilevelApp, scene: &Scene<'_>) -> Corner {
         (330.0 / f64::from(rect.width().max(1.0))).min(0.6),
         (rows as f64 * row / f64::from(rect.height().max(1.0))).min(0.9),
     ];
-    emptiest_corner(&points, view, share)
+    match emptiest_corner(&points, view, share) {
+        C::LeftTop => Corner::LeftTop,
+        C::RightTop => Corner::RightTop,
+        C::LeftBottom => Corner::LeftBottom,
+        C::RightBottom => Corner::RightBottom,
+    }
 }
 
 /// The height of a legend row, in points.
@@ -735,7 +713,7 @@ impl Scene<'_> {
         for (i, run) in self.runs.iter().enumerate() {
             let color = theme::run_color(run.slot);
             let config = run.config();
-            let label = format!("run {}: {}", run.slot + 1, method_label(&config.method()));
+            let label = format!("run {}: {}", run.slot + 1, config.method().legend_label());
             let width = look.width * if i == self.selected { 2.0 } else { 1.5 };
             plot.line(
                 Line::new(label.clone(), path(run, ix, iy))

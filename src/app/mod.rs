@@ -17,7 +17,6 @@ mod kept_edits;
 mod landscape_plot;
 mod landscape_requests;
 mod launch;
-mod legend_place;
 mod method_panel;
 mod parts;
 mod path_arrows;

@@ -1,52 +1,60 @@
 //! Colours, strokes and fonts in one place.
 
+use crate::palette::{self, Rgb};
 use eframe::egui::{self, Color32};
 use std::sync::Arc;
 
+/// A palette colour as egui takes it.
+const fn c(rgb: Rgb) -> Color32 {
+    Color32::from_rgb(rgb.0, rgb.1, rgb.2)
+}
+
 /// Run colours, distinct on light and dark backgrounds.
 pub const RUNS: [Color32; 6] = [
-    Color32::from_rgb(230, 85, 13),
-    Color32::from_rgb(49, 130, 189),
-    Color32::from_rgb(117, 68, 177),
-    Color32::from_rgb(44, 160, 44),
-    Color32::from_rgb(214, 39, 140),
-    Color32::from_rgb(140, 86, 75),
+    c(palette::RUNS[0]),
+    c(palette::RUNS[1]),
+    c(palette::RUNS[2]),
+    c(palette::RUNS[3]),
+    c(palette::RUNS[4]),
+    c(palette::RUNS[5]),
 ];
 
 /// The colour of run slot `slot`.
 pub fn run_color(slot: usize) -> Color32 {
-    RUNS.get(slot % RUNS.len())
-        .copied()
-        .unwrap_or(Color32::GRAY)
+    c(palette::run(slot))
 }
 
 /// f contours.
-pub const F_CONTOUR: Color32 = Color32::from_rgb(110, 130, 170);
+pub const F_CONTOUR: Color32 = c(palette::F_CONTOUR);
 /// g contours.
-pub const G_CONTOUR: Color32 = Color32::from_rgb(175, 140, 80);
+pub const G_CONTOUR: Color32 = c(palette::G_CONTOUR);
 /// Lower-level minima.
-pub const LL_MIN: Color32 = Color32::from_rgb(20, 150, 70);
+pub const LL_MIN: Color32 = c(palette::LL_MIN);
 /// Lower-level maxima.
-pub const LL_MAX: Color32 = Color32::from_rgb(200, 40, 40);
-/// The region {h ≤ ε}, translucent.
+pub const LL_MAX: Color32 = c(palette::LL_MAX);
 /// Flat (degenerate) lower-level stationary points: neither minima nor maxima.
-pub const LL_FLAT: Color32 = Color32::from_rgb(150, 110, 210);
+pub const LL_FLAT: Color32 = c(palette::LL_FLAT);
 /// Events on a trajectory: kicks, runaways, cycles.
-pub const EVENT: Color32 = Color32::from_rgb(255, 120, 40);
+pub const EVENT: Color32 = c(palette::EVENT);
 /// The region h ≤ ε (RGBA).
-pub const REGION: [u8; 4] = [90, 150, 230, 55];
+pub const REGION: [u8; 4] = [
+    palette::REGION_EDGE.0,
+    palette::REGION_EDGE.1,
+    palette::REGION_EDGE.2,
+    55,
+];
 /// Its boundary.
-pub const REGION_EDGE: Color32 = Color32::from_rgb(90, 150, 230);
+pub const REGION_EDGE: Color32 = c(palette::REGION_EDGE);
 /// The reference optimum.
-pub const REFERENCE: Color32 = Color32::from_rgb(240, 190, 0);
+pub const REFERENCE: Color32 = c(palette::REFERENCE);
 /// −∇f.
-pub const GRAD_F: Color32 = Color32::from_rgb(165, 165, 165);
+pub const GRAD_F: Color32 = c(palette::GRAD_F);
 /// −λ∇h.
-pub const PERTURBATION: Color32 = Color32::from_rgb(220, 0, 160);
+pub const PERTURBATION: Color32 = c(palette::PERTURBATION);
 /// Δ.
-pub const STEP: Color32 = Color32::from_rgb(0, 110, 230);
+pub const STEP: Color32 = c(palette::STEP);
 /// The QP half-space boundary.
-pub const HALF_SPACE: Color32 = Color32::from_rgb(160, 0, 120);
+pub const HALF_SPACE: Color32 = c(palette::HALF_SPACE);
 
 /// Paragraphs of a description: single line breaks join into spaces, so
 /// the text flows with the panel's width; blank lines separate paragraphs.
@@ -60,11 +68,11 @@ pub fn reflow(text: &str) -> String {
 
 /// Residual series colours: h, ‖Δ‖, λ, KKT, hypergradient.
 pub const SERIES: [Color32; 5] = [
-    Color32::from_rgb(40, 150, 80),
-    Color32::from_rgb(0, 110, 230),
-    Color32::from_rgb(220, 0, 160),
-    Color32::from_rgb(230, 85, 13),
-    Color32::from_rgb(117, 68, 177),
+    c(palette::SERIES[0]),
+    c(palette::SERIES[1]),
+    c(palette::SERIES[2]),
+    c(palette::SERIES[3]),
+    c(palette::SERIES[4]),
 ];
 
 /// Installs DejaVu Sans (shipped in `assets/fonts`) ahead of egui's fonts:
@@ -94,15 +102,7 @@ pub const GUIDE_SLOW: Color32 = Color32::from_rgb(200, 200, 120);
 /// `color` made readable on the theme's background: on the light theme,
 /// light colours (pale greys, yellow) are darkened.
 pub fn ink(color: Color32, light: bool) -> Color32 {
-    if !light {
-        return color;
-    }
     let [r, g, b, a] = color.to_array();
-    let luminance = 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
-    if luminance < 120.0 {
-        return color;
-    }
-    let k = 120.0 / luminance;
-    let scale = |c: u8| (f32::from(c) * k).round().clamp(0.0, 255.0) as u8;
-    Color32::from_rgba_unmultiplied(scale(r), scale(g), scale(b), a)
+    let Rgb(r, g, b) = Rgb(r, g, b).ink(light);
+    Color32::from_rgba_unmultiplied(r, g, b, a)
 }

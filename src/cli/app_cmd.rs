@@ -32,11 +32,11 @@ fn configures(cli: &Cli) -> bool {
         || c.tolerance.is_some()
         || c.x0.is_some()
         || c.y0.is_some()
-        || cli.view.is_some()
+        || cli.view.view.is_some()
 }
 
 /// `--view x1,x2,y1,y2`.
-fn view(values: &[f64]) -> Result<View, CliError> {
+pub(super) fn view(values: &[f64]) -> Result<View, CliError> {
     let bad = |why: String| CliError::Message(format!("--view: {why}"));
     match values {
         [x1, x2, y1, y2] => View::from_bounds([*x1, *x2], [*y1, *y2]).map_err(bad),
@@ -68,7 +68,7 @@ fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliErr
         ..cli.common.clone()
     };
     super::run_cmd::configure(&mut preset, &cli.params, &common)?;
-    if let Some(values) = &cli.view {
+    if let Some(values) = &cli.view.view {
         preset.view = Some(view(values)?);
     }
     Ok(Some((source, preset)))

@@ -22,15 +22,9 @@ pub struct Cli {
     /// Budget, tolerance and start, as `run` takes them.
     #[command(flatten)]
     pub common: Common,
-    /// The plot's window: the first upper and the first lower variable's
-    /// ranges, e.g. `--view -1,2,-1.5,1.5`; "reset view" comes back to it.
-    #[arg(
-        long,
-        value_name = "X1,X2,Y1,Y2",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
-    pub view: Option<Vec<f64>>,
+    /// The landscape's window.
+    #[command(flatten)]
+    pub view: ViewArg,
     /// Open the app, run --iterations N, save a PNG of the window here, exit.
     #[arg(long, value_name = "FILE.png")]
     pub screenshot: Option<std::path::PathBuf>,
@@ -96,6 +90,9 @@ pub enum Command {
     /// Measure the speed of the solver, the expression engine and the
     /// landscape (medians of repetitions); see README "Performance".
     Bench(BenchArgs),
+    /// Draw a preset's run as a figure for slides and papers: SVG, PDF or
+    /// PNG (by the name given to --out).
+    Figure(Box<FigureArgs>),
     /// List the built-in presets.
     Presets,
     /// Print a synthetic-family preset generated from a seed.
@@ -125,6 +122,59 @@ pub struct RunArgs {
         allow_hyphen_values = true
     )]
     pub every: i64,
+}
+
+/// Options of `figure`: the run as `run` takes it, the view, and the file.
+#[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
+pub struct FigureArgs {
+    /// A preset file, or the name of a built-in preset.
+    pub preset: String,
+    /// The method and its parameters.
+    #[command(flatten)]
+    pub params: MethodArgs,
+    /// Budget (the iterations drawn), tolerance and start.
+    #[command(flatten)]
+    pub common: Common,
+    /// The landscape's window.
+    #[command(flatten)]
+    pub view: ViewArg,
+    /// The file to write: FILE.svg, FILE.pdf or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The figure's size in points (1/72 inch), e.g. `960x480`.
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<[f32; 2]>,
+    /// PNG only: dots per inch (72 gives one pixel per point).
+    #[arg(long, default_value_t = 150.0, allow_hyphen_values = true)]
+    pub dpi: f32,
+    /// Black on white (the default is the app's dark theme).
+    #[arg(long, conflicts_with = "dark")]
+    pub light: bool,
+    /// White on near-black, as the app's dark theme (the default).
+    #[arg(long)]
+    pub dark: bool,
+    /// What to draw: landscape, residuals or both.
+    #[arg(long, default_value = "both")]
+    pub what: String,
+    /// The shaded region {h ≤ ε} (RXGF and SQCQP shade their own ε²).
+    #[arg(long, default_value_t = 1e-3, allow_hyphen_values = true)]
+    pub eps: f64,
+}
+
+/// `--view`, as the app and `figure` take it.
+#[derive(Debug, Default, Args)]
+pub struct ViewArg {
+    /// The landscape's window: the first upper and the first lower
+    /// variable's ranges, e.g. `--view -1,2,-1.5,1.5` (the app's "reset
+    /// view" comes back to it).
+    #[arg(
+        long,
+        value_name = "X1,X2,Y1,Y2",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub view: Option<Vec<f64>>,
 }
 
 /// The method and its parameters, as `run` and the app take them; each

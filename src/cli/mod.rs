@@ -8,13 +8,14 @@ mod args;
 mod bench_cmd;
 mod compare_cmd;
 mod explore_cmd;
+mod figure_cmd;
 mod interrupt;
 mod output;
 mod progress;
 mod run_cmd;
 mod summary;
 
-pub use args::{BasinsArgs, BenchArgs, Cli, Command, CompareArgs, RunArgs, SweepArgs};
+pub use args::{BasinsArgs, BenchArgs, Cli, Command, CompareArgs, FigureArgs, RunArgs, SweepArgs};
 
 use crate::preset::{self, BUILTIN, Preset, PresetError};
 use clap::Parser;
@@ -72,6 +73,7 @@ fn run_command(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Sweep(args)) => explore_cmd::sweep(args),
         Some(Command::Basins(args)) => explore_cmd::basins(args),
         Some(Command::Bench(args)) => bench_cmd::run(args),
+        Some(Command::Figure(args)) => figure_cmd::run(args),
         Some(Command::Presets) => list_presets(),
         Some(Command::Synthetic(args)) => {
             let text = preset::synthetic_preset(args.n.into(), args.seed, args.lower_kind.into());

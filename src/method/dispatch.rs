@@ -253,6 +253,22 @@ impl Method {
         }
     }
 
+    /// The title and the first three parameters by symbol, as legends show
+    /// a run: `PGD-QP ρ=qp1 α=0.10000 γ=0.05000`.
+    pub fn legend_label(&self) -> String {
+        let kind = self.kind();
+        let mut out = kind.title().to_string();
+        for (key, value) in self.params().into_iter().take(3) {
+            let symbol = kind.param(key).map_or(key, |p| p.symbol);
+            let text = match value {
+                ParamValue::Number(v) => crate::teaching::num(v),
+                other => other.to_string(),
+            };
+            out.push_str(&format!(" {symbol}={text}"));
+        }
+        out
+    }
+
     /// `name key=value …`, for one-line reports.
     pub fn describe(&self) -> String {
         let mut out = self.kind().as_str().to_string();

@@ -147,6 +147,20 @@ pub enum Detail {
 }
 
 impl Detail {
+    /// The method's correction to −∇f, as the legends name it.
+    pub fn correction_name(&self) -> &'static str {
+        match self {
+            Detail::PgdQp { .. } => "−λ∇h: the perturbation the QP adds",
+            Detail::Rxgf { .. } => "−λ∇h: the perturbation the flow's QP adds",
+            Detail::Sqcqp { .. } => "d + ∇f: the QCQP's correction",
+            Detail::Bome { .. } => "−λ∇q: BOME's correction",
+            Detail::Vpbgd { .. } => "−γ∇q: the penalty's pull",
+            Detail::Aid { .. } => "AID's correction: ∇²_xy g·v and the inner steps",
+        }
+    }
+}
+
+impl Detail {
     /// The method's own scalars, by name (for the JSON summary and CSV).
     pub fn scalars(&self) -> Vec<(&'static str, f64)> {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };

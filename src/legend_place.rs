@@ -1,8 +1,20 @@
 //! Where the landscape's legend goes: the corner of the view in which it
 //! would cover the least of the runs — their paths, starts, iterates and
-//! the reference — chosen again every frame, so it moves out of a run's way.
+//! the reference — chosen again every frame in the app (so it moves out of
+//! a run's way) and once for a figure.
 
-use egui_plot::Corner;
+/// A corner of the plot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    /// Top left.
+    LeftTop,
+    /// Top right.
+    RightTop,
+    /// Bottom left.
+    LeftBottom,
+    /// Bottom right.
+    RightBottom,
+}
 
 /// A point the legend should not cover, and how much covering it costs.
 #[derive(Debug, Clone, Copy)]

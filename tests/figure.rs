@@ -1,0 +1,153 @@
+//! `bilevel-lab figure`: what the SVG holds, that PDF and PNG come out of
+//! it, and the command's one-line refusals.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use bilevel_lab::figure::{self, FigureInput, FigureRun, Format, Style, What};
+use bilevel_lab::landscape::{self, Slice};
+use bilevel_lab::palette::{self, Rgb};
+use bilevel_lab::preset;
+use common::{run, stderr, temp_dir};
+
+/// B8 after 300 iterations, as `figure b08 --iterations 300` draws it.
+fn b08() -> FigureInput {
+    let mut p = preset::load_builtin("b08-mitsos-barton-3-17").unwrap();
+    p.solver.iterations = 300;
+    FigureInput::of_preset(&p, 1e-3).unwrap()
+}
+
+fn hex(rgb: Rgb) -> String {
+    let Rgb(r, g, b) = rgb.ink(true);
+    format!("stroke=\"#{r:02X}{g:02X}{b:02X}\"")
+}
+
+/// Polylines drawn in `rgb` (on the light theme).
+fn polylines(svg: &str, rgb: Rgb) -> usize {
+    let stroke = hex(rgb);
+    svg.split("<polyline")
+        .skip(1)
+        .filter(|p| {
+            p.split('>')
+                .next()
+                .is_some_and(|head| head.contains(&stroke))
+        })
+        .count()
+}
+
+fn light(what: What) -> Style {
+    Style {
+        size: [960, 480],
+        light: true,
+        what,
+    }
+}
+
+#[test]
+fn the_svg_draws_one_line_per_run_and_per_contour_piece() {
+    let mut input = b08();
+    // A second run from another start, in the second colour.
+    input.runs.push(FigureRun {
+        start: vec![-0.8, -0.6],
+        slot: 1,
+        ..input.runs[0].clone()
+    });
+    let svg = figure::svg(&input, &light(What::Landscape)).unwrap();
+    resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).expect("valid SVG");
+    // Each run: its path and its legend swatch.
+    for slot in [0, 1] {
+        assert_eq!(polylines(&svg, palette::run(slot)), 2, "run {slot}");
+    }
+    // Every piece of every contour of f the landscape has in this view,
+    // and the legend's swatch.
+    let (x, y) = input.view;
+    let slice = Slice {
+        ix: 0,
+        iy: 1,
+        base: vec![0.0, 0.0],
+        x,
+        y,
+        resolution: figure::RESOLUTION,
+    };
+    let l = landscape::compute(&input.problem, slice, input.eps, 1);
+    let pieces: usize = l.f_contours.iter().map(|(_, lines)| lines.len()).sum();
+    assert!(pieces > 10, "{pieces}");
+    assert_eq!(polylines(&svg, palette::F_CONTOUR), pieces + 1);
+    // The legend names what is drawn, the reference with F*.
+    for label in [
+        "contours of f",
+        "LL maxima",
+        "known optimum, F* = 0.18750",
+        "run 2: PGD-QP",
+    ] {
+        assert!(svg.contains(label), "{label}");
+    }
+}
+
+#[test]
+fn pdf_and_png_are_made_from_the_same_drawing() {
+    let svg = figure::svg(&b08(), &light(What::Both)).unwrap();
+    let pdf = figure::bytes(&svg, Format::Pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF header");
+    let tail = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(32)..]).to_string();
+    assert!(tail.contains("%%EOF"), "{tail}");
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/FontFile2"), "the font is embedded");
+    let png = figure::bytes(&svg, Format::Png { dpi: 144.0 }).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    assert_eq!(
+        (info.width, info.height),
+        (1920, 960),
+        "twice 960 × 480 points"
+    );
+}
+
+#[test]
+fn the_command_writes_each_format_and_refuses_bad_requests_in_one_line() {
+    let dir = temp_dir("figure");
+    for ext in ["svg", "pdf", "png"] {
+        let out = dir.join(format!("b08.{ext}"));
+        let done = run(&[
+            "figure",
+            "b08",
+            "--iterations",
+            "50",
+            "--out",
+            out.to_str().unwrap(),
+            "--dpi",
+            "72",
+        ]);
+        assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+        assert!(std::fs::metadata(&out).unwrap().len() > 1000, "{ext}");
+    }
+    let out = dir.join("b.svg");
+    let out = out.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec!["--out", "figure.txt"],
+            "must end in .svg, .pdf or .png",
+        ),
+        (
+            vec!["--out", "/no/such/dir/f.svg"],
+            "could not write /no/such/dir/f.svg",
+        ),
+        (vec!["--out", out, "--size", "10x10"], "--size 10x10"),
+        (vec!["--out", out, "--what", "map"], "--what map"),
+        (
+            vec!["--out", out, "--view", "1,2"],
+            "--view: 2 numbers given",
+        ),
+        (vec!["--out", "f.png", "--dpi", "0"], "--dpi 0"),
+        (vec!["--out", out, "--eps", "-1"], "--eps -1"),
+    ] {
+        let done = run(&[&["figure", "b01", "--iterations", "5"][..], &args].concat());
+        let err = stderr(&done);
+        assert_eq!(done.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!std::path::Path::new("f.png").exists());
+}
