@@ -151,3 +151,75 @@ fn the_command_writes_each_format_and_refuses_bad_requests_in_one_line() {
     }
     assert!(!std::path::Path::new("f.png").exists());
 }
+
+/// The numbers of each kind of SVG element.
+fn element_counts(svg: &str) -> Vec<(&'static str, usize)> {
+    [
+        "<polyline",
+        "<circle",
+        "<rect",
+        "<polygon",
+        "<text",
+        "<path",
+    ]
+    .into_iter()
+    .map(|tag| (tag, svg.matches(tag).count()))
+    .collect()
+}
+
+#[cfg(feature = "gui")]
+#[test]
+fn the_apps_export_draws_what_the_command_draws_for_the_same_state() {
+    use bilevel_lab::app::{AppCommand, BilevelApp, Launch, PresetSource};
+    use eframe::egui;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use std::time::{Duration, Instant};
+
+    let id = "b01-quadratic";
+    let launch = Launch {
+        preset: Some((
+            PresetSource::Builtin(id.into()),
+            preset::load_builtin(id).unwrap(),
+        )),
+        typed_paths: true,
+        ..Launch::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch));
+    h.run_steps(3);
+    h.state_mut().run_command(AppCommand::Step(200));
+    let until = |h: &mut Harness<'static, BilevelApp>, done: &dyn Fn(&BilevelApp) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done(h.state()) {
+            assert!(Instant::now() < deadline, "timed out");
+            h.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    until(&mut h, &|a| a.iteration() == 200);
+    let dir = temp_dir("figure-export");
+    let path = dir.join("app.svg");
+    h.state_mut().run_command(AppCommand::ExportFigure);
+    h.run_steps(2);
+    common::type_path(&mut h, &path);
+    h.get_by_label("Save").click();
+    let written = path.clone();
+    until(&mut h, &move |_| written.exists());
+    let from_app = std::fs::read_to_string(&path).unwrap();
+    let cli = dir.join("cli.svg");
+    let done = run(&[
+        "figure",
+        "b01",
+        "--iterations",
+        "200",
+        "--out",
+        cli.to_str().unwrap(),
+    ]);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    let from_cli = std::fs::read_to_string(&cli).unwrap();
+    assert!(element_counts(&from_app)[0].1 > 20);
+    assert_eq!(element_counts(&from_app), element_counts(&from_cli));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -11,6 +11,8 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::collections::HashMap;
+
+mod common;
 use std::time::{Duration, Instant};
 
 fn harness(id: &str) -> Harness<'static, BilevelApp> {
@@ -1315,13 +1317,7 @@ fn an_edit_saved_as_a_new_preset_through_the_typed_path_field() {
     h.run_steps(2);
     // --typed-paths: the field says why it is there and takes the path.
     assert!(shows(&mut h, &["--typed-paths"]));
-    let field = egui::accesskit::Role::TextInput;
-    h.get_by_role_and_label(field, "Path:").click();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(field, "Path:")
-        .type_text(path.to_str().unwrap());
-    h.run_steps(1);
+    common::type_path(&mut h, &path);
     h.get_by_label("Save").click();
     h.run_steps(2);
     assert_eq!(source_of(&h), "b12-mirrlees", "switched once saved");

@@ -49,6 +49,8 @@ pub enum AppCommand {
     ExportPreset,
     /// Save a PNG of the window.
     ExportPng,
+    /// Save a figure of the current state (SVG, PDF or PNG).
+    ExportFigure,
     /// Set up and play stop `i` of the guided tour.
     TourStop(usize),
     /// Toggle the lecture view.
@@ -267,6 +269,7 @@ impl BilevelApp {
             | C::ExportCsv
             | C::ExportPreset
             | C::ExportPng
+            | C::ExportFigure
             | C::StartSweep
             | C::StartBasins => self.view_command(command),
         }
@@ -472,6 +475,7 @@ impl BilevelApp {
             AppCommand::ExportCsv => self.ask_file(FileUse::Csv),
             AppCommand::ExportPreset => self.ask_file(FileUse::Preset),
             AppCommand::ExportPng => self.ask_file(FileUse::Png),
+            AppCommand::ExportFigure => self.ask_file(FileUse::Figure),
             AppCommand::ToggleExplain => self.teach.explain_open = !self.teach.explain_open,
             AppCommand::ShowStage(stage) => self.teach.stage = stage,
             AppCommand::Scrub(sample) => self.teach.scrub = sample,

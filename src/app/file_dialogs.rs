@@ -32,6 +32,8 @@ pub enum FileUse {
     Preset,
     /// Write a PNG of the window.
     Png,
+    /// Write a figure of the current state (SVG, PDF or PNG by the name).
+    Figure,
 }
 
 impl FileUse {
@@ -42,6 +44,7 @@ impl FileUse {
             FileUse::Csv => "Export the trajectory as CSV",
             FileUse::Preset => "Export as a preset",
             FileUse::Png => "Save a PNG of the window",
+            FileUse::Figure => "Save a figure (.svg, .pdf or .png)",
         }
     }
 
@@ -52,6 +55,7 @@ impl FileUse {
             FileUse::Csv => Some("trajectory.csv"),
             FileUse::Preset => Some("my-preset.toml"),
             FileUse::Png => Some("bilevel-lab.png"),
+            FileUse::Figure => Some("figure.svg"),
         }
     }
 
@@ -66,10 +70,16 @@ impl FileUse {
             FileUse::Open | FileUse::Preset => ("bilevel-lab preset", "toml"),
             FileUse::Csv => ("CSV", "csv"),
             FileUse::Png => ("PNG image", "png"),
+            FileUse::Figure => ("Figure", "svg"),
         };
         let mut dialog = rfd::FileDialog::new()
             .set_title(self.title())
             .add_filter(what, &[ext]);
+        if self == FileUse::Figure {
+            dialog = dialog
+                .add_filter("PDF", &["pdf"])
+                .add_filter("PNG image", &["png"]);
+        }
         if let Some(dir) = dir {
             dialog = dialog.set_directory(dir);
         }
@@ -344,6 +354,7 @@ impl BilevelApp {
                 self.preset_saved(saved);
             }
             FileUse::Png => self.start_png(path),
+            FileUse::Figure => self.start_figure(path),
         }
     }
 

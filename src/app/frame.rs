@@ -94,6 +94,7 @@ impl BilevelApp {
         self.explore.poll(&self.ctx, &self.doc.problem);
         self.receive_landscape();
         self.poll_dialogs();
+        self.poll_figure();
         self.watch_preset_file();
         self.retry_held();
         self.apply_look(ui.ctx());

@@ -9,6 +9,7 @@ mod editing;
 mod explore_jobs;
 mod explore_panel;
 mod export;
+mod figure_export;
 mod file_dialogs;
 mod frame;
 mod held_session;
@@ -224,6 +225,7 @@ impl BilevelApp {
                 screenshot: launch.screenshot,
                 screenshot_state: export::ShotState::default(),
                 pending_png: Arc::new(Mutex::new(None)),
+                figure: None,
                 settings_file: settings_file::SettingsFile::new(settings_path),
             },
             notices: Notices {

@@ -82,6 +82,8 @@ pub(super) struct Io {
     pub(super) screenshot: Option<ScreenshotJob>,
     pub(super) screenshot_state: export::ShotState,
     pub(super) pending_png: PendingPng,
+    /// A figure being drawn and written off this thread, and where.
+    pub(super) figure: Option<(PathBuf, crate::background::Task<Result<(), String>>)>,
     pub(super) settings_file: settings_file::SettingsFile,
 }
 

@@ -240,6 +240,11 @@ fn runs_and_export(ui: &mut egui::Ui, out: &mut Vec<AppCommand>) {
                 AppCommand::ExportPreset,
             ),
             ("Window (PNG)…", "A PNG of the whole window", AppCommand::ExportPng),
+            (
+                "Figure (SVG/PDF/PNG)…",
+                "The landscape and the residual plots for a slide or a paper, by the name's extension (what `bilevel-lab figure` draws)",
+                AppCommand::ExportFigure,
+            ),
         ];
         for (label, hint, command) in items {
             if ui.button(label).on_hover_text(hint).clicked() {

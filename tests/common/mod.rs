@@ -33,3 +33,20 @@ pub fn temp_dir(name: &str) -> PathBuf {
 pub fn preset_path(id: &str) -> String {
     format!("{}/presets/{id}.toml", env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Types `path` into the app's typed-path field (it replaces what is there).
+#[cfg(feature = "gui")]
+pub fn type_path(
+    h: &mut egui_kittest::Harness<'static, bilevel_lab::app::BilevelApp>,
+    path: &std::path::Path,
+) {
+    use eframe::egui;
+    use egui_kittest::kittest::Queryable;
+    let field = egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(field, "Path:").click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(field, "Path:")
+        .type_text(path.to_str().unwrap_or_default());
+    h.run_steps(1);
+}
