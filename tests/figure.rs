@@ -152,6 +152,50 @@ fn the_command_writes_each_format_and_refuses_bad_requests_in_one_line() {
     assert!(!std::path::Path::new("f.png").exists());
 }
 
+#[test]
+fn an_animation_has_the_asked_frames_at_one_size() {
+    let dir = temp_dir("animate");
+    let gif_path = dir.join("b08.gif");
+    let done = run(&[
+        "figure",
+        "b08",
+        "--iterations",
+        "120",
+        "--animate",
+        gif_path.to_str().unwrap(),
+        "--frames",
+        "12",
+        "--fps",
+        "8",
+        "--size",
+        "400x300",
+    ]);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let file = std::fs::File::open(&gif_path).unwrap();
+    let mut decoder = options.read_info(file).unwrap();
+    assert_eq!((decoder.width(), decoder.height()), (400, 300));
+    let mut frames = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().unwrap() {
+        assert_eq!((frame.width, frame.height, frame.delay), (400, 300, 13));
+        frames.push(frame.buffer.to_vec());
+    }
+    assert_eq!(frames.len(), 12);
+    assert_ne!(frames[0], frames[11], "the run grows");
+    for (args, says) in [
+        (vec!["--animate", "b.mp4"], "must end in .gif"),
+        (vec!["--animate", "b.gif", "--frames", "1"], "--frames 1"),
+        (vec!["--animate", "b.gif", "--fps", "0"], "--fps 0"),
+    ] {
+        let done = run(&[&["figure", "b01", "--iterations", "5"][..], &args].concat());
+        let err = stderr(&done);
+        assert_eq!(done.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The numbers of each kind of SVG element.
 fn element_counts(svg: &str) -> Vec<(&'static str, usize)> {
     [

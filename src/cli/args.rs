@@ -140,14 +140,25 @@ pub struct FigureArgs {
     #[command(flatten)]
     pub view: ViewArg,
     /// The file to write: FILE.svg, FILE.pdf or FILE.png.
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "animate")]
+    pub out: Option<PathBuf>,
+    /// Also (or instead) write the landscape with the run growing over its
+    /// iterations as an animated GIF.
+    #[arg(long, value_name = "FILE.gif")]
+    pub animate: Option<PathBuf>,
+    /// With --animate: frames in all.
+    #[arg(long, default_value_t = 60, allow_hyphen_values = true)]
+    pub frames: usize,
+    /// With --animate: frames per second.
+    #[arg(long, default_value_t = 15.0, allow_hyphen_values = true)]
+    pub fps: f32,
     /// The figure's size in points (1/72 inch), e.g. `960x480`.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<[f32; 2]>,
-    /// PNG only: dots per inch (72 gives one pixel per point).
-    #[arg(long, default_value_t = 150.0, allow_hyphen_values = true)]
-    pub dpi: f32,
+    /// PNG and GIF: dots per inch (72 gives one pixel per point; default
+    /// 150 for a PNG, 72 for a GIF).
+    #[arg(long, allow_hyphen_values = true)]
+    pub dpi: Option<f32>,
     /// Black on white (the default is the app's dark theme).
     #[arg(long, conflicts_with = "dark")]
     pub light: bool,

@@ -26,30 +26,7 @@ pub fn run_grid<T: Send>(
     what: &str,
     work: impl FnOnce(&Progress) -> Vec<Option<T>> + Send,
 ) -> Finished<T> {
-    let progress = Progress::default();
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    // The template is a constant: it parses; the default style otherwise.
-    if let Ok(style) = ProgressStyle::with_template(
-        "{prefix} [{bar:30}] {pos}/{len} · {elapsed} (about {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_prefix(what.to_string());
-    let (slots, interrupted) = super::interrupt::cancel_on_interrupt(&progress, || {
-        let done = AtomicBool::new(false);
-        std::thread::scope(|scope| {
-            scope.spawn(|| {
-                while !done.load(Ordering::Relaxed) {
-                    bar.set_position(progress.finished() as u64);
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-            });
-            let slots = work(&progress);
-            done.store(true, Ordering::Relaxed);
-            slots
-        })
-    });
-    bar.finish_and_clear();
+    let (slots, interrupted) = with_bar(total, what, work);
     let done: Vec<T> = slots.into_iter().flatten().collect();
     let count = done.len();
     let cut = (count < total).then(|| {
@@ -62,6 +39,42 @@ pub fn run_grid<T: Send>(
         }
     });
     Finished { done, total, cut }
+}
+
+/// Runs `work` with a progress bar of `total` steps on stderr (drawn only
+/// when stderr is a terminal), the steps read from the progress it counts;
+/// SIGINT or SIGTERM cancel it. Returns its result and whether it was
+/// interrupted.
+pub fn with_bar<T: Send>(
+    total: usize,
+    what: &str,
+    work: impl FnOnce(&Progress) -> T + Send,
+) -> (T, bool) {
+    let progress = Progress::default();
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    // The template is a constant: it parses; the default style otherwise.
+    if let Ok(style) = ProgressStyle::with_template(
+        "{prefix} [{bar:30}] {pos}/{len} · {elapsed} (about {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(what.to_string());
+    let outcome = super::interrupt::cancel_on_interrupt(&progress, || {
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    bar.set_position(progress.finished() as u64);
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            });
+            let result = work(&progress);
+            done.store(true, Ordering::Relaxed);
+            result
+        })
+    });
+    bar.finish_and_clear();
+    outcome
 }
 
 /// What a grid command ends with once the finished tasks are written:

@@ -2,7 +2,7 @@
 //! both side by side.
 
 use super::{FigureInput, Style, What, landscape_chart, residual_chart, traces};
-use crate::landscape::{self, Slice};
+use crate::landscape::{self, Landscape, Slice};
 use crate::palette::Rgb;
 use plotters::prelude::*;
 
@@ -92,30 +92,44 @@ pub(super) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 /// and returns the SVG text.
 pub fn svg(input: &FigureInput, style: &Style) -> Result<String, String> {
     let traces = traces(input);
-    let needs_landscape = style.what != What::Residuals;
-    let landscape = needs_landscape.then(|| {
-        // The other coordinates are held at the first run's last iterate,
-        // as the app holds them at the selected run's.
-        let base = traces
-            .first()
-            .and_then(|t| t.last.as_ref().map(|r| r.z.clone()))
-            .or_else(|| input.runs.first().map(|r| r.start.clone()))
-            .unwrap_or_default();
-        let slice = Slice {
-            ix: input.axes.0,
-            iy: input.axes.1,
-            base,
-            x: input.view.0,
-            y: input.view.1,
-            resolution: RESOLUTION,
-        };
-        landscape::compute(
-            &input.problem,
-            slice,
-            input.eps,
-            landscape::default_threads(),
-        )
-    });
+    let landscape = (style.what != What::Residuals).then(|| landscape_of(input, &traces));
+    render(input, style, &traces, landscape.as_ref(), None)
+}
+
+/// The landscape of the view, the other coordinates held at the first
+/// run's last iterate (as the app holds them at the selected run's).
+pub(super) fn landscape_of(input: &FigureInput, traces: &[super::Trace]) -> Landscape {
+    let base = traces
+        .first()
+        .and_then(|t| t.last.as_ref().map(|r| r.z.clone()))
+        .or_else(|| input.runs.first().map(|r| r.start.clone()))
+        .unwrap_or_default();
+    let slice = Slice {
+        ix: input.axes.0,
+        iy: input.axes.1,
+        base,
+        x: input.view.0,
+        y: input.view.1,
+        resolution: RESOLUTION,
+    };
+    landscape::compute(
+        &input.problem,
+        slice,
+        input.eps,
+        landscape::default_threads(),
+    )
+}
+
+/// Draws the traces over `landscape` (needed unless only the residuals are
+/// drawn); `corner` fixes the landscape legend's corner (an animation's
+/// frames keep one), else it is chosen from the traces.
+pub(super) fn render(
+    input: &FigureInput,
+    style: &Style,
+    traces: &[super::Trace],
+    landscape: Option<&Landscape>,
+    corner: Option<crate::legend_place::Corner>,
+) -> Result<String, String> {
     let ink = Ink::of(style.light);
     let [w, h] = style.size;
     let mut out = String::new();
@@ -126,14 +140,16 @@ pub fn svg(input: &FigureInput, style: &Style) -> Result<String, String> {
         let body = root
             .titled(&input.title, ink.font(16))
             .map_err(|e| fail(&e))?;
-        match (style.what, &landscape) {
+        match (style.what, landscape) {
             (What::Both, Some(l)) => {
                 let (left, right) = body.split_horizontally(w * 11 / 20);
-                landscape_chart::draw(&left, input, &traces, l, ink)?;
-                residual_chart::draw(&right, &traces, ink)?;
+                landscape_chart::draw(&left, input, traces, l, ink, corner)?;
+                residual_chart::draw(&right, traces, ink)?;
             }
-            (What::Landscape, Some(l)) => landscape_chart::draw(&body, input, &traces, l, ink)?,
-            _ => residual_chart::draw(&body, &traces, ink)?,
+            (What::Landscape, Some(l)) => {
+                landscape_chart::draw(&body, input, traces, l, ink, corner)?;
+            }
+            _ => residual_chart::draw(&body, traces, ink)?,
         }
         root.present().map_err(|e| fail(&e))?;
     }

@@ -46,7 +46,7 @@ impl Format {
 }
 
 /// The SVG parsed with the bundled font, as PDF and PNG are made from it.
-fn tree(svg: &str) -> Result<usvg::Tree, String> {
+pub(super) fn tree(svg: &str) -> Result<usvg::Tree, String> {
     let mut options = usvg::Options {
         font_family: super::draw::FONT.into(),
         ..usvg::Options::default()

@@ -26,6 +26,7 @@ pub(super) fn draw<DB: DrawingBackend>(
     traces: &[Trace],
     l: &Landscape,
     ink: Ink,
+    corner: Option<Corner>,
 ) -> Result<(), String> {
     let (x, y) = input.view;
     let mut chart = ChartBuilder::on(area)
@@ -51,7 +52,8 @@ pub(super) fn draw<DB: DrawingBackend>(
     if let Some(r) = traces.first().and_then(|t| t.last.as_ref()) {
         super::landscape_arrows::draw(&mut chart, r, input.axes, input.view, ink)?;
     }
-    super::draw::legend(&mut chart, ink, legend_corner(input, traces))
+    let corner = corner.unwrap_or_else(|| legend_corner(input, traces));
+    super::draw::legend(&mut chart, ink, corner)
 }
 
 /// A legend swatch: a short line drawn in `style`.
@@ -267,7 +269,7 @@ fn runs<DB: DrawingBackend>(
 }
 
 /// The corner where the legend covers the least of the runs.
-fn legend_corner(input: &FigureInput, traces: &[Trace]) -> Corner {
+pub(super) fn legend_corner(input: &FigureInput, traces: &[Trace]) -> Corner {
     let mut points: Vec<Avoid> = Vec::new();
     for t in traces {
         points.extend(t.path.iter().map(|p| Avoid {

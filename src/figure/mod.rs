@@ -5,12 +5,14 @@
 //! or PNG (resvg). `bilevel-lab figure` and the app's Export → Figure both
 //! describe what to draw as a [`FigureInput`], so they draw the same.
 
+mod animate;
 mod draw;
 mod export;
 mod landscape_arrows;
 mod landscape_chart;
 mod residual_chart;
 
+pub use animate::{Animation, animation};
 pub use draw::{RESOLUTION, svg};
 pub use export::{Format, bytes, write};
 
@@ -158,11 +160,19 @@ pub struct Trace {
     pub last: Option<Record>,
     /// The start, projected.
     pub start: [f64; 2],
+    /// The records at the iterations asked to be kept (an animation's
+    /// frames), in order.
+    pub kept: Vec<Record>,
 }
 
 /// Runs every run for `input.iterations` iterations (or to its end) and
 /// keeps what the figure draws.
 pub fn traces(input: &FigureInput) -> Vec<Trace> {
+    traces_keeping(input, &[])
+}
+
+/// The same, also keeping the records at the iterations `keep` (sorted).
+pub fn traces_keeping(input: &FigureInput, keep: &[u64]) -> Vec<Trace> {
     let (ix, iy) = input.axes;
     let project = |z: &[f64]| {
         [
@@ -185,6 +195,7 @@ pub fn traces(input: &FigureInput) -> Vec<Trace> {
                 samples: Vec::new(),
                 last: None,
                 start: project(&run.start),
+                kept: Vec::new(),
             };
             let mut solver = Run::new(input.problem.clone(), run.config, run.start.clone());
             solver.advance(input.iterations.saturating_add(1), |r| {
@@ -197,6 +208,9 @@ pub fn traces(input: &FigureInput) -> Vec<Trace> {
                     lambda: r.lambda,
                     kkt: r.kkt_residual,
                 });
+                if keep.binary_search(&r.k).is_ok() {
+                    trace.kept.push(r.clone());
+                }
             });
             trace.last = solver.last_record().cloned();
             trace
