@@ -93,6 +93,11 @@ impl<T: Send + 'static> Task<T> {
         self.progress.stop();
     }
 
+    /// Whether it was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.progress.cancelled()
+    }
+
     /// The answer once the thread has ended: `Some(None)` if it was
     /// cancelled, failed or panicked, `None` while it runs.
     pub fn poll(&mut self) -> Option<Option<T>> {

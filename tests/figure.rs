@@ -212,58 +212,117 @@ fn element_counts(svg: &str) -> Vec<(&'static str, usize)> {
 }
 
 #[cfg(feature = "gui")]
-#[test]
-fn the_apps_export_draws_what_the_command_draws_for_the_same_state() {
+mod app {
+    use super::*;
     use bilevel_lab::app::{AppCommand, BilevelApp, Launch, PresetSource};
     use eframe::egui;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use std::time::{Duration, Instant};
 
-    let id = "b01-quadratic";
-    let launch = Launch {
-        preset: Some((
-            PresetSource::Builtin(id.into()),
-            preset::load_builtin(id).unwrap(),
-        )),
-        typed_paths: true,
-        ..Launch::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch));
-    h.run_steps(3);
-    h.state_mut().run_command(AppCommand::Step(200));
-    let until = |h: &mut Harness<'static, BilevelApp>, done: &dyn Fn(&BilevelApp) -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    /// B1 in the app (typed paths) after `k` iterations.
+    fn b01_after(k: u64) -> Harness<'static, BilevelApp> {
+        let id = "b01-quadratic";
+        let launch = Launch {
+            preset: Some((
+                PresetSource::Builtin(id.into()),
+                preset::load_builtin(id).unwrap(),
+            )),
+            typed_paths: true,
+            ..Launch::default()
+        };
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1440.0, 900.0))
+            .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch));
+        h.run_steps(3);
+        h.state_mut().run_command(AppCommand::Step(k));
+        until(&mut h, &|a| a.iteration() == k);
+        h
+    }
+
+    fn until(h: &mut Harness<'static, BilevelApp>, done: &dyn Fn(&BilevelApp) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
         while !done(h.state()) {
             assert!(Instant::now() < deadline, "timed out");
             h.step();
             std::thread::sleep(Duration::from_millis(5));
         }
-    };
-    until(&mut h, &|a| a.iteration() == 200);
-    let dir = temp_dir("figure-export");
-    let path = dir.join("app.svg");
-    h.state_mut().run_command(AppCommand::ExportFigure);
-    h.run_steps(2);
-    common::type_path(&mut h, &path);
-    h.get_by_label("Save").click();
-    let written = path.clone();
-    until(&mut h, &move |_| written.exists());
-    let from_app = std::fs::read_to_string(&path).unwrap();
-    let cli = dir.join("cli.svg");
-    let done = run(&[
-        "figure",
-        "b01",
-        "--iterations",
-        "200",
-        "--out",
-        cli.to_str().unwrap(),
-    ]);
-    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
-    let from_cli = std::fs::read_to_string(&cli).unwrap();
-    assert!(element_counts(&from_app)[0].1 > 20);
-    assert_eq!(element_counts(&from_app), element_counts(&from_cli));
-    std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// Asks for `command`'s file and types `path` into the field.
+    fn export(h: &mut Harness<'static, BilevelApp>, command: AppCommand, path: &std::path::Path) {
+        h.state_mut().run_command(command);
+        h.run_steps(2);
+        common::type_path(h, path);
+        h.get_by_label("Save").click();
+    }
+
+    /// Waits for the animation to end; the notice it left.
+    fn finished(h: &mut Harness<'static, BilevelApp>) -> String {
+        until(h, &|a| a.animation_progress().is_none());
+        h.state()
+            .notice()
+            .map(|n| n.text.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_apps_export_draws_what_the_command_draws_for_the_same_state() {
+        let mut h = b01_after(200);
+        let dir = temp_dir("figure-export");
+        let path = dir.join("app.svg");
+        export(&mut h, AppCommand::ExportFigure, &path);
+        let written = path.clone();
+        until(&mut h, &move |_| written.exists());
+        let from_app = std::fs::read_to_string(&path).unwrap();
+        let cli = dir.join("cli.svg");
+        let done = run(&[
+            "figure",
+            "b01",
+            "--iterations",
+            "200",
+            "--out",
+            cli.to_str().unwrap(),
+        ]);
+        assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+        let from_cli = std::fs::read_to_string(&cli).unwrap();
+        assert!(element_counts(&from_app)[0].1 > 20);
+        assert_eq!(element_counts(&from_app), element_counts(&from_cli));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn the_apps_animation_is_written_with_progress_or_cancelled_without_a_file() {
+        let mut h = b01_after(120);
+        let dir = temp_dir("animation-export");
+        // Cancelled as soon as it starts (before its landscape is even
+        // computed): nothing is written, and the notice says so.
+        let cancelled = dir.join("cancelled.gif");
+        export(&mut h, AppCommand::ExportAnimation, &cancelled);
+        h.step();
+        assert!(h.state().animation_progress().is_some(), "under way");
+        h.state_mut().run_command(AppCommand::CancelAnimation);
+        let notice = finished(&mut h);
+        assert!(notice.contains("cancelled"), "{notice}");
+        assert!(!cancelled.exists());
+        // Then one to its end, with its progress and Cancel on screen:
+        // 60 frames of 560 × 480.
+        let path = dir.join("b01.gif");
+        export(&mut h, AppCommand::ExportAnimation, &path);
+        h.step();
+        assert!(h.query_by_label("Cancel").is_some(), "Cancel is offered");
+        let notice = finished(&mut h);
+        assert!(notice.starts_with("saved"), "{notice}");
+        let decoder = gif::DecodeOptions::new()
+            .read_info(std::fs::File::open(&path).unwrap())
+            .unwrap();
+        assert_eq!((decoder.width(), decoder.height()), (560, 480));
+        let mut decoder = decoder;
+        let mut frames = 0;
+        while decoder.read_next_frame().unwrap().is_some() {
+            frames += 1;
+        }
+        assert_eq!(frames, 60);
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

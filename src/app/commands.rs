@@ -51,6 +51,10 @@ pub enum AppCommand {
     ExportPng,
     /// Save a figure of the current state (SVG, PDF or PNG).
     ExportFigure,
+    /// Save an animated GIF of the runs growing.
+    ExportAnimation,
+    /// Stop the animation being made (nothing is written).
+    CancelAnimation,
     /// Set up and play stop `i` of the guided tour.
     TourStop(usize),
     /// Toggle the lecture view.
@@ -270,6 +274,8 @@ impl BilevelApp {
             | C::ExportPreset
             | C::ExportPng
             | C::ExportFigure
+            | C::ExportAnimation
+            | C::CancelAnimation
             | C::StartSweep
             | C::StartBasins => self.view_command(command),
         }
@@ -476,6 +482,12 @@ impl BilevelApp {
             AppCommand::ExportPreset => self.ask_file(FileUse::Preset),
             AppCommand::ExportPng => self.ask_file(FileUse::Png),
             AppCommand::ExportFigure => self.ask_file(FileUse::Figure),
+            AppCommand::ExportAnimation => self.ask_file(FileUse::Animation),
+            AppCommand::CancelAnimation => {
+                if let Some((_, task)) = &self.io.animation {
+                    task.cancel();
+                }
+            }
             AppCommand::ToggleExplain => self.teach.explain_open = !self.teach.explain_open,
             AppCommand::ShowStage(stage) => self.teach.stage = stage,
             AppCommand::Scrub(sample) => self.teach.scrub = sample,

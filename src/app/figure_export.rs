@@ -4,7 +4,7 @@
 
 use super::BilevelApp;
 use crate::background::Task;
-use crate::figure::{self, FigureInput, FigureRun, Format, Style, What};
+use crate::figure::{self, Animation, FigureInput, FigureRun, Format, Style, What};
 use std::path::PathBuf;
 
 /// The size of an exported figure, in points (as `figure`'s default).
@@ -12,6 +12,14 @@ const SIZE: [u32; 2] = [960, 480];
 
 /// Dots per inch of an exported PNG.
 const DPI: f32 = 150.0;
+
+/// An exported animation: frames, pace, size in points (one pixel each).
+const ANIMATION: Animation = Animation {
+    frames: 60,
+    fps: 15.0,
+    dpi: 72.0,
+};
+const ANIMATION_SIZE: [u32; 2] = [560, 480];
 
 impl BilevelApp {
     /// What a figure of the current state shows: every run from its start
@@ -89,6 +97,84 @@ impl BilevelApp {
         self.io.figure = None;
         match outcome {
             Some(Ok(())) => self.notify(format!("saved {}", path.display()), false),
+            Some(Err(e)) => self.notify(e, true),
+            None => self.notify(
+                format!("could not save {}: the drawing failed", path.display()),
+                true,
+            ),
+        }
+    }
+
+    /// Renders and writes the animation for `path` off the UI thread; the
+    /// status bar shows its progress with Cancel.
+    pub(super) fn start_animation(&mut self, path: PathBuf) {
+        let gif = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("gif"));
+        if !gif {
+            return self.notify(
+                format!(
+                    "could not save {}: the name must end in .gif",
+                    path.display()
+                ),
+                true,
+            );
+        }
+        let Some(input) = self.figure_input() else {
+            return self.notify(
+                "the landscape has not been drawn yet; try again".into(),
+                true,
+            );
+        };
+        let style = Style {
+            size: ANIMATION_SIZE,
+            what: What::Landscape,
+            ..self.figure_style()
+        };
+        let target = path.clone();
+        let task = Task::spawn(
+            "animation",
+            ANIMATION.frames,
+            self.wake(),
+            move |progress| {
+                let gif = figure::animation(&input, &style, &ANIMATION, progress);
+                Some(gif.and_then(|bytes| {
+                    crate::atomic_file::write_atomic(&target, &bytes)
+                        .map_err(|e| format!("could not write {}: {e}", target.display()))
+                }))
+            },
+        );
+        self.io.animation = Some((path, task));
+    }
+
+    /// The animation's progress (frames done, frames in all), if one is made.
+    pub fn animation_progress(&self) -> Option<(usize, usize)> {
+        self.io.animation.as_ref().map(|(_, task)| task.steps())
+    }
+
+    /// Reports an animation that has been written, failed or was cancelled.
+    pub(super) fn poll_animation(&mut self, ctx: &eframe::egui::Context) {
+        let Some((path, task)) = self.io.animation.as_mut() else {
+            return;
+        };
+        let Some(outcome) = task.poll() else {
+            // The progress bar moves as frames are rendered.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        };
+        let (path, cancelled) = (path.clone(), task.cancelled());
+        self.io.animation = None;
+        match outcome {
+            // Finished before the cancel arrived: it is written.
+            Some(Ok(())) => self.notify(format!("saved {}", path.display()), false),
+            _ if cancelled => self.notify(
+                format!(
+                    "the animation was cancelled; {} was not written",
+                    path.display()
+                ),
+                false,
+            ),
             Some(Err(e)) => self.notify(e, true),
             None => self.notify(
                 format!("could not save {}: the drawing failed", path.display()),

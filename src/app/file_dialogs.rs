@@ -34,6 +34,8 @@ pub enum FileUse {
     Png,
     /// Write a figure of the current state (SVG, PDF or PNG by the name).
     Figure,
+    /// Write an animated GIF of the runs growing.
+    Animation,
 }
 
 impl FileUse {
@@ -45,6 +47,7 @@ impl FileUse {
             FileUse::Preset => "Export as a preset",
             FileUse::Png => "Save a PNG of the window",
             FileUse::Figure => "Save a figure (.svg, .pdf or .png)",
+            FileUse::Animation => "Save an animation (.gif)",
         }
     }
 
@@ -56,6 +59,7 @@ impl FileUse {
             FileUse::Preset => Some("my-preset.toml"),
             FileUse::Png => Some("bilevel-lab.png"),
             FileUse::Figure => Some("figure.svg"),
+            FileUse::Animation => Some("animation.gif"),
         }
     }
 
@@ -71,6 +75,7 @@ impl FileUse {
             FileUse::Csv => ("CSV", "csv"),
             FileUse::Png => ("PNG image", "png"),
             FileUse::Figure => ("Figure", "svg"),
+            FileUse::Animation => ("GIF animation", "gif"),
         };
         let mut dialog = rfd::FileDialog::new()
             .set_title(self.title())
@@ -355,6 +360,7 @@ impl BilevelApp {
             }
             FileUse::Png => self.start_png(path),
             FileUse::Figure => self.start_figure(path),
+            FileUse::Animation => self.start_animation(path),
         }
     }
 

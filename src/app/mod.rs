@@ -226,6 +226,7 @@ impl BilevelApp {
                 screenshot_state: export::ShotState::default(),
                 pending_png: Arc::new(Mutex::new(None)),
                 figure: None,
+                animation: None,
                 settings_file: settings_file::SettingsFile::new(settings_path),
             },
             notices: Notices {

@@ -84,6 +84,8 @@ pub(super) struct Io {
     pub(super) pending_png: PendingPng,
     /// A figure being drawn and written off this thread, and where.
     pub(super) figure: Option<(PathBuf, crate::background::Task<Result<(), String>>)>,
+    /// An animation being rendered and written off this thread, and where.
+    pub(super) animation: Option<(PathBuf, crate::background::Task<Result<(), String>>)>,
     pub(super) settings_file: settings_file::SettingsFile,
 }
 

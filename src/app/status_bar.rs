@@ -14,6 +14,7 @@ pub use crate::teaching::num;
 /// Draws the status line.
 pub fn status_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let mut commands = Vec::new();
+    animation_row(ui, app, &mut commands);
     ui.horizontal_wrapped(|ui| {
         let Some(run) = app.runs.session.runs.get(app.runs.selected) else {
             ui.label("no run");
@@ -190,4 +191,22 @@ fn diagnosis_ui(ui: &mut egui::Ui, run: &RunTrace) {
                 run.kicks
             ));
     }
+}
+
+/// The animation being made: its frames done, and Cancel.
+fn animation_row(ui: &mut egui::Ui, app: &BilevelApp, commands: &mut Vec<AppCommand>) {
+    let Some((done, total)) = app.animation_progress() else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.label("making the animation:");
+        ui.add(
+            egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                .desired_width(200.0)
+                .text(format!("{done} of {total} frames")),
+        );
+        if ui.button("Cancel").clicked() {
+            commands.push(AppCommand::CancelAnimation);
+        }
+    });
 }

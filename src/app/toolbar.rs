@@ -245,6 +245,11 @@ fn runs_and_export(ui: &mut egui::Ui, out: &mut Vec<AppCommand>) {
                 "The landscape and the residual plots for a slide or a paper, by the name's extension (what `bilevel-lab figure` draws)",
                 AppCommand::ExportFigure,
             ),
+            (
+                "Animation (GIF)…",
+                "The landscape with the runs growing up to their current iteration, with the QP arrows at each frame (what `figure --animate` draws)",
+                AppCommand::ExportAnimation,
+            ),
         ];
         for (label, hint, command) in items {
             if ui.button(label).on_hover_text(hint).clicked() {
