@@ -94,6 +94,30 @@ fn pdf_and_png_are_made_from_the_same_drawing() {
     assert!(tail.contains("%%EOF"), "{tail}");
     let text = String::from_utf8_lossy(&pdf);
     assert!(text.contains("/FontFile2"), "the font is embedded");
+    // A PDF reader opens it: one page of 960 × 480 points, set in the
+    // embedded DejaVu Sans, the title among its text.
+    let doc = lopdf::Document::load_mem(&pdf).expect("a PDF reader opens it");
+    let pages = doc.get_pages();
+    assert_eq!(pages.len(), 1);
+    let page = *pages.values().next().unwrap();
+    let media = doc
+        .get_dictionary(page)
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_float().unwrap())
+        .collect::<Vec<f32>>();
+    assert_eq!(media, vec![0.0, 0.0, 960.0, 480.0]);
+    let fonts = doc.get_page_fonts(page).unwrap();
+    let names: Vec<String> = fonts
+        .values()
+        .filter_map(|f| f.get(b"BaseFont").ok()?.as_name().ok())
+        .map(|n| String::from_utf8_lossy(n).to_string())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("DejaVuSans")), "{names:?}");
     let png = figure::bytes(&svg, Format::Png { dpi: 144.0 }).unwrap();
     let decoder = png::Decoder::new(std::io::Cursor::new(png));
     let reader = decoder.read_info().unwrap();

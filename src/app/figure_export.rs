@@ -31,7 +31,13 @@ impl BilevelApp {
         let (ix, iy) = (self.settings.axis_x, self.settings.axis_y);
         let name = |i: usize, or: &str| names.get(i).cloned().unwrap_or_else(|| or.into());
         let edited = !std::sync::Arc::ptr_eq(&self.doc.problem, &self.doc.preset.problem);
-        let runs = &self.runs.session.runs;
+        // The selected run first: the figure holds the landscape's other
+        // coordinates at its iterate and draws its arrows, as the window.
+        let mut runs: Vec<&crate::session::RunTrace> = self.runs.session.runs.iter().collect();
+        if self.runs.selected < runs.len() {
+            let selected = runs.remove(self.runs.selected);
+            runs.insert(0, selected);
+        }
         Some(FigureInput {
             problem: self.doc.problem.clone(),
             title: if edited {

@@ -526,6 +526,7 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
     if response.response.double_clicked() {
         out.push(AppCommand::ResetView);
     } else if response.response.clicked()
+        && !response.response.triple_clicked()
         && let Some(p) = response.inner
     {
         let now = ui.input(|i| i.time);

@@ -8,6 +8,12 @@ use crate::preset::{self, Preset, PresetSource, View};
 
 /// Whether any option that configures the preset's run or view was given.
 fn configures(cli: &Cli) -> bool {
+    cli.common.iterations.is_some() || configures_beyond_budget(cli)
+}
+
+/// The same, but for the budget (which also counts a screenshot's
+/// iterations, and so goes with a tour stop).
+fn configures_beyond_budget(cli: &Cli) -> bool {
     let p = &cli.params;
     let c = &cli.common;
     let any_param = p.method.is_some()
@@ -28,7 +34,6 @@ fn configures(cli: &Cli) -> bool {
         || p.budget_a.is_some()
         || p.budget_b.is_some();
     any_param
-        || c.iterations.is_some()
         || c.tolerance.is_some()
         || c.x0.is_some()
         || c.y0.is_some()
@@ -50,6 +55,13 @@ pub(super) fn view(values: &[f64]) -> Result<View, CliError> {
 /// The preset to open, configured as the options ask; `None` to reopen
 /// the remembered one (no preset and nothing to configure).
 fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliError> {
+    if let Some(n) = cli.tour
+        && configures_beyond_budget(cli)
+    {
+        return Err(CliError::Message(format!(
+            "--tour {n} sets up its own preset and runs: the method, parameter, start and view options do not go with it"
+        )));
+    }
     let configures = configures(cli);
     let (source, mut preset) = match cli.preset.as_deref() {
         Some(name) => PresetSource::open(name)?,
@@ -241,5 +253,18 @@ mod tests {
             message(&["b01", "--x0", "1,2"]).contains("--x0: 2 values given, the preset has 1")
         );
         assert!(message(&["b01", "--iterations", "0"]).contains("at least 1"));
+        // A tour stop brings its own runs; only a screenshot's iterations go with it.
+        assert!(message(&["--tour", "2", "--method", "bome"]).starts_with("--tour 2 sets up"));
+        assert!(
+            configured_preset(&cli(&[
+                "--tour",
+                "2",
+                "--iterations",
+                "45",
+                "--screenshot",
+                "x.png"
+            ]))
+            .is_ok()
+        );
     }
 }

@@ -112,15 +112,13 @@ fn animate(
     let (bytes, interrupted) = super::progress::with_bar(anim.frames, "frames", |progress| {
         figure::animation(input, style, anim, progress)
     });
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(e) if interrupted => {
-            return Err(CliError::Interrupted(format!(
-                "interrupted: {e}; nothing was written"
-            )));
-        }
-        Err(e) => return Err(CliError::Message(e)),
-    };
+    if interrupted {
+        return Err(CliError::Interrupted(format!(
+            "interrupted: {} was not written",
+            path.display()
+        )));
+    }
+    let bytes = bytes.map_err(CliError::Message)?;
     crate::atomic_file::write_atomic(path, &bytes)
         .map_err(|e| CliError::Message(format!("could not write {}: {e}", path.display())))
 }

@@ -9,7 +9,6 @@ use super::landscape_chart::legend_corner;
 use super::{FigureInput, Style, Trace, What, traces_keeping};
 use crate::explore::{Progress, par_map_partial};
 use resvg::tiny_skia;
-use std::sync::atomic::Ordering;
 
 /// How the animation is made.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,14 +37,19 @@ impl Animation {
     }
 }
 
-/// The iteration each frame shows: evenly spread over 0..=last, ending on it.
+/// The iteration each frame shows: evenly spread up to `last`, ending on
+/// it (a run shorter than the frames repeats some).
 fn frame_iterations(frames: usize, last: u64) -> Vec<u64> {
-    let mut ks: Vec<u64> = (1..=frames)
+    (1..=frames)
         .map(|i| (last as f64 * i as f64 / frames as f64).round() as u64)
-        .collect();
-    ks.dedup();
-    ks
+        .collect()
 }
+
+/// The largest frame the GIF may have, per side, in pixels.
+const MAX_SIDE: u32 = 4096;
+
+/// The most indexed pixels all frames together may hold (1 byte each).
+const MAX_PIXELS: u64 = 1 << 30;
 
 /// The traces as they stood at iteration `k`.
 fn at_iteration(traces: &[Trace], k: u64) -> Vec<Trace> {
@@ -58,7 +62,12 @@ fn at_iteration(traces: &[Trace], k: u64) -> Vec<Trace> {
                 label: t.label.clone(),
                 path: t.path[..n.min(t.path.len())].to_vec(),
                 samples: t.samples[..n].to_vec(),
-                last: t.kept.iter().rev().find(|r| r.k <= k).cloned(),
+                // At or past the run's end: its final record, as the
+                // static figure draws it.
+                last: match t.samples.last() {
+                    Some(s) if s.k <= k => t.last.clone(),
+                    _ => t.kept.iter().rev().find(|r| r.k <= k).cloned(),
+                },
                 start: t.start,
                 kept: Vec::new(),
             }
@@ -79,30 +88,52 @@ pub fn animation(
         what: What::Landscape,
         ..*style
     };
-    let ks = frame_iterations(anim.frames, input.iterations);
-    let traces = traces_keeping(input, &ks);
+    let scale = anim.dpi / 72.0;
+    let side = |points: u32| (points as f32 * scale).round() as u32;
+    let (w, h) = (side(style.size[0]), side(style.size[1]));
+    if w.max(h) > MAX_SIDE || w.min(h) < 1 {
+        return Err(format!(
+            "a {w}×{h}-pixel frame: each side must be 1 to {MAX_SIDE} pixels (lower --size or --dpi)"
+        ));
+    }
+    if anim.frames as u64 * u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(format!(
+            "{} frames of {w}×{h} pixels are more than an animation may hold; use fewer frames or a smaller size",
+            anim.frames
+        ));
+    }
+    // Where the runs end (converged, diverged or at the budget), so that
+    // the frames span what happens; then again, keeping those records.
+    let last = traces_keeping(input, &[])
+        .iter()
+        .filter_map(|t| t.samples.last().map(|s| s.k))
+        .max()
+        .unwrap_or(0);
+    let ks = frame_iterations(anim.frames, last);
+    let mut keep = ks.clone();
+    keep.dedup();
+    let traces = traces_keeping(input, &keep);
     let landscape = landscape_of(input, &traces);
     let corner = legend_corner(input, &traces);
-    let scale = anim.dpi / 72.0;
-    let (w, h) = (
-        (style.size[0] as f32 * scale).round() as u16,
-        (style.size[1] as f32 * scale).round() as u16,
-    );
+    let (w, h) = (w as u16, h as u16);
+    let delay = (100.0 / anim.fps).round().clamp(1.0, 65_535.0) as u16;
+    // Rendered and quantised on every core: a frame is then one byte a pixel.
     let frames = par_map_partial(ks.len(), progress, |i| {
         let frame = at_iteration(&traces, ks[i]);
         let svg = render(input, &style, &frame, Some(&landscape), Some(corner)).ok()?;
-        let pixels = rasterise(&svg, scale, (w, h)).ok()?;
-        progress.done.fetch_add(1, Ordering::Relaxed);
-        Some(pixels)
+        let mut pixels = rasterise(&svg, scale, (w, h)).ok()?;
+        let mut frame = gif::Frame::from_rgba_speed(w, h, &mut pixels, 10);
+        frame.delay = delay;
+        Some(frame)
     });
     let rendered = frames.iter().filter(|f| f.is_some()).count();
-    if rendered < ks.len() {
+    if rendered < ks.len() || progress.cancelled() {
         return Err(format!(
             "the animation stopped after {rendered} of {} frames",
             ks.len()
         ));
     }
-    encode(frames.into_iter().flatten(), (w, h), anim.fps)
+    encode(frames.into_iter().flatten(), (w, h))
 }
 
 /// The SVG rendered at `scale` into exactly `w × h` RGBA pixels.
@@ -117,27 +148,25 @@ fn rasterise(svg: &str, scale: f32, (w, h): (u16, u16)) -> Result<Vec<u8>, Strin
     );
     // The frame is opaque (the figure fills its background), so the
     // premultiplied pixels are the straight ones.
-    Ok(pixmap.take())
+    let pixels = pixmap.take();
+    if pixels.len() == usize::from(w) * usize::from(h) * 4 {
+        Ok(pixels)
+    } else {
+        Err("a frame came out of the wrong size".into())
+    }
 }
 
 /// The frames as a looping GIF.
-fn encode(
-    frames: impl Iterator<Item = Vec<u8>>,
+fn encode<'a>(
+    frames: impl Iterator<Item = gif::Frame<'a>>,
     (w, h): (u16, u16),
-    fps: f32,
 ) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     {
         let fail = |e: gif::EncodingError| format!("could not encode the GIF: {e}");
         let mut encoder = gif::Encoder::new(&mut out, w, h, &[]).map_err(fail)?;
         encoder.set_repeat(gif::Repeat::Infinite).map_err(fail)?;
-        let delay = (100.0 / fps).round().clamp(1.0, 65_535.0) as u16;
-        for mut rgba in frames {
-            if rgba.len() != usize::from(w) * usize::from(h) * 4 {
-                return Err("a frame came out of the wrong size".into());
-            }
-            let mut frame = gif::Frame::from_rgba_speed(w, h, &mut rgba, 10);
-            frame.delay = delay;
+        for frame in frames {
             encoder.write_frame(&frame).map_err(fail)?;
         }
     }
@@ -151,7 +180,11 @@ mod tests {
     #[test]
     fn the_frames_spread_evenly_and_end_on_the_last_iteration() {
         assert_eq!(frame_iterations(4, 100), vec![25, 50, 75, 100]);
-        assert_eq!(frame_iterations(5, 3), vec![1, 2, 3], "no repeated frame");
+        assert_eq!(
+            frame_iterations(5, 3),
+            vec![1, 1, 2, 2, 3],
+            "as many as asked"
+        );
         assert!(
             Animation {
                 frames: 1,

@@ -36,7 +36,10 @@ impl Format {
         match ext.as_deref() {
             Some("svg") => Ok(Format::Svg),
             Some("pdf") => Ok(Format::Pdf),
-            Some("png") => Ok(Format::Png { dpi }),
+            Some("png") if dpi.is_finite() && (10.0..=1200.0).contains(&dpi) => {
+                Ok(Format::Png { dpi })
+            }
+            Some("png") => Err(format!("--dpi {dpi}: use 10 to 1200")),
             _ => Err(format!(
                 "{}: the name must end in .svg, .pdf or .png",
                 path.display()
@@ -73,9 +76,16 @@ pub fn bytes(svg: &str, format: Format) -> Result<Vec<u8>, String> {
             let scale = dpi / 72.0;
             let size = tree.size();
             let (w, h) = (
-                (size.width() * scale).ceil() as u32,
-                (size.height() * scale).ceil() as u32,
+                (size.width() * scale).ceil(),
+                (size.height() * scale).ceil(),
             );
+            // tiny-skia aborts rather than fail on an allocation too large.
+            if w.max(h) > 20_000.0 || w * h > 2e8 {
+                return Err(format!(
+                    "a {w}×{h}-pixel PNG is too large: lower --size or --dpi"
+                ));
+            }
+            let (w, h) = (w as u32, h as u32);
             let mut pixmap = tiny_skia::Pixmap::new(w, h)
                 .ok_or_else(|| format!("a {w}×{h} pixel image is too large"))?;
             resvg::render(

@@ -287,6 +287,15 @@ pub(super) fn legend_corner(input: &FigureInput, traces: &[Trace]) -> Corner {
             });
         }
     }
+    if let Some(z) = input.reference.as_ref().and_then(|a| a.z.as_ref()) {
+        let (ix, iy) = input.axes;
+        if let (Some(&x), Some(&y)) = (z.get(ix), z.get(iy)) {
+            points.push(Avoid {
+                at: [x, y],
+                weight: 40.0,
+            });
+        }
+    }
     let (x, y) = input.view;
     emptiest_corner(&points, [x, y], [0.55, 0.5])
 }

@@ -40,7 +40,11 @@ fn f_plot<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let values = traces.iter().flat_map(|t| t.samples.iter().map(|s| s.f));
     let (lo, hi) = range(values).unwrap_or((0.0, 1.0));
-    let pad = 0.05 * (hi - lo).max(1e-12);
+    // Relative to the values, so a constant f still gets a band around it.
+    let pad = 0.05 * (hi - lo).max(1e-9 * lo.abs().max(hi.abs()).max(1.0));
+    if !(lo - pad).is_finite() || !(hi + pad).is_finite() {
+        return Err("f is too large to plot".into());
+    }
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .x_label_area_size(34)
@@ -76,6 +80,8 @@ fn log_plot<DB: DrawingBackend>(
         .flat_map(|(_, _, pts)| pts.iter().map(|p| p.1))
         .filter(|v| *v > 0.0);
     let (lo, hi) = range(positive).unwrap_or((1e-12, 1.0));
+    // Within what a log axis can step through.
+    let (lo, hi) = (lo.max(1e-300), hi.min(1e300).max(lo.max(1e-300)));
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .x_label_area_size(34)
