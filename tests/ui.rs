@@ -282,6 +282,34 @@ fn edits_parameters_and_toggles_survive_a_restart() {
         s.g_text
     );
     assert_eq!(s.runs[0].solver.method, MethodKind::Bome);
+    // The same preset with options (`… b08 --method aid`) opens exactly as
+    // asked: the preset as it is, its run from the options; the edit is
+    // kept under Earlier edits and the notice says where.
+    let mut configured = builtin("b08-mitsos-barton-3-17");
+    configured.1.solver.method = MethodKind::Aid;
+    let launch = Launch {
+        preset: Some(configured),
+        fresh_runs: true,
+        ..Launch::default()
+    };
+    let mut asked = launched(Some(s.clone()), launch);
+    asked.run_steps(2);
+    assert_eq!(asked.state().settings().g_text, None);
+    assert_eq!(
+        asked.state().settings().runs[0].solver.method,
+        MethodKind::Aid
+    );
+    let earlier = asked.state().earlier_edits();
+    assert!(
+        earlier.iter().any(|(_, k)| k.g.ends_with(" + (")),
+        "kept: {earlier:?}"
+    );
+    let notice = asked
+        .state()
+        .notice()
+        .map(|n| n.text.clone())
+        .unwrap_or_default();
+    assert!(notice.contains("under Earlier edits"), "{notice}");
     // Another preset by name starts that preset fresh.
     let saved = s.clone();
     let launch = Launch {

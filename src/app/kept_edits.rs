@@ -4,8 +4,8 @@
 //! as a preset stays in the preset's history of earlier edits, which the
 //! problem panel offers to restore.
 
-use super::BilevelApp;
 use super::settings::{KEPT_EDITS, KEPT_PER_PRESET, KeptEdit, PresetSource, Settings};
+use super::{BilevelApp, Notice};
 
 /// Puts `edit` first in `kept` (an identical older entry is removed), and
 /// keeps at most [`KEPT_PER_PRESET`] of its preset and [`KEPT_EDITS`] in
@@ -109,6 +109,32 @@ fn cap_oldest(kept: &mut Vec<KeptEdit>) {
 }
 
 /// Seconds since 1970 (0 if the clock is before it).
+/// The session's preset opened with options on the command line: exactly
+/// as they say — the runs come from them, and a remembered edit of its f
+/// or g is kept as an earlier edit rather than applied (the notice says so).
+pub(super) fn open_as_asked(settings: &mut Settings, source: &PresetSource) -> Option<Notice> {
+    settings.runs.clear();
+    let (Some(f), Some(g)) = (settings.f_text.take(), settings.g_text.take()) else {
+        return None;
+    };
+    let edit = KeptEdit {
+        source: source.clone(),
+        f,
+        g,
+        bring_back: false,
+        when: now(),
+    };
+    remember(&mut settings.kept_edits, edit);
+    Some(Notice {
+        text: format!(
+            "{} opens as the command line asked, without your edits to it: they are under Earlier edits",
+            source.label()
+        ),
+        error: false,
+        action: None,
+    })
+}
+
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -173,7 +173,7 @@ impl BilevelApp {
             // (they are reapplied to the freshly loaded preset below).
             Some((source, p)) if source == settings.source => {
                 if launch.fresh_runs {
-                    settings.runs.clear();
+                    notice = kept_edits::open_as_asked(&mut settings, &source);
                 }
                 p
             }
