@@ -88,7 +88,7 @@ pub enum Command {
     /// classified by where it ends.
     Basins(Box<BasinsArgs>),
     /// Measure the speed of the solver, the expression engine and the
-    /// landscape (medians of repetitions); see README "Performance".
+    /// landscape (medians of repetitions); see docs/performance.md.
     Bench(BenchArgs),
     /// Draw a preset's run as a figure for slides and papers: SVG, PDF or
     /// PNG (by the name given to --out).
@@ -194,7 +194,7 @@ pub struct ViewArg {
 pub struct MethodArgs {
     /// The method: pgd-qp, rxgf, sqcqp, bome, v-pbgd or aid (default: the
     /// preset's). The preset's `[solver]` values belong to its own method;
-    /// another method starts from its defaults (see README).
+    /// another method starts from its defaults (see docs/methods.md).
     #[arg(long)]
     pub method: Option<String>,
     /// PGD-QP: ρ in the QP constraint: qp1 (ρ = ‖∇h‖²) or qp2 (ρ = ‖∇h‖·√h).
