@@ -454,6 +454,15 @@ impl RunTrace {
         }
     }
 
+    /// Records that the run goes on with another problem from the next
+    /// iteration (an edit applied with "keep iterating"): a converged run
+    /// is live again, as the solver resumes it.
+    pub fn problem_changed(&mut self) {
+        if matches!(self.state, RunState::Finished(Status::Converged)) {
+            self.state = RunState::Live;
+        }
+    }
+
     /// The first kept iteration whose KKT residual is at most `tol` (exact
     /// until the history is thinned, then to within its stride). Scans only
     /// what arrived since the last call with the same tolerance.

@@ -239,7 +239,7 @@ fn every_broken_preset_gets_its_message() {
         );
         count += 1;
     }
-    assert!(count >= 34, "{count} broken presets");
+    assert!(count >= 42, "{count} broken presets");
 }
 
 #[test]
@@ -704,4 +704,49 @@ fn the_sweeps_best_cell_is_never_a_trap() {
     let json = summary(&out);
     assert!(json["best"].is_null(), "{json}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("no cell ends at the optimum"));
+}
+
+#[test]
+fn a_constant_set_on_the_command_line_changes_the_problem_and_drops_the_stated_answer() {
+    let at = |a: &str| {
+        let out = run(&["run", "b05-sin", "--constant", a, "--iterations", "1"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        summary(&out)
+    };
+    // f = (x − a)² + (y − a − c)² at the start (0, 0) after one step: the
+    // value moves with a.
+    let (two, three) = (at("a=2"), at("a=3"));
+    assert_ne!(two["f"], three["f"]);
+    assert_eq!(
+        two["f"],
+        summary(&run(&["run", "b05-sin", "--iterations", "1"]))["f"]
+    );
+    for (given, says) in [
+        (
+            "k=1",
+            "--constant k=1: `k`: the preset's constants are a, c",
+        ),
+        ("a=two", "--constant a=two: `two` is not a number"),
+        ("a", "--constant a: write NAME=VALUE"),
+    ] {
+        let out = run(&["run", "b05-sin", "--constant", given]);
+        assert_bad_input(&out, &[says]);
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+    let out = run(&["run", "b01", "--constant", "a=1"]);
+    assert_bad_input(&out, &["this preset has no constants"]);
+}
+
+#[test]
+fn split_alone_needs_two_runs_and_says_so_before_any_window() {
+    let out = run(&["b01", "--split", "--screenshot", "/nonexistent-dir/x.png"]);
+    assert_bad_input(&out, &["--split: the preset has one run; name a method"]);
+    let out = run(&[
+        "b01",
+        "--split",
+        "nosuch",
+        "--screenshot",
+        "/nonexistent-dir/x.png",
+    ]);
+    assert_bad_input(&out, &["--split nosuch: unknown method; known: "]);
 }

@@ -413,3 +413,73 @@ fn the_true_gap_is_sampled_along_a_run_at_full_speed() {
         _ => true,
     }));
 }
+
+#[test]
+fn a_converged_run_given_another_problem_goes_on_to_its_answer() {
+    // f = (x − k)² + y², g = (y − x)²: the answer is (k/2, k/2).
+    let text = |k: f64| {
+        format!(
+            "name = \"k\"\nupper = [\"x\"]\nlower = [\"y\"]\nf = \"(x - k)^2 + y^2\"\n\
+             g = \"(y - x)^2\"\nconstants = {{ k = {k:?} }}\n[start]\nx = [0.0]\ny = [0.0]\n"
+        )
+    };
+    let one = bilevel_lab::preset::load_str(&text(1.0), "k1").unwrap();
+    let three = bilevel_lab::preset::load_str(&text(3.0), "k3").unwrap();
+    let converging = RunConfig::new(
+        Method::PgdQp(PgdQp {
+            rho: Rho::Qp1,
+            alpha: 0.5,
+            step: 0.05,
+        }),
+        20_000,
+        Some(1e-14),
+    )
+    .unwrap();
+    let runner = Runner::spawn(Box::new(|| {}));
+    runner.send(Command::Add {
+        id: 1,
+        problem: one.problem.clone(),
+        config: converging,
+        z0: one.start(),
+    });
+    runner.send(Command::Play);
+    let last_z = |events: &[Event]| {
+        events.iter().rev().find_map(|e| match e {
+            Event::Frames { frames, .. } => {
+                let z = &frames.z;
+                Some([z[z.len() - 2], z[z.len() - 1]])
+            }
+            _ => None,
+        })
+    };
+    let first = collect(&runner, 20, |e| matches!(e, Event::Finished { .. }));
+    assert!(first.iter().any(|e| matches!(
+        e,
+        Event::Finished {
+            status: Status::Converged,
+            ..
+        }
+    )));
+    let z = last_z(&first).unwrap();
+    assert!(
+        (z[0] - 0.5).abs() < 1e-5 && (z[1] - 0.5).abs() < 1e-5,
+        "{z:?}"
+    );
+    runner.send(Command::SetProblem {
+        id: 1,
+        problem: three.problem.clone(),
+    });
+    let second = collect(&runner, 20, |e| matches!(e, Event::Finished { .. }));
+    let z = last_z(&second).expect("it iterates again");
+    assert!(
+        (z[0] - 1.5).abs() < 1e-5 && (z[1] - 1.5).abs() < 1e-5,
+        "{z:?}"
+    );
+    assert!(second.iter().any(|e| matches!(
+        e,
+        Event::Finished {
+            status: Status::Converged,
+            ..
+        }
+    )));
+}

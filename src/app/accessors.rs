@@ -18,6 +18,15 @@ impl BilevelApp {
             .map_or(0, RunTrace::iteration)
     }
 
+    /// The iteration run `index` (in run-tab order) has reached.
+    pub fn run_iteration(&self, index: usize) -> u64 {
+        self.runs
+            .session
+            .runs
+            .get(index)
+            .map_or(0, RunTrace::iteration)
+    }
+
     /// The reference the runs are judged against (known or computed).
     pub fn reference_answer(&self) -> Option<&crate::explore::Answer> {
         self.doc.answer.get()
@@ -110,6 +119,16 @@ impl BilevelApp {
     /// Where the landscape plot was drawn last frame, in points.
     pub fn landscape_rect(&self) -> Option<egui::Rect> {
         self.view.landscape_rect
+    }
+
+    /// The landscape drawn, once one has arrived.
+    pub fn landscape(&self) -> Option<&Landscape> {
+        self.view.landscape.as_ref()
+    }
+
+    /// The constants in the sliders (values and ranges).
+    pub fn constants(&self) -> &[crate::preset::Constant] {
+        &self.doc.editor.constants
     }
 
     /// Whether a landscape has arrived from the worker.

@@ -8,6 +8,7 @@ use crate::method::SolverSettings;
 use crate::runner::{Command, Speed};
 use eframe::egui;
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// A user action.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,8 @@ pub enum AppCommand {
     ExportPreset,
     /// Save a PNG of the window.
     ExportPng,
+    /// Save the session: the problem, every run and what is shown.
+    ExportSession,
     /// Save a figure of the current state (SVG, PDF or PNG).
     ExportFigure,
     /// Save an animated GIF of the runs growing.
@@ -70,6 +73,20 @@ pub enum AppCommand {
         /// The text of the g editor.
         g: String,
     },
+    /// A constant's slider moved (applied at once).
+    SetConstant(String, f64),
+    /// Declare a name f or g uses as a constant (value 1).
+    MakeConstant(String),
+    /// Whether a valid edit applies by itself after a pause.
+    SetApplyAsTyped(bool),
+    /// Whether a changed problem restarts the runs (else they go on).
+    SetRestartOnChange(bool),
+    /// Show two runs side by side (`None`: one landscape).
+    SetSplit(Option<[usize; 2]>),
+    /// Back to the problem applied before (Ctrl+Z).
+    Undo,
+    /// Forward to the problem undone (Ctrl+Shift+Z).
+    Redo,
     /// Select run `slot`: its parameters are edited, its geometry drawn.
     SelectRun(usize),
     /// Replace run `slot`'s parameters (an editor changed them); the run
@@ -139,6 +156,9 @@ impl AppCommand {
             self,
             C::SetStepN(_)
                 | C::EditText { .. }
+                | C::SetApplyAsTyped(_)
+                | C::SetRestartOnChange(_)
+                | C::SetSplit(_)
                 | C::SelectRun(_)
                 | C::SetRun(..)
                 | C::ToggleExplain
@@ -160,6 +180,46 @@ impl AppCommand {
     }
 }
 
+/// Takes out of `events` the key presses and releases `command_of` maps
+/// to a command, queueing the command of each press in `pending`.
+fn take_keys(
+    events: &mut Vec<egui::Event>,
+    pending: &mut Vec<AppCommand>,
+    command_of: impl Fn(egui::Key, egui::Modifiers) -> Option<AppCommand>,
+) {
+    events.retain(|event| {
+        let egui::Event::Key {
+            key,
+            pressed,
+            modifiers,
+            ..
+        } = event
+        else {
+            return true;
+        };
+        let Some(command) = command_of(*key, *modifiers) else {
+            return true;
+        };
+        if *pressed {
+            pending.push(command);
+        }
+        false
+    });
+}
+
+/// Undo (Ctrl+Z, ⌘Z) or redo (Ctrl+Shift+Z, Ctrl+Y) for a key press.
+fn undo_shortcut(key: egui::Key, modifiers: egui::Modifiers) -> Option<AppCommand> {
+    if !modifiers.command || modifiers.alt {
+        return None;
+    }
+    match key {
+        egui::Key::Z if modifiers.shift => Some(AppCommand::Redo),
+        egui::Key::Z => Some(AppCommand::Undo),
+        egui::Key::Y if !modifiers.shift => Some(AppCommand::Redo),
+        _ => None,
+    }
+}
+
 impl BilevelApp {
     /// The command a shortcut key stands for.
     fn shortcut(key: egui::Key) -> Option<AppCommand> {
@@ -176,26 +236,15 @@ impl BilevelApp {
     /// (so a focused button or checkbox does not also act on Space, and the
     /// arrow does not move the focus), unless a text field has the keyboard.
     pub fn intercept_shortcuts(&mut self, ctx: &egui::Context, raw: &mut egui::RawInput) {
+        // Undo and redo are the problem's, in the editors too (the text
+        // fields' own undo would leave the problem behind the text).
+        let pending = &mut self.io.pending_shortcuts;
+        take_keys(&mut raw.events, pending, undo_shortcut);
         if ctx.text_edit_focused() {
             return;
         }
-        let pending = &mut self.io.pending_shortcuts;
-        raw.events.retain(|event| match event {
-            egui::Event::Key {
-                key,
-                pressed,
-                modifiers,
-                ..
-            } if modifiers.is_none() => match Self::shortcut(*key) {
-                Some(command) => {
-                    if *pressed {
-                        pending.push(command);
-                    }
-                    false
-                }
-                None => true,
-            },
-            _ => true,
+        take_keys(&mut raw.events, pending, |key, modifiers| {
+            modifiers.is_none().then(|| Self::shortcut(key)).flatten()
         });
     }
 
@@ -204,6 +253,17 @@ impl BilevelApp {
     /// has the keyboard.
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) -> Vec<AppCommand> {
         let mut out = std::mem::take(&mut self.io.pending_shortcuts);
+        ctx.input_mut(|i| {
+            // Redo first: Ctrl+Z would match Ctrl+Shift+Z as well.
+            let redo = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+            if i.consume_key(redo, egui::Key::Z)
+                || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y)
+            {
+                out.push(AppCommand::Redo);
+            } else if i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z) {
+                out.push(AppCommand::Undo);
+            }
+        });
         if ctx.text_edit_focused() {
             return out;
         }
@@ -243,9 +303,16 @@ impl BilevelApp {
             | C::OpenDialog
             | C::TourStop(_)
             | C::AnswerSwitch(_) => self.preset_command(command),
-            C::ApplyEdit | C::RevertEdit | C::RestoreEdit(_) | C::EditText { .. } => {
-                self.edit_command(command)
-            }
+            C::ApplyEdit
+            | C::RevertEdit
+            | C::RestoreEdit(_)
+            | C::EditText { .. }
+            | C::SetConstant(..)
+            | C::MakeConstant(_)
+            | C::SetApplyAsTyped(_)
+            | C::SetRestartOnChange(_)
+            | C::Undo
+            | C::Redo => self.edit_command(command),
             C::Reconfigure(_)
             | C::UseSweepCell { .. }
             | C::SetStart(_)
@@ -270,9 +337,11 @@ impl BilevelApp {
             | C::PlotClicked(..)
             | C::ToggleControls
             | C::ShowSideTab(_)
+            | C::SetSplit(_)
             | C::ExportCsv
             | C::ExportPreset
             | C::ExportPng
+            | C::ExportSession
             | C::ExportFigure
             | C::ExportAnimation
             | C::CancelAnimation
@@ -347,27 +416,37 @@ impl BilevelApp {
     /// The editors of f and g.
     fn edit_command(&mut self, command: AppCommand) {
         match command {
-            AppCommand::ApplyEdit => self.apply_edit(),
+            AppCommand::ApplyEdit => self.apply_edit(""),
             AppCommand::RevertEdit => {
                 // The edit reverted stays among the earlier edits.
                 let source = self.settings.source.clone();
                 self.remember_current_edit(&source, false);
-                if let crate::preset::ProblemSpec::Expression { f, g, .. } = &self.doc.preset.spec {
+                if let crate::preset::ProblemSpec::Expression {
+                    f, g, constants, ..
+                } = &self.doc.preset.spec
+                {
                     self.doc.editor.f = f.clone();
                     self.doc.editor.g = g.clone();
-                    self.doc.editor.applied = (f.clone(), g.clone());
+                    self.doc.editor.constants = constants.clone();
                 }
                 self.check_edit();
-                self.doc.problem = self.doc.preset.problem.clone();
-                self.drop_landscape();
-                self.restart_all();
+                if self.apply_edit_problem("") {
+                    self.runs_follow_problem();
+                }
             }
             AppCommand::RestoreEdit(i) => self.restore_edit(i),
             AppCommand::EditText { f, g } => {
                 self.doc.editor.f = f;
                 self.doc.editor.g = g;
+                self.doc.editor.typed_at = Some(Instant::now());
                 self.check_edit();
             }
+            AppCommand::SetConstant(name, value) => self.set_constant(&name, value),
+            AppCommand::MakeConstant(name) => self.make_constant(&name),
+            AppCommand::SetApplyAsTyped(on) => self.settings.apply_as_typed = on,
+            AppCommand::SetRestartOnChange(on) => self.settings.restart_on_change = on,
+            AppCommand::Undo => self.undo_edit(),
+            AppCommand::Redo => self.redo_edit(),
             _ => {}
         }
     }
@@ -450,6 +529,12 @@ impl BilevelApp {
                 }
                 self.settings.runs.remove(slot);
                 self.runs.selected = 0;
+                // The split view shows runs that are still there.
+                let runs = self.settings.runs.len();
+                self.settings.split = self
+                    .settings
+                    .split
+                    .filter(|pair| pair.iter().all(|s| *s < runs));
                 self.restart_all();
             }
             AppCommand::SelectRun(i) => self.runs.selected = i,
@@ -476,11 +561,16 @@ impl BilevelApp {
                 self.teach.explain_open |= self.settings.lecture;
             }
             AppCommand::ToggleTheme => self.settings.light = !self.settings.light,
+            AppCommand::SetSplit(split) => {
+                let runs = self.settings.runs.len();
+                self.settings.split = split.filter(|[a, b]| a != b && *a < runs && *b < runs);
+            }
             AppCommand::StartSweep => self.start_sweep(),
             AppCommand::StartBasins => self.start_basins(),
             AppCommand::ExportCsv => self.ask_file(FileUse::Csv),
             AppCommand::ExportPreset => self.ask_file(FileUse::Preset),
             AppCommand::ExportPng => self.ask_file(FileUse::Png),
+            AppCommand::ExportSession => self.ask_file(FileUse::Session),
             AppCommand::ExportFigure => self.ask_file(FileUse::Figure),
             AppCommand::ExportAnimation => self.ask_file(FileUse::Animation),
             AppCommand::CancelAnimation => {
@@ -523,16 +613,6 @@ impl BilevelApp {
     }
 
     /// Uses the edited f and g, if they compile, and restarts the runs.
-    fn apply_edit(&mut self) {
-        if self.apply_edit_problem() {
-            self.restart_all();
-            self.notify(
-                "applied the edited f and g; the runs restarted".into(),
-                false,
-            );
-        }
-    }
-
     /// Opens a tour stop: its preset, its runs (method, parameters, start,
     /// budget), then plays. A stop that cannot be set up says why and
     /// leaves the app as it was.

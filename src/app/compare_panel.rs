@@ -53,6 +53,7 @@ pub fn compare_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             out.push(AppCommand::SetReach(reach));
         }
     });
+    out.extend(split_ui(ui, app));
     let answer = app.doc.answer.get().cloned();
     match &answer {
         Some(a) => ui.label(
@@ -188,4 +189,40 @@ pub fn relaxed_problem(method: &crate::method::Method) -> Option<String> {
         num(eps * eps),
         num(eps)
     ))
+}
+
+/// The split view's switch and the two runs it shows.
+fn split_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
+    let runs = app.settings.runs.len();
+    let mut split = app.settings.split;
+    ui.horizontal_wrapped(|ui| {
+        let mut on = split.is_some();
+        let toggle = ui
+            .add_enabled(runs >= 2, egui::Checkbox::new(&mut on, "side by side"))
+            .on_hover_text(
+                "Two runs on two landscapes that share one view (pan and zoom together), each \
+                 with its own arrows at its iterate; the residuals below overlay them",
+            )
+            .on_disabled_hover_text("Needs two runs: + Run adds one");
+        if toggle.changed() {
+            split = on.then_some([0, 1]);
+        }
+        if let Some([left, right]) = &mut split {
+            let (l, r) = (*left, *right);
+            side_combo(ui, "left", left, r, runs);
+            side_combo(ui, "right", right, l, runs);
+        }
+    });
+    (split != app.settings.split).then_some(AppCommand::SetSplit(split))
+}
+
+/// One side's run: every run but the one the other side shows.
+fn side_combo(ui: &mut egui::Ui, side: &str, slot: &mut usize, other: usize, runs: usize) {
+    egui::ComboBox::new(("split", side), side)
+        .selected_text(format!("run {}", *slot + 1))
+        .show_ui(ui, |ui| {
+            for i in (0..runs).filter(|i| *i != other) {
+                ui.selectable_value(slot, i, format!("run {}", i + 1));
+            }
+        });
 }

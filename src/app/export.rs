@@ -62,19 +62,45 @@ pub fn write_csv(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
 /// current view, as a preset.
 pub fn current_preset(app: &BilevelApp) -> Preset {
     let mut p = app.doc.preset.clone();
-    if let ProblemSpec::Expression { f, g, .. } = &mut p.spec
+    // One run, as a preset has (a session adds every run and its view).
+    p.runs.clear();
+    p.session = None;
+    if let ProblemSpec::Expression {
+        f, g, constants, ..
+    } = &mut p.spec
         && app.doc.editor.error.is_none()
         && app.doc.editor.other_error.is_none()
     {
         f.clone_from(&app.doc.editor.f);
         g.clone_from(&app.doc.editor.g);
+        // The sliders' values and ranges, and any constant declared here.
+        constants.clone_from(&app.doc.editor.constants);
     }
     p.problem = app.doc.problem.clone();
+    // The stated answer belongs to the preset's own problem, and [expect]
+    // to its own run: an edit, a moved constant, another start or other
+    // parameters make them untrue, so they are left out.
+    if p.spec != app.doc.preset.spec {
+        p.reference = None;
+        p.expect = None;
+        // The preset's text describes its own problem: say what changed.
+        if !p.name.ends_with(" (edited)") {
+            p.name.push_str(" (edited)");
+        }
+        p.description = format!(
+            "Edited from the preset: {}. The text below describes the preset's own problem.\n\n{}",
+            changes(&app.doc.preset.spec, &p.spec).join("; "),
+            p.description
+        );
+    }
     if let Some(spec) = app.settings.runs.get(app.runs.selected) {
         let n = p.dims().n;
         p.start_x = spec.start.get(..n).unwrap_or_default().to_vec();
         p.start_y = spec.start.get(n..).unwrap_or_default().to_vec();
         p.solver = spec.solver;
+        if p.start() != app.doc.preset.start() || p.solver != app.doc.preset.solver {
+            p.expect = None;
+        }
     }
     if let Some(b) = app.view.view_bounds
         && app.settings.axis_x == 0
@@ -83,6 +109,42 @@ pub fn current_preset(app: &BilevelApp) -> Preset {
         p.view = Some(View { x: b[0], y: b[1] });
     }
     p
+}
+
+/// What differs between the preset's problem and the edited one, as
+/// "f was …", "a was 2 (now 2.5)", "k is new (1)".
+fn changes(preset: &ProblemSpec, edited: &ProblemSpec) -> Vec<String> {
+    let (
+        ProblemSpec::Expression {
+            f: f0,
+            g: g0,
+            constants: c0,
+            ..
+        },
+        ProblemSpec::Expression {
+            f, g, constants, ..
+        },
+    ) = (preset, edited)
+    else {
+        return Vec::new();
+    };
+    let mut said = Vec::new();
+    if f != f0 {
+        said.push(format!("f was {f0}"));
+    }
+    if g != g0 {
+        said.push(format!("g was {g0}"));
+    }
+    for c in constants {
+        match c0.iter().find(|o| o.name == c.name) {
+            Some(o) if o.value != c.value => {
+                said.push(format!("{} was {} (now {})", c.name, o.value, c.value));
+            }
+            Some(_) => {}
+            None => said.push(format!("{} is new ({})", c.name, c.value)),
+        }
+    }
+    said
 }
 
 /// Writes the current preset.

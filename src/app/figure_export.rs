@@ -40,7 +40,7 @@ impl BilevelApp {
         }
         Some(FigureInput {
             problem: self.doc.problem.clone(),
-            title: if edited {
+            title: if edited && !self.doc.preset.name.ends_with(" (edited)") {
                 format!("{} (edited)", self.doc.preset.name)
             } else {
                 self.doc.preset.name.clone()

@@ -36,6 +36,8 @@ pub enum FileUse {
     Figure,
     /// Write an animated GIF of the runs growing.
     Animation,
+    /// Write the session (problem, every run, what is shown).
+    Session,
 }
 
 impl FileUse {
@@ -48,6 +50,7 @@ impl FileUse {
             FileUse::Png => "Save a PNG of the window",
             FileUse::Figure => "Save a figure (.svg, .pdf or .png)",
             FileUse::Animation => "Save an animation (.gif)",
+            FileUse::Session => "Save the session",
         }
     }
 
@@ -60,6 +63,7 @@ impl FileUse {
             FileUse::Png => Some("bilevel-lab.png"),
             FileUse::Figure => Some("figure.svg"),
             FileUse::Animation => Some("animation.gif"),
+            FileUse::Session => Some("session.toml"),
         }
     }
 
@@ -72,6 +76,7 @@ impl FileUse {
     fn ask(self, dir: Option<PathBuf>) -> Option<PathBuf> {
         let (what, ext) = match self {
             FileUse::Open | FileUse::Preset => ("bilevel-lab preset", "toml"),
+            FileUse::Session => ("bilevel-lab session", "toml"),
             FileUse::Csv => ("CSV", "csv"),
             FileUse::Png => ("PNG image", "png"),
             FileUse::Figure => ("Figure", "svg"),
@@ -357,6 +362,10 @@ impl BilevelApp {
                 let saved = result.is_ok();
                 self.report_write(&path, result);
                 self.preset_saved(saved);
+            }
+            FileUse::Session => {
+                let result = super::session_file::write_session(self, &path);
+                self.report_write(&path, result);
             }
             FileUse::Png => self.start_png(path),
             FileUse::Figure => self.start_figure(path),

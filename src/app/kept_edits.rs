@@ -114,6 +114,8 @@ fn cap_oldest(kept: &mut Vec<KeptEdit>) {
 /// or g is kept as an earlier edit rather than applied (the notice says so).
 pub(super) fn open_as_asked(settings: &mut Settings, source: &PresetSource) -> Option<Notice> {
     settings.runs.clear();
+    // Moved constants give way to the options' (or the preset's) values.
+    settings.constants = None;
     let (Some(f), Some(g)) = (settings.f_text.take(), settings.g_text.take()) else {
         return None;
     };

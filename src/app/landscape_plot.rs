@@ -370,6 +370,12 @@ struct Scene<'a> {
     look: Look,
     shown: Option<&'a super::teaching_panel::ShownStep>,
     stage: Option<Stage>,
+    /// In a split view's pane of a run that is not the selected one: its
+    /// newest record, whose arrows the pane draws.
+    own_step: Option<&'a Record>,
+    /// Whether the legend names the layers (contours, curves, region,
+    /// reference); the split view's right pane leaves them to the left's.
+    layer_legend: bool,
 }
 
 impl<'a> Scene<'a> {
@@ -408,7 +414,38 @@ impl<'a> Scene<'a> {
             look: Look::of(app),
             shown: app.teach.shown.as_ref(),
             stage: app.teach.stage,
+            own_step: None,
+            layer_legend: true,
         }
+    }
+
+    /// A layer's legend entry, or none (an empty name) where the layers
+    /// are named in the other pane.
+    fn layer_name(&self, name: &str) -> String {
+        if self.layer_legend {
+            name.to_string()
+        } else {
+            String::new()
+        }
+    }
+
+    /// The scene of one run's pane in the split view: that run alone, with
+    /// its arrows (the explained step if it is the selected run, else its
+    /// newest iterate's).
+    fn of_run(app: &'a BilevelApp, slot: usize) -> Option<Self> {
+        let all = &app.runs.session.runs;
+        let index = all.iter().position(|r| r.slot == slot)?;
+        let run = &all[index];
+        let mut scene = Self::of(app);
+        scene.runs = std::slice::from_ref(run);
+        if index == app.runs.selected {
+            scene.selected = 0;
+        } else {
+            scene.selected = usize::MAX;
+            scene.arrows = &[];
+            scene.own_step = run.last.as_ref();
+        }
+        Some(scene)
     }
 }
 
@@ -474,15 +511,74 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
         ui.label(RichText::new(hint).small().color(Color32::GRAY));
     });
     let height = (height - ui.spacing().interact_size.y - ui.spacing().item_spacing.y).max(100.0);
+    let panes = app.settings.split.and_then(|[a, b]| {
+        let (left, mut right) = (Scene::of_run(app, a)?, Scene::of_run(app, b)?);
+        // The left pane's legend names the layers; the right one names
+        // only its run and its arrows, so both keep room for the paths.
+        right.layer_legend = false;
+        right.region.1 = String::new();
+        right.lower = Default::default();
+        Some([(a, left), (b, right)])
+    });
+    // What the plots saw goes first: a reset asked for by the button above
+    // comes after it and so is not taken as done.
+    let mut shown = Vec::new();
+    match panes {
+        None => shown.extend(pane(ui, app, &scene, None, height)),
+        Some(panes) => {
+            ui.columns(2, |columns| {
+                for ((slot, scene), column) in panes.iter().zip(columns.iter_mut()) {
+                    shown.extend(pane(column, app, scene, Some(*slot), height));
+                }
+            });
+        }
+    }
+    shown.append(&mut out);
+    if app.view.landscape.is_none() {
+        ui.label(
+            RichText::new("computing the landscape…")
+                .small()
+                .color(Color32::GRAY),
+        );
+    }
+    shown
+}
+
+/// One landscape plot: every run (`split: None`), or one run's pane of the
+/// split view, whose two plots share their view. Returns the view it
+/// showed (the first pane's), a click (which in a pane selects its run and
+/// moves that run's start) and a double-click's reset of the view.
+fn pane(
+    ui: &mut egui::Ui,
+    app: &BilevelApp,
+    scene: &Scene<'_>,
+    split: Option<usize>,
+    height: f32,
+) -> Vec<AppCommand> {
+    let mut out = Vec::new();
+    let (name_x, name_y) = &scene.names;
     let view = app.view.reset_view.then(|| preset_view(app));
     let wide = scene.look.width > 1.0;
-    let response = Plot::new("landscape")
+    let id = match split {
+        None => "landscape".to_string(),
+        Some(slot) => format!("landscape-run-{slot}"),
+    };
+    let first_pane = split.is_none_or(|slot| app.settings.split.is_some_and(|[a, _]| a == slot));
+    let response = Plot::new(id)
+        .link_axis(
+            egui::Id::unique("landscape-split"),
+            egui::Vec2b::new(true, true),
+        )
+        .link_cursor(
+            egui::Id::unique("landscape-split"),
+            egui::Vec2b::new(true, true),
+        )
         .height(height)
         .x_axis_formatter(super::ticks::linear)
         .y_axis_formatter(super::ticks::linear)
         .legend(
             Legend::default()
-                .position(legend_corner(app, &scene))
+                .position(legend_corner(app, scene))
                 // Lighter in the lecture view, so arrows under it still show.
                 .background_alpha(if wide { 0.55 } else { 0.75 })
                 .text_style(egui::TextStyle::Small)
@@ -514,15 +610,16 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
             plot.pointer_coordinate()
         });
     let b = response.transform.bounds();
-    // First: a reset asked for this frame (the button) comes after it and
-    // so is not taken as done.
-    out.insert(
-        0,
-        AppCommand::SawView(
-            [[b.min()[0], b.max()[0]], [b.min()[1], b.max()[1]]],
-            response.response.rect,
-        ),
-    );
+    if first_pane {
+        // First: a reset asked for by a double-click comes after it.
+        out.insert(
+            0,
+            AppCommand::SawView(
+                [[b.min()[0], b.max()[0]], [b.min()[1], b.max()[1]]],
+                response.response.rect,
+            ),
+        );
+    }
     if response.response.double_clicked() {
         out.push(AppCommand::ResetView);
     } else if response.response.clicked()
@@ -530,14 +627,11 @@ pub fn landscape_ui(ui: &mut egui::Ui, app: &BilevelApp, height: f32) -> Vec<App
         && let Some(p) = response.inner
     {
         let now = ui.input(|i| i.time);
+        // A pane's click is about its run.
+        if let Some(slot) = split {
+            out.push(AppCommand::SelectRun(slot));
+        }
         out.push(AppCommand::PlotClicked([p.x, p.y], now));
-    }
-    if app.view.landscape.is_none() {
-        ui.label(
-            RichText::new("computing the landscape…")
-                .small()
-                .color(Color32::GRAY),
-        );
     }
     out
 }
@@ -579,7 +673,8 @@ fn legend_corner(app: &BilevelApp, scene: &Scene<'_>) -> Corner {
     }
     // The legend's size, roughly: a row per entry of small type, as wide
     // as its longer labels.
-    let rows = 8 + scene.runs.len() + if scene.layers.geometry { 5 } else { 0 };
+    let layers = if scene.layer_legend { 8 } else { 0 };
+    let rows = layers + scene.runs.len() + if scene.layers.geometry { 5 } else { 0 };
     let row = ui_row_height(scene.look);
     let share = [
         (330.0 / f64::from(rect.width().max(1.0))).min(0.6),
@@ -626,7 +721,7 @@ impl Scene<'_> {
         if self.layers.f_contours {
             for line in l.f_contours.iter().flat_map(|(_, lines)| lines) {
                 plot.line(
-                    Line::new("contours of f", line.clone())
+                    Line::new(self.layer_name("contours of f"), line.clone())
                         .color(look.ink(theme::F_CONTOUR))
                         .width(look.width),
                 );
@@ -635,7 +730,7 @@ impl Scene<'_> {
         if self.layers.g_contours {
             for line in l.g_contours.iter().flat_map(|(_, lines)| lines) {
                 plot.line(
-                    Line::new("contours of g", line.clone())
+                    Line::new(self.layer_name("contours of g"), line.clone())
                         .color(look.ink(theme::G_CONTOUR))
                         .width(look.width)
                         .style(LineStyle::dotted_dense()),
@@ -692,7 +787,7 @@ impl Scene<'_> {
             return;
         };
         let source = if r.is_known() { "known" } else { "computed" };
-        let label = format!("{source} optimum, F* = {}", num(r.f));
+        let label = self.layer_name(&format!("{source} optimum, F* = {}", num(r.f)));
         plot.points(
             Points::new(label, vec![project(z, self.axes.0, self.axes.1)])
                 .shape(MarkerShape::Diamond)
@@ -732,6 +827,8 @@ impl Scene<'_> {
             draw_iterate(plot, run, (ix, iy), label, color);
             if i == self.selected {
                 self.draw_selected(plot, length);
+            } else if let Some(r) = self.own_step.filter(|_| self.layers.geometry) {
+                geometry(plot, r, ix, iy, length, true, Stage::Project, None, look);
             }
         }
     }

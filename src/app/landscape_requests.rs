@@ -13,6 +13,14 @@ impl BilevelApp {
         self.view.landscape_floor = self.view.landscape_generation + 1;
     }
 
+    /// Asks for the landscape of a changed problem at once, keeping the one
+    /// drawn until it arrives (a slider drag redraws without a blank plot);
+    /// grids of the old problem computed or in flight are not taken.
+    pub(super) fn replace_landscape(&mut self) {
+        self.view.requested = None;
+        self.view.landscape_floor = self.view.landscape_generation + 1;
+    }
+
     /// The slice the landscape should show now.
     pub(super) fn wanted_slice(&self) -> Option<Slice> {
         let bounds = self.view.view_bounds?;

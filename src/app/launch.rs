@@ -40,6 +40,10 @@ pub struct Launch {
     /// Ask for files with the typed-path field, never the desktop's dialog
     /// (`--typed-paths`: a desktop whose file-chooser portal hangs).
     pub typed_paths: bool,
+    /// Open with the first two runs side by side (`--split`).
+    pub split: bool,
+    /// Constants moved as their sliders would move them (`--constant`).
+    pub constants: Vec<(String, f64)>,
 }
 
 /// Teaching options from the command line.

@@ -5,6 +5,8 @@ mod accessors;
 mod answer;
 mod commands;
 mod compare_panel;
+mod constants_panel;
+mod edit_history;
 mod editing;
 mod explore_jobs;
 mod explore_panel;
@@ -25,6 +27,7 @@ mod phi_plot;
 mod problem_panel;
 mod residual_plot;
 mod run_control;
+mod session_file;
 mod settings;
 pub mod settings_file;
 mod settings_repair;
@@ -83,6 +86,13 @@ pub struct Editor {
     pub dirty: bool,
     /// The text of f and g of the problem the runs use.
     pub applied: (String, String),
+    /// The constants in the sliders (the preset's, moved, or declared by
+    /// the user).
+    pub constants: Vec<preset::Constant>,
+    /// The constants of the problem the runs use.
+    pub applied_constants: Vec<preset::Constant>,
+    /// When the text last changed (an edit applies by itself after a pause).
+    pub typed_at: Option<Instant>,
 }
 
 /// A message shown in the status bar until replaced.
@@ -172,7 +182,9 @@ impl BilevelApp {
             // The preset the saved session was on: keep its edits and runs
             // (they are reapplied to the freshly loaded preset below).
             Some((source, p)) if source == settings.source => {
-                if launch.fresh_runs {
+                // A session file opens as it was saved.
+                let session = !p.runs.is_empty() || p.session.is_some();
+                if launch.fresh_runs || session {
                     notice = kept_edits::open_as_asked(&mut settings, &source);
                 }
                 p
@@ -182,6 +194,7 @@ impl BilevelApp {
                     source,
                     f_text: None,
                     g_text: None,
+                    constants: None,
                     runs: Vec::new(),
                     ..settings
                 };
@@ -210,9 +223,11 @@ impl BilevelApp {
                 preset,
                 problem,
                 editor: Editor::default(),
+                history: edit_history::EditHistory::default(),
                 answer: answer::AnswerState::none(ctx),
                 watch: None,
                 held,
+                session_iteration: None,
                 adopted: None,
             },
             runs: Runs::start(ctx),
@@ -244,17 +259,42 @@ impl BilevelApp {
         if let Some(i) = teaching.tour {
             app.run_command(AppCommand::TourStop(i));
         }
-        app.teach.explain_open = teaching.explain || app.settings.lecture;
-        app.teach.stage = teaching.stage;
-        if let Some(job) = &app.io.screenshot {
-            app.runs.runner.send(Command::SetSpeed(Speed::Max));
-            app.runs.runner.send(Command::Step(job.iterations));
-        } else {
-            // The solver starts at full speed; the pace shown is the pace run.
-            let speed = app.settings.speed.map_or(Speed::Max, Speed::PerSecond);
-            app.runs.runner.send(Command::SetSpeed(speed));
+        for (name, value) in launch.constants {
+            app.run_command(AppCommand::SetConstant(name, value));
         }
+        if launch.split && app.settings.runs.len() >= 2 {
+            app.settings.split = Some([0, 1]);
+        }
+        // A session may have opened its explanation and stage already.
+        app.teach.explain_open |= teaching.explain || app.settings.lecture;
+        if teaching.stage.is_some() {
+            app.teach.stage = teaching.stage;
+        }
+        app.first_steps();
         app
+    }
+
+    /// The pace, and for a scripted screenshot its iterations: as many as
+    /// asked, or as a session file had reached (whose steps are already
+    /// asked for), at full speed.
+    fn first_steps(&mut self) {
+        let stepped = self.doc.session_iteration.unwrap_or(0);
+        let Some(job) = &mut self.io.screenshot else {
+            // The solver starts at full speed; the pace shown is the pace run.
+            let speed = self.settings.speed.map_or(Speed::Max, Speed::PerSecond);
+            self.runs.runner.send(Command::SetSpeed(speed));
+            return;
+        };
+        if job.iterations == 0 {
+            // A session's screenshot shows it where it was saved.
+            job.iterations = stepped;
+        }
+        self.runs.runner.send(Command::SetSpeed(Speed::Max));
+        if job.iterations > stepped {
+            self.runs
+                .runner
+                .send(Command::Step(job.iterations - stepped));
+        }
     }
 
     /// Sets up editors, runs and the view for `self.doc.preset`; with
@@ -268,16 +308,21 @@ impl BilevelApp {
         }
         let dim = self.doc.preset.dims().total();
         let n = self.doc.preset.dims().n;
-        let (f, g) = match &self.doc.preset.spec {
-            preset::ProblemSpec::Expression { f, g, .. } => (f.clone(), g.clone()),
-            preset::ProblemSpec::Synthetic { .. } => (String::new(), String::new()),
+        let (f, g, constants) = match &self.doc.preset.spec {
+            preset::ProblemSpec::Expression {
+                f, g, constants, ..
+            } => (f.clone(), g.clone(), constants.clone()),
+            preset::ProblemSpec::Synthetic { .. } => (String::new(), String::new(), Vec::new()),
         };
         self.doc.editor = Editor {
             f: f.clone(),
             g: g.clone(),
             applied: (f, g),
+            constants: constants.clone(),
+            applied_constants: constants,
             ..Editor::default()
         };
+        self.doc.history = edit_history::EditHistory::default();
         self.doc.problem = self.doc.preset.problem.clone();
         self.doc.answer = answer::AnswerState::for_preset(&self.doc.preset, &self.ctx);
         // The solver samples the true gap over the preset's lower domain.
@@ -285,22 +330,32 @@ impl BilevelApp {
             .runner
             .send(Command::SampleGap(Some(self.doc.answer.lower)));
         if keep_settings {
-            if let (Some(ft), Some(gt)) =
-                (self.settings.f_text.clone(), self.settings.g_text.clone())
-            {
-                self.doc.editor.f = ft;
-                self.doc.editor.g = gt;
+            let text = self
+                .settings
+                .f_text
+                .clone()
+                .zip(self.settings.g_text.clone());
+            let constants = self.settings.constants.clone();
+            if text.is_some() || constants.is_some() {
+                if let Some((ft, gt)) = text {
+                    self.doc.editor.f = ft;
+                    self.doc.editor.g = gt;
+                }
+                if let Some(c) = constants {
+                    self.doc.editor.constants = c;
+                }
                 self.check_edit();
                 if self.doc.editor.dirty
                     && self.doc.editor.error.is_none()
                     && self.doc.editor.other_error.is_none()
                 {
-                    self.apply_edit_problem();
+                    self.apply_edit_problem("");
                 }
             }
         } else {
             self.settings.f_text = None;
             self.settings.g_text = None;
+            self.settings.constants = None;
             self.bring_back_kept_edits();
         }
         self.doc.adopted = Some(self.settings.source.clone());
@@ -308,8 +363,15 @@ impl BilevelApp {
             && !self.settings.runs.is_empty()
             && self.settings.runs.iter().all(|r| r.start.len() == dim);
         if !specs_fit {
-            self.settings.runs = vec![RunSpec::from_preset(&self.doc.preset)];
+            self.settings.runs = self
+                .session_runs()
+                .unwrap_or_else(|| vec![RunSpec::from_preset(&self.doc.preset)]);
         }
+        let runs = self.settings.runs.len();
+        self.settings.split = self
+            .settings
+            .split
+            .filter(|pair| pair.iter().all(|s| *s < runs));
         if self.settings.axis_x >= n
             || self.settings.axis_y < n
             || self.settings.axis_y >= dim
@@ -326,6 +388,10 @@ impl BilevelApp {
         };
         self.drop_landscape();
         self.restart_all();
+        self.doc.session_iteration = None;
+        if !specs_fit {
+            self.restore_session_state();
+        }
     }
 
     /// Merges a session another window saved into this one's settings (or

@@ -8,6 +8,8 @@ pub(super) struct Document {
     pub(super) preset: Preset,
     pub(super) problem: Arc<dyn Problem>,
     pub(super) editor: Editor,
+    /// Undo and redo of the applied edits.
+    pub(super) history: super::edit_history::EditHistory,
     /// The reference runs are judged against (known or computed).
     pub(super) answer: answer::AnswerState,
     /// The open preset file, when it came from one, and when it was last
@@ -16,6 +18,8 @@ pub(super) struct Document {
     /// The saved session whose preset could not be read at start, and when
     /// it was last tried (see `held_session.rs`).
     pub(super) held: Option<(Settings, Instant)>,
+    /// The iteration an opened session's runs are being run to.
+    pub(super) session_iteration: Option<u64>,
     /// The source of the preset now adopted (its edits are kept when the
     /// user switches away).
     pub(super) adopted: Option<PresetSource>,

@@ -88,8 +88,10 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             });
     }
     answer_ui(ui, app);
-    // The lecture view shows the story, not the editors.
+    // The lecture view shows the story and the constants' sliders, not
+    // the editors.
     if app.settings.lecture {
+        out.extend(super::constants_panel::constants_ui(ui, app));
         return out;
     }
     ui.separator();
@@ -144,7 +146,8 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
     if let Some(e) = &app.doc.editor.other_error {
         ui.label(RichText::new(e).color(theme::LL_MAX).small());
     }
-    let valid = app.doc.editor.error.is_none() && app.doc.editor.other_error.is_none();
+    out.extend(super::constants_panel::constants_ui(ui, app));
+    let valid = app.edit_is_valid();
     ui.horizontal(|ui| {
         let apply = ui
             .add_enabled(valid && app.doc.editor.dirty, egui::Button::new("Apply"))
@@ -166,6 +169,7 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
         }
         out.extend(earlier_edits_menu(ui, app));
     });
+    out.extend(super::constants_panel::behaviour_ui(ui, app));
     ui.label(
         RichText::new("Functions: sin cos tan asin acos atan sinh cosh tanh exp ln log sqrt abs sigmoid softplus; constants pi, e; ^ for powers.")
             .small()

@@ -212,6 +212,18 @@ pub struct Settings {
     pub f_text: Option<String>,
     /// See `f_text`.
     pub g_text: Option<String>,
+    /// The constants (values, ranges, and any the user declared) when they
+    /// differ from the preset's.
+    pub constants: Option<Vec<crate::preset::Constant>>,
+    /// A valid edit of f or g applies by itself after a short pause (else
+    /// only by Apply).
+    pub apply_as_typed: bool,
+    /// A changed problem (an edit applied, a constant moved) restarts the
+    /// runs from their starts; else they keep iterating on the new one.
+    pub restart_on_change: bool,
+    /// The split view: two runs (slots) side by side on landscapes that
+    /// share one view; `None`: one landscape with every run.
+    pub split: Option<[usize; 2]>,
     /// One spec per run.
     pub runs: Vec<RunSpec>,
     /// ε of the region {h ≤ ε}.
@@ -280,6 +292,10 @@ impl Default for Settings {
             source: PresetSource::Builtin(crate::preset::DEFAULT_PRESET.into()),
             f_text: None,
             g_text: None,
+            constants: None,
+            apply_as_typed: true,
+            restart_on_change: true,
+            split: None,
             runs: Vec::new(),
             eps: 1e-3,
             speed: Some(200.0),

@@ -24,6 +24,7 @@ pub fn repair(settings: &mut Settings) -> Vec<String> {
     let mut said = Vec::new();
     let defaults = Settings::default();
     repair_texts(settings, &mut said);
+    repair_constants(settings, &mut said);
     if settings.source.label().len() > MAX_PATH {
         said.push(format!(
             "the last preset's path is {} bytes long: the default preset is opened instead",
@@ -63,6 +64,39 @@ pub fn repair(settings: &mut Settings) -> Vec<String> {
     }
     repair_numbers(settings, &defaults, &mut said);
     said
+}
+
+/// Most constants restored.
+const MAX_CONSTANTS: usize = 64;
+
+/// Saved constants the sliders cannot show (a value or range that is not
+/// finite, a range the wrong way round, a name that is not a name, too
+/// many) give way to the preset's, and say so.
+fn repair_constants(settings: &mut Settings, said: &mut Vec<String>) {
+    let Some(constants) = &settings.constants else {
+        return;
+    };
+    let bad = constants.iter().find(|c| {
+        let range_bad = c
+            .range
+            .is_some_and(|[lo, hi]| !(lo.is_finite() && hi.is_finite() && lo < hi));
+        !c.value.is_finite() || range_bad || !crate::expr::is_identifier(&c.name)
+    });
+    let why = match bad {
+        Some(c) => format!(
+            "the saved constant `{}` = {} (range {:?}) cannot be shown on a slider",
+            c.name, c.value, c.range
+        ),
+        None if constants.len() > MAX_CONSTANTS => {
+            format!(
+                "{} constants were saved (at most {MAX_CONSTANTS})",
+                constants.len()
+            )
+        }
+        None => return,
+    };
+    said.push(format!("{why}; the preset's constants are used"));
+    settings.constants = None;
 }
 
 /// Edits longer than [`MAX_TEXT`] are dropped, with their length said.

@@ -239,6 +239,11 @@ fn runs_and_export(ui: &mut egui::Ui, out: &mut Vec<AppCommand>) {
                 "The problem, the selected run's start and parameters, and this view; `bilevel-lab run` reads it back",
                 AppCommand::ExportPreset,
             ),
+            (
+                "Session (TOML)…",
+                "Everything to hand on: the problem (edited or not) and its constants, every run (method, parameters, start), the view, ε, the layers, the theme and the explanation; opening the file restores it, the runs run to where they were",
+                AppCommand::ExportSession,
+            ),
             ("Window (PNG)…", "A PNG of the whole window", AppCommand::ExportPng),
             (
                 "Figure (SVG/PDF/PNG)…",

@@ -37,6 +37,8 @@ fn configures_beyond_budget(cli: &Cli) -> bool {
         || c.tolerance.is_some()
         || c.x0.is_some()
         || c.y0.is_some()
+        || !c.constants.is_empty()
+        || cli.split.is_some()
         || cli.view.view.is_some()
 }
 
@@ -79,11 +81,54 @@ fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliErr
             .filter(|k| *k != 0 || cli.screenshot.is_none()),
         ..cli.common.clone()
     };
+    // The constants are checked here, and moved in the app as its sliders
+    // would move them (the preset stays the preset: its text and answer
+    // are about its own values, and the panel says which moved).
+    super::run_cmd::configure(&mut preset.clone(), &cli.params, &common)?;
+    let common = Common {
+        constants: Vec::new(),
+        ..common
+    };
     super::run_cmd::configure(&mut preset, &cli.params, &common)?;
     if let Some(values) = &cli.view.view {
         preset.view = Some(view(values)?);
     }
+    if let Some(method) = &cli.split {
+        split_runs(&mut preset, method)?;
+    }
     Ok(Some((source, preset)))
+}
+
+/// `--split METHOD`: the preset's run beside a run of METHOD from the same
+/// start (the method's own defaults unless it is the preset's method);
+/// `--split` alone needs a session with two runs or more.
+fn split_runs(preset: &mut Preset, method: &str) -> Result<(), CliError> {
+    if method.is_empty() {
+        return match preset.runs.len() {
+            0 | 1 => Err(CliError::Message(
+                "--split: the preset has one run; name a method to run beside it (--split bome) or open a session with two runs or more".into(),
+            )),
+            _ => Ok(()),
+        };
+    }
+    let kind = crate::method::MethodKind::parse(method.trim()).ok_or_else(|| {
+        CliError::Message(format!(
+            "--split {method}: unknown method; known: {}",
+            crate::method::MethodKind::names()
+        ))
+    })?;
+    let start = preset.start();
+    preset.runs = vec![
+        preset::PresetRun {
+            solver: preset.solver,
+            start: start.clone(),
+        },
+        preset::PresetRun {
+            solver: preset.solver.with_method(kind),
+            start,
+        },
+    ];
+    Ok(())
 }
 
 /// Opens the app (feature `gui`).
@@ -134,6 +179,8 @@ pub(super) fn open_app(cli: &Cli) -> Result<(), CliError> {
         teaching,
         size: cli.size,
         typed_paths: cli.typed_paths,
+        split: cli.split.is_some(),
+        constants: super::run_cmd::constants(&cli.common)?,
     })
     .map_err(CliError::Message)
 }

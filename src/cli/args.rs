@@ -35,6 +35,12 @@ pub struct Cli {
     /// Open in the lecture view (larger type, thicker lines, fewer controls).
     #[arg(long)]
     pub lecture: bool,
+    /// Show two runs side by side on landscapes sharing one view: with a
+    /// METHOD, the preset's run (as the other options set it) beside a run
+    /// of METHOD from the same start (`--split bome`); without, the first
+    /// two runs of a session file.
+    #[arg(long, value_name = "METHOD", num_args = 0..=1, default_missing_value = "")]
+    pub split: Option<String>,
     /// Use the light theme.
     #[arg(long)]
     pub light: bool,
@@ -280,6 +286,14 @@ pub struct Common {
         allow_hyphen_values = true
     )]
     pub y0: Option<Vec<f64>>,
+    /// Set a constant of the preset (repeatable), e.g. `--constant a=3`;
+    /// the preset's stated answer then no longer applies.
+    #[arg(
+        long = "constant",
+        value_name = "NAME=VALUE",
+        allow_hyphen_values = true
+    )]
+    pub constants: Vec<String>,
 }
 
 /// Options of `compare`.

@@ -28,7 +28,7 @@ struct Row {
 /// Runs the command.
 pub fn run(args: &CompareArgs) -> Result<(), CliError> {
     let mut preset = load_preset(&args.preset)?;
-    set_start(&mut preset, &args.common.x0, &args.common.y0)?;
+    set_start(&mut preset, &args.common)?;
     let every = super::run_cmd::every(args.every)?;
     if !(args.reach.is_finite() && args.reach > 0.0) {
         return Err(CliError::Message(format!(

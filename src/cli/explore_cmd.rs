@@ -41,7 +41,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         super::refuse_overwriting_input("--csv", csv, &args.preset)?;
     }
     let mut preset = load_preset(&args.preset)?;
-    set_start(&mut preset, &args.common.x0, &args.common.y0)?;
+    set_start(&mut preset, &args.common)?;
     let kind = method_kind(args.method.as_deref(), &preset)?;
     let mut settings = preset.solver.with_method(kind);
     apply_common(&mut settings, &args.common)?;
@@ -204,7 +204,7 @@ pub fn basins(args: &BasinsArgs) -> Result<(), CliError> {
         super::refuse_overwriting_input("--csv", csv, &args.preset)?;
     }
     let mut preset = load_preset(&args.preset)?;
-    set_start(&mut preset, &args.common.x0, &args.common.y0)?;
+    set_start(&mut preset, &args.common)?;
     let kind = method_kind(args.method.as_deref(), &preset)?;
     let mut settings = preset.solver.with_method(kind);
     apply_common(&mut settings, &args.common)?;

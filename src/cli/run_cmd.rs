@@ -82,7 +82,7 @@ pub(crate) fn configure(
                 .map_err(|m| CliError::Message(format!("{}: {m}", flag_of(key))))?;
         }
     }
-    set_start(preset, &common.x0, &common.y0)
+    set_start(preset, common)
 }
 
 /// The command-line option of a method parameter's key, from the
@@ -108,12 +108,15 @@ pub(super) fn apply_common(solver: &mut SolverSettings, common: &Common) -> Resu
     Ok(())
 }
 
-/// Replaces the preset's start by `--x0` and `--y0` where given.
-pub(super) fn set_start(
-    preset: &mut Preset,
-    x0: &Option<Vec<f64>>,
-    y0: &Option<Vec<f64>>,
-) -> Result<(), CliError> {
+/// Sets the constants given by `--constant NAME=VALUE`, then replaces the
+/// preset's start by `--x0` and `--y0` where given.
+pub(super) fn set_start(preset: &mut Preset, common: &Common) -> Result<(), CliError> {
+    for ((name, value), given) in constants(common)?.into_iter().zip(&common.constants) {
+        preset
+            .set_constant(&name, value)
+            .map_err(|why| CliError::Message(format!("--constant {given}: {why}")))?;
+    }
+    let (x0, y0) = (&common.x0, &common.y0);
     let dims = preset.dims();
     for (option, given, len, target) in [
         ("x0", x0, dims.n, &mut preset.start_x),
@@ -135,6 +138,25 @@ pub(super) fn set_start(
         }
     }
     Ok(())
+}
+
+/// The `--constant NAME=VALUE` options as (name, value), in their order.
+pub(super) fn constants(common: &Common) -> Result<Vec<(String, f64)>, CliError> {
+    common
+        .constants
+        .iter()
+        .map(|given| {
+            let bad = |why: String| CliError::Message(format!("--constant {given}: {why}"));
+            let (name, value) = given
+                .split_once('=')
+                .ok_or_else(|| bad("write NAME=VALUE, e.g. a=3".into()))?;
+            let value: f64 = value
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("`{}` is not a number", value.trim())))?;
+            Ok((name.trim().to_string(), value))
+        })
+        .collect()
 }
 
 /// Runs the command.
@@ -428,6 +450,7 @@ mod flag_tests {
         "--tolerance",
         "--x0",
         "--y0",
+        "--constant",
         "--csv",
         "--every",
         "--help",

@@ -38,5 +38,27 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// The names `text` uses that are neither in `known` nor a function or
+/// built-in constant, in the order they first appear — what an edit would
+/// need declared as constants. The text is read up to its first bad token.
+pub fn free_names(text: &str, known: &[&str]) -> Vec<String> {
+    let mut lexer = lexer::Lexer::new(text);
+    let mut found: Vec<String> = Vec::new();
+    while let Ok((token, _)) = lexer.next_token() {
+        match token {
+            lexer::Token::End => break,
+            lexer::Token::Ident(name)
+                if !is_reserved(name)
+                    && !known.contains(&name)
+                    && !found.iter().any(|f| f == name) =>
+            {
+                found.push(name.to_string());
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests;

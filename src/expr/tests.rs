@@ -200,3 +200,10 @@ fn identifiers_and_reserved_names() {
     assert!(is_reserved("e"));
     assert!(!is_reserved("x"));
 }
+
+#[test]
+fn free_names_are_the_undeclared_ones_in_order() {
+    let names = super::free_names("a*x^2 + sin(b*y) + a + pi + c_2", &["x", "y"]);
+    assert_eq!(names, ["a", "b", "c_2"]);
+    assert!(super::free_names("x + y", &["x", "y"]).is_empty());
+}

@@ -219,6 +219,17 @@ impl Run {
         }
     }
 
+    /// Goes on with another problem of the same dimensions from the next
+    /// iteration (an edited f, g or constant); the trajectory so far is
+    /// kept. A converged run resumes (its point need not be stationary for
+    /// the new problem); one at its budget stays there.
+    pub fn set_problem(&mut self, problem: Arc<dyn Problem>) {
+        self.problem = problem;
+        if matches!(self.status, Status::Converged) {
+            self.status = Status::Running;
+        }
+    }
+
     /// The current state.
     pub fn state(&self) -> &State {
         &self.state

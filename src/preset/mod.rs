@@ -3,17 +3,21 @@
 //! exactly this format; a key it does not know is an error.
 
 mod builtin;
+mod constants;
 mod error;
 mod generate;
 mod schema;
+mod session;
 mod solver_table;
 mod source;
 mod watch;
 mod write;
 
 pub use builtin::{BUILTIN, DEFAULT_PRESET, builtin_text};
+pub use constants::{Constant, constant_values, default_range};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
+pub use session::{MAX_RUNS, PresetRun};
 pub use source::PresetSource;
 pub use watch::{FileChange, FileWatch};
 pub use write::to_toml;
@@ -57,8 +61,8 @@ pub enum ProblemSpec {
         f: String,
         /// Lower-level objective.
         g: String,
-        /// Named constants, sorted by name.
-        constants: Vec<(String, f64)>,
+        /// Named constants, sorted by name, with their slider ranges.
+        constants: Vec<Constant>,
     },
     /// The synthetic family with its data.
     Synthetic {
@@ -152,6 +156,11 @@ pub struct Preset {
     pub reference: Option<Reference>,
     /// Where the preset's own run ends, if it says.
     pub expect: Option<Expectation>,
+    /// A session's runs (`[[runs]]`); empty for a plain preset, whose one
+    /// run is `[start]` with `[solver]`.
+    pub runs: Vec<PresetRun>,
+    /// A session's `[session]` table: what the app shows (read by the app).
+    pub session: Option<toml::Table>,
 }
 
 impl Reference {
@@ -363,8 +372,14 @@ impl Checker<'_> {
             .as_ref()
             .map(|e| self.expectation(e.get_ref(), dims))
             .transpose()?;
+        let runs = match &raw.runs {
+            Some(runs) => self.runs(runs, (&start_x, &start_y), dims)?,
+            None => Vec::new(),
+        };
         Ok(Preset {
             expect,
+            runs,
+            session: raw.session.map(Spanned::into_inner),
             name: raw.name.into_inner(),
             description: raw.description.unwrap_or_default(),
             spec,
@@ -405,19 +420,16 @@ impl Checker<'_> {
         let lower = raw.lower.as_ref().ok_or_else(|| missing("lower"))?;
         let f = raw.f.as_ref().ok_or_else(|| missing("f"))?;
         let g = raw.g.as_ref().ok_or_else(|| missing("g"))?;
-        let mut constants = Vec::new();
-        if let Some(table) = &raw.constants {
-            for (name, value) in table.get_ref() {
-                self.finite(&format!("constants.{name}"), value)?;
-                constants.push((name.clone(), *value.get_ref()));
-            }
-        }
+        let constants = match &raw.constants {
+            Some(table) => self.constants(table.get_ref())?,
+            None => Vec::new(),
+        };
         let problem = ExprProblem::new(
             upper.get_ref(),
             lower.get_ref(),
             f.get_ref(),
             g.get_ref(),
-            &constants,
+            &constants::constant_values(&constants),
         )
         .map_err(|e| match e {
             ProblemError::Expr { which, error } => {

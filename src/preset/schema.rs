@@ -15,7 +15,7 @@ pub struct RawPreset {
     pub lower: Option<Spanned<Vec<String>>>,
     pub f: Option<Spanned<String>>,
     pub g: Option<Spanned<String>>,
-    pub constants: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub constants: Option<Spanned<super::constants::RawConstants>>,
     pub family: Option<Spanned<String>>,
     pub lower_kind: Option<Spanned<String>>,
     pub data: Option<Spanned<RawData>>,
@@ -26,6 +26,8 @@ pub struct RawPreset {
     pub solver: Option<Spanned<RawSolver>>,
     pub reference: Option<Spanned<RawReference>>,
     pub expect: Option<Spanned<RawExpect>>,
+    pub runs: Option<Spanned<Vec<Spanned<super::session::RawRun>>>>,
+    pub session: Option<Spanned<toml::Table>>,
 }
 
 /// `[expect]`: where the preset's own run (its start and `[solver]`) ends,

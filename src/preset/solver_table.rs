@@ -65,9 +65,19 @@ fn input(value: &Value) -> Option<Input<'_>> {
 impl Checker<'_> {
     /// The solver settings `[solver]` describes, on the defaults.
     pub(super) fn solver(&self, raw: &RawSolver) -> Result<SolverSettings, PresetError> {
+        self.solver_in("solver", raw)
+    }
+
+    /// The solver settings a table named `table` (`solver`, `runs[2]`)
+    /// describes, on the defaults; errors name their key in that table.
+    pub(super) fn solver_in(
+        &self,
+        table: &str,
+        raw: &RawSolver,
+    ) -> Result<SolverSettings, PresetError> {
         let mut settings = SolverSettings::default();
         if let Some(method) = raw.get("method") {
-            settings.method = self.method(method)?;
+            settings.method = self.method(table, method)?;
         }
         let kind = settings.method;
         let mut pgd_qp = PgdQpKeys::default();
@@ -75,10 +85,10 @@ impl Checker<'_> {
             if RUN_KEYS.contains(&key.as_str()) {
                 continue;
             }
-            let at = |m: String| self.err(&format!("solver.{key}"), value.span(), m);
+            let at = |m: String| self.err(&format!("{table}.{key}"), value.span(), m);
             if !MethodKind::ALL.iter().any(|m| m.param(key).is_some()) {
                 return Err(at(format!(
-                    "unknown key `{key}`; [solver] takes {}",
+                    "unknown key `{key}`; [{table}] takes {}",
                     known_keys()
                 )));
             }
@@ -108,18 +118,18 @@ impl Checker<'_> {
             taken.map_err(|e| at(e.to_string()))?;
         }
         if kind == MethodKind::PgdQp {
-            settings.pgd_qp = self.pgd_qp(raw, pgd_qp)?;
+            settings.pgd_qp = self.pgd_qp(table, raw, pgd_qp)?;
         }
         if let Some(k) = raw.get("iterations") {
-            settings.iterations = self.iterations(k)?;
+            settings.iterations = self.iterations(table, k)?;
         }
         if let Some(t) = raw.get("tolerance") {
-            settings.tolerance = Some(self.tolerance(t)?);
+            settings.tolerance = Some(self.tolerance(table, t)?);
         }
         Ok(settings)
     }
 
-    fn method(&self, value: &Spanned<Value>) -> Result<MethodKind, PresetError> {
+    fn method(&self, table: &str, value: &Spanned<Value>) -> Result<MethodKind, PresetError> {
         let name = value.get_ref().as_str().unwrap_or_default();
         MethodKind::parse(name).ok_or_else(|| {
             let given = match value.get_ref() {
@@ -127,15 +137,15 @@ impl Checker<'_> {
                 other => other.to_string(),
             };
             self.err(
-                "solver.method",
+                &format!("{table}.method"),
                 value.span(),
                 format!("unknown method {given}; known: {}", MethodKind::names()),
             )
         })
     }
 
-    fn iterations(&self, value: &Spanned<Value>) -> Result<u64, PresetError> {
-        let at = |m: String| self.err("solver.iterations", value.span(), m);
+    fn iterations(&self, table: &str, value: &Spanned<Value>) -> Result<u64, PresetError> {
+        let at = |m: String| self.err(&format!("{table}.iterations"), value.span(), m);
         match value.get_ref() {
             Value::Integer(k) if *k >= 1 => Ok(*k as u64),
             Value::Integer(k) => Err(at(format!("{k} iterations: the budget must be at least 1"))),
@@ -145,8 +155,8 @@ impl Checker<'_> {
         }
     }
 
-    fn tolerance(&self, value: &Spanned<Value>) -> Result<f64, PresetError> {
-        let at = |m: String| self.err("solver.tolerance", value.span(), m);
+    fn tolerance(&self, table: &str, value: &Spanned<Value>) -> Result<f64, PresetError> {
+        let at = |m: String| self.err(&format!("{table}.tolerance"), value.span(), m);
         let v = match value.get_ref() {
             Value::Float(v) => *v,
             Value::Integer(i) => *i as f64,
@@ -165,7 +175,12 @@ impl Checker<'_> {
     /// PGD-QP's ρ and step rule (fixed α, γ or the budget schedule a, b),
     /// by the rules of [`PgdQpSettings::from_keys`]; an error points at
     /// the key it is about.
-    fn pgd_qp(&self, raw: &RawSolver, keys: PgdQpKeys) -> Result<PgdQpSettings, PresetError> {
+    fn pgd_qp(
+        &self,
+        table: &str,
+        raw: &RawSolver,
+        keys: PgdQpKeys,
+    ) -> Result<PgdQpSettings, PresetError> {
         PgdQpSettings::from_keys(keys, SolverSettings::default().pgd_qp).map_err(|e| {
             let key = match &e {
                 ParamError::Combination { key, .. } => *key,
@@ -177,7 +192,7 @@ impl Checker<'_> {
                 .or_else(|| raw.get("schedule"))
                 .map(Spanned::span);
             match span {
-                Some(span) => self.err(&format!("solver.{key}"), span, e.to_string()),
+                Some(span) => self.err(&format!("{table}.{key}"), span, e.to_string()),
                 None => PresetError::file(self.source, e.to_string()),
             }
         })

@@ -236,3 +236,66 @@ fn the_solver_table_reads_every_key_of_the_method_tables_and_no_other() {
     keys.dedup();
     assert_eq!(named, keys);
 }
+
+#[test]
+fn constants_keep_their_values_and_ranges_through_a_written_preset() {
+    let text = GOOD
+        .replace(
+            "[start]",
+            "[constants]\na = 2\nk = { value = 1.5, min = -1, max = 4.0 }\n\n[start]",
+        )
+        .replace("0.5*y^2\"", "0.5*y^2 + a*k*x\"");
+    let p = load_str(&text, "t.toml").unwrap();
+    let ProblemSpec::Expression { constants, .. } = &p.spec else {
+        panic!("an expression preset");
+    };
+    assert_eq!(
+        constants,
+        &[
+            Constant::new("a", 2.0),
+            Constant {
+                name: "k".into(),
+                value: 1.5,
+                range: Some([-1.0, 4.0]),
+            },
+        ]
+    );
+    // f uses them: at (1, 0), (1.5)² + 0 + 2·1.5·1.
+    assert!((p.problem.f(&[1.0, 0.0]) - (2.25 + 3.0)).abs() < 1e-12);
+    let again = load_str(&to_toml(&p), "written.toml").unwrap();
+    assert_eq!(again.spec, p.spec, "{}", to_toml(&p));
+}
+
+#[test]
+fn a_session_holds_every_run_and_writes_them_back() {
+    let text = format!(
+        "{GOOD}\n[[runs]]\nmethod = \"pgd-qp\"\nstep = 0.02\n\n[[runs]]\nmethod = \"bome\"\nx = [-0.5]\ny = [1]\n\n[session]\nselected = 2\n"
+    );
+    let p = load_str(&text, "s.toml").unwrap();
+    assert_eq!(p.runs.len(), 2);
+    // A run without x and y starts at [start].
+    assert_eq!(p.runs[0].start, [0.5, 0.3]);
+    assert_eq!(p.runs[1].start, [-0.5, 1.0]);
+    assert_eq!(p.runs[1].solver.method, crate::method::MethodKind::Bome);
+    assert_eq!(
+        p.runs[0]
+            .solver
+            .get(crate::method::MethodKind::PgdQp, "step"),
+        Some(crate::method::ParamValue::Number(0.02))
+    );
+    assert_eq!(
+        p.session.as_ref().and_then(|s| s.get("selected")),
+        Some(&toml::Value::Integer(2))
+    );
+    let again = load_str(&to_toml(&p), "written.toml").unwrap();
+    assert_eq!(again.runs, p.runs, "{}", to_toml(&p));
+    assert_eq!(again.session, p.session);
+    // A preset without them is a session of its one run.
+    assert!(load_str(GOOD, "t.toml").unwrap().runs.is_empty());
+    let many = format!("{GOOD}{}", "\n[[runs]]\nmethod = \"aid\"\n".repeat(17));
+    let e = error(&many);
+    assert!(
+        e.message.contains("17 runs: a session holds 1 to 16"),
+        "{e}"
+    );
+}

@@ -39,11 +39,10 @@ pub fn to_toml(p: &Preset) -> String {
             doc.insert("f".into(), Value::String(f.clone()));
             doc.insert("g".into(), Value::String(g.clone()));
             if !constants.is_empty() {
-                let table: Table = constants
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::Float(*v)))
-                    .collect();
-                doc.insert("constants".into(), Value::Table(table));
+                doc.insert(
+                    "constants".into(),
+                    Value::Table(super::constants::to_table(constants)),
+                );
             }
         }
         ProblemSpec::Synthetic {
@@ -71,11 +70,28 @@ pub fn to_toml(p: &Preset) -> String {
     if let Some(view) = &p.view {
         doc.insert("view".into(), pair(&view.x, &view.y));
     }
-    let s = &p.solver;
+    doc.insert("solver".into(), Value::Table(solver_table(&p.solver)));
+    answer_tables(&mut doc, p);
+    if !p.runs.is_empty() {
+        doc.insert(
+            "runs".into(),
+            super::session::runs_to_toml(&p.runs, p.dims().n),
+        );
+    }
+    if let Some(session) = &p.session {
+        doc.insert("session".into(), Value::Table(session.clone()));
+    }
+    // Serialising a table of plain values cannot fail; an empty string
+    // would be reported by the loader if it ever did.
+    toml::to_string(&doc).unwrap_or_default()
+}
+
+/// A run's method, parameters, budget and tolerance as `[solver]` holds
+/// them: the method's keys in its table's order; of PGD-QP's keys those of
+/// the step rule in force (α, γ fixed, or the schedule's a, b).
+pub(super) fn solver_table(s: &crate::method::SolverSettings) -> Table {
     let mut solver = Table::new();
     solver.insert("method".into(), Value::String(s.method.as_str().into()));
-    // The chosen method's table, in its order: of PGD-QP's keys those of
-    // the step rule in force (α, γ fixed, or the schedule's a, b).
     for spec in s.method.params().iter().filter(|p| s.relevant(p.key)) {
         let Some(value) = s.get(s.method, spec.key) else {
             continue;
@@ -95,11 +111,7 @@ pub fn to_toml(p: &Preset) -> String {
     if let Some(t) = s.tolerance {
         solver.insert("tolerance".into(), Value::Float(t));
     }
-    doc.insert("solver".into(), Value::Table(solver));
-    answer_tables(&mut doc, p);
-    // Serialising a table of plain values cannot fail; an empty string
-    // would be reported by the loader if it ever did.
-    toml::to_string(&doc).unwrap_or_default()
+    solver
 }
 
 /// `[upper_domain]`, `[lower_domain]`, `[reference]` and `[expect]`: the

@@ -62,6 +62,14 @@ pub enum Command {
         /// The new configuration.
         config: RunConfig,
     },
+    /// Go on with another problem (an edited f, g or constant) from the
+    /// next iteration; the trajectory is kept.
+    SetProblem {
+        /// The run.
+        id: RunId,
+        /// The problem from now on.
+        problem: Arc<dyn Problem>,
+    },
     /// Iterate continuously.
     Play,
     /// Stop iterating (a pending step still completes).

@@ -102,6 +102,12 @@ impl Worker {
                     slot.done = slot.run.status().is_finished();
                 }
             }
+            Command::SetProblem { id, problem } => {
+                if let Some(slot) = self.runs.iter_mut().find(|s| s.id == id) {
+                    slot.run.set_problem(problem);
+                    slot.done = slot.run.status().is_finished();
+                }
+            }
             Command::Play => {
                 self.playing = true;
                 self.reset_pace();
