@@ -461,6 +461,9 @@ impl RunTrace {
         if matches!(self.state, RunState::Finished(Status::Converged)) {
             self.state = RunState::Live;
         }
+        // When it reached a tolerance was about the old problem.
+        self.reach = (f64::NAN, 0, 0, None);
+        self.common_reach = None;
     }
 
     /// The first kept iteration whose KKT residual is at most `tol` (exact

@@ -749,4 +749,20 @@ fn split_alone_needs_two_runs_and_says_so_before_any_window() {
         "/nonexistent-dir/x.png",
     ]);
     assert_bad_input(&out, &["--split nosuch: unknown method; known: "]);
+    // A session's runs are its own; and --split before a file takes it
+    // for a method, which is said.
+    let dir = temp_dir("session-options");
+    let session = dir.join("two.toml");
+    let text = std::fs::read_to_string(preset_path("b01-quadratic")).unwrap();
+    std::fs::write(
+        &session,
+        format!("{text}\n[[runs]]\nmethod = \"pgd-qp\"\n\n[[runs]]\nmethod = \"bome\"\n"),
+    )
+    .unwrap();
+    let session = session.to_str().unwrap();
+    let shot = "/nonexistent-dir/x.png";
+    let out = run(&[session, "--method", "aid", "--screenshot", shot]);
+    assert_bad_input(&out, &["is a session with 2 runs of its own"]);
+    let out = run(&["--split", session, "--screenshot", shot]);
+    assert_bad_input(&out, &["--split takes a method name; put the preset first"]);
 }

@@ -9,6 +9,9 @@ use bilevel_lab::app::{BilevelApp, Launch, TeachLaunch};
 use bilevel_lab::preset::{self, PresetSource};
 use eframe::egui;
 use egui_kittest::Harness;
+
+mod common;
+use common::scroll_up;
 use egui_kittest::kittest::Queryable;
 
 const SIZES: [[f32; 2]; 4] = [
@@ -96,19 +99,6 @@ fn click(h: &mut Harness<'static, BilevelApp>, at: egui::Pos2) {
         });
     }
     h.step();
-}
-
-/// A mouse wheel's scroll up over `at`, and the frames it takes.
-fn scroll_up(h: &mut Harness<'static, BilevelApp>, at: egui::Pos2) {
-    h.input_mut().events.push(egui::Event::PointerMoved(at));
-    h.input_mut().events.push(egui::Event::MouseWheel {
-        unit: egui::MouseWheelUnit::Point,
-        delta: egui::vec2(0.0, 120.0),
-        modifiers: egui::Modifiers::NONE,
-        phase: egui::TouchPhase::Move,
-        source: egui::MouseWheelSource::Wheel,
-    });
-    h.run_steps(6);
 }
 
 #[test]

@@ -96,6 +96,11 @@ impl BilevelApp {
         &self.doc.editor.f
     }
 
+    /// The text in the g editor.
+    pub fn g_text(&self) -> &str {
+        &self.doc.editor.g
+    }
+
     /// The problem the runs use.
     pub fn problem(&self) -> &Arc<dyn Problem> {
         &self.doc.problem

@@ -180,6 +180,14 @@ impl AppCommand {
     }
 }
 
+/// Whether the keyboard is in the f or the g editor.
+fn editor_focused(ctx: &egui::Context) -> bool {
+    let focused = ctx.memory(|m| m.focused());
+    super::problem_panel::EDITOR_IDS
+        .iter()
+        .any(|id| focused == Some(egui::Id::unique(id)))
+}
+
 /// Takes out of `events` the key presses and releases `command_of` maps
 /// to a command, queueing the command of each press in `pending`.
 fn take_keys(
@@ -236,10 +244,13 @@ impl BilevelApp {
     /// (so a focused button or checkbox does not also act on Space, and the
     /// arrow does not move the focus), unless a text field has the keyboard.
     pub fn intercept_shortcuts(&mut self, ctx: &egui::Context, raw: &mut egui::RawInput) {
-        // Undo and redo are the problem's, in the editors too (the text
-        // fields' own undo would leave the problem behind the text).
+        // Undo and redo are the problem's, in the f and g editors too (their
+        // own undo would leave the problem behind the text); another text
+        // field (a path, a number) keeps its own.
         let pending = &mut self.io.pending_shortcuts;
-        take_keys(&mut raw.events, pending, undo_shortcut);
+        if !ctx.text_edit_focused() || editor_focused(ctx) {
+            take_keys(&mut raw.events, pending, undo_shortcut);
+        }
         if ctx.text_edit_focused() {
             return;
         }
@@ -253,7 +264,11 @@ impl BilevelApp {
     /// has the keyboard.
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) -> Vec<AppCommand> {
         let mut out = std::mem::take(&mut self.io.pending_shortcuts);
+        let undo_here = !ctx.text_edit_focused() || editor_focused(ctx);
         ctx.input_mut(|i| {
+            if !undo_here {
+                return;
+            }
             // Redo first: Ctrl+Z would match Ctrl+Shift+Z as well.
             let redo = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
             if i.consume_key(redo, egui::Key::Z)
@@ -529,12 +544,14 @@ impl BilevelApp {
                 }
                 self.settings.runs.remove(slot);
                 self.runs.selected = 0;
-                // The split view shows runs that are still there.
-                let runs = self.settings.runs.len();
-                self.settings.split = self
-                    .settings
-                    .split
-                    .filter(|pair| pair.iter().all(|s| *s < runs));
+                // The split view keeps showing the runs it showed: the
+                // later ones move down a place; without one of them it ends.
+                self.settings.split = self.settings.split.and_then(|pair| {
+                    if pair.contains(&slot) {
+                        return None;
+                    }
+                    Some(pair.map(|s| if s > slot { s - 1 } else { s }))
+                });
                 self.restart_all();
             }
             AppCommand::SelectRun(i) => self.runs.selected = i,
@@ -612,7 +629,6 @@ impl BilevelApp {
         }
     }
 
-    /// Uses the edited f and g, if they compile, and restarts the runs.
     /// Opens a tour stop: its preset, its runs (method, parameters, start,
     /// budget), then plays. A stop that cannot be set up says why and
     /// leaves the app as it was.

@@ -162,7 +162,8 @@ pub fn behaviour_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
         {
             out.push(AppCommand::Redo);
         }
-        if app.settings.apply_as_typed && unapplied && app.edit_is_valid() {
+        let waiting = app.doc.editor.typed_at.is_some();
+        if app.settings.apply_as_typed && unapplied && waiting && app.edit_is_valid() {
             ui.label(RichText::new("applies when you pause").small().weak());
         }
     });

@@ -111,12 +111,22 @@ impl BilevelApp {
     /// `keep_drawn` the old landscape stays until the new one arrives (a
     /// slider being dragged), else it goes at once.
     fn use_problem(&mut self, p: ExprProblem, draft: Draft, keep_drawn: bool) {
-        self.doc.problem = Arc::new(p);
         let is_preset = self.preset_draft().as_ref() == Some(&draft);
+        // The preset's own problem is the preset's (what is keyed on it —
+        // the figure's title, the maps — sees it as not edited).
+        self.doc.problem = if is_preset {
+            self.doc.preset.problem.clone()
+        } else {
+            Arc::new(p)
+        };
         let editor = &mut self.doc.editor;
+        if (&editor.f, &editor.g) == (&draft.f, &draft.g) {
+            // The text typed is in use; text still being typed (a slider
+            // moved meanwhile) keeps waiting for its pause.
+            editor.typed_at = None;
+        }
         editor.applied = (draft.f, draft.g);
         editor.applied_constants = draft.constants;
-        editor.typed_at = None;
         // The preset's answer holds only for the preset's own problem.
         self.doc
             .answer
@@ -274,9 +284,13 @@ impl BilevelApp {
         let current = self.draft();
         let applied = self.applied_draft();
         if current != applied {
+            // The runs already use it: only the editors change.
             self.doc.history.set_aside(current);
-            self.restore_draft(applied);
-            self.notify("put back the problem the runs use".into(), false);
+            let editor = &mut self.doc.editor;
+            (editor.f, editor.g, editor.constants) = (applied.f, applied.g, applied.constants);
+            editor.typed_at = None;
+            self.check_edit();
+            self.notify("put back the text the runs use".into(), false);
             return;
         }
         match self.doc.history.undo(current) {

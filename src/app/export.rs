@@ -61,20 +61,55 @@ pub fn write_csv(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
 /// The current problem, the selected run's start and parameters, and the
 /// current view, as a preset.
 pub fn current_preset(app: &BilevelApp) -> Preset {
+    preset_of(app, false)
+}
+
+/// The same with the editors' text and constants instead of the problem
+/// the runs use: the edits, saved on leaving the preset ("Save as a new
+/// preset…", which is offered only while they compile).
+pub fn edited_preset(app: &BilevelApp) -> Preset {
+    preset_of(app, true)
+}
+
+fn preset_of(app: &BilevelApp, editors: bool) -> Preset {
     let mut p = app.doc.preset.clone();
     // One run, as a preset has (a session adds every run and its view).
     p.runs.clear();
     p.session = None;
+    // The problem the runs use (text typed but not applied is not in it),
+    // or the editors'.
+    let editor = &app.doc.editor;
+    let (text, in_use) = if editors {
+        ((&editor.f, &editor.g), &editor.constants)
+    } else {
+        (
+            (&editor.applied.0, &editor.applied.1),
+            &editor.applied_constants,
+        )
+    };
     if let ProblemSpec::Expression {
         f, g, constants, ..
     } = &mut p.spec
-        && app.doc.editor.error.is_none()
-        && app.doc.editor.other_error.is_none()
     {
-        f.clone_from(&app.doc.editor.f);
-        g.clone_from(&app.doc.editor.g);
-        // The sliders' values and ranges, and any constant declared here.
-        constants.clone_from(&app.doc.editor.constants);
+        let preset_constants = constants.clone();
+        f.clone_from(text.0);
+        g.clone_from(text.1);
+        // The sliders' values, and any constant declared here; a moved or
+        // declared one keeps the range its slider spans.
+        *constants = in_use
+            .iter()
+            .map(|c| {
+                let origin = preset_constants.iter().find(|o| o.name == c.name);
+                if origin.is_some_and(|o| o == c) || c.range.is_some() {
+                    return c.clone();
+                }
+                let around = origin.map_or(1.0, |o| o.value);
+                crate::preset::Constant {
+                    range: Some(c.slider_range(around)),
+                    ..c.clone()
+                }
+            })
+            .collect();
     }
     p.problem = app.doc.problem.clone();
     // The stated answer belongs to the preset's own problem, and [expect]
@@ -153,6 +188,11 @@ pub fn write_preset(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
         path,
         crate::preset::to_toml(&current_preset(app)).as_bytes(),
     )
+}
+
+/// Writes the editors' edits as a preset (see [`edited_preset`]).
+pub fn write_edited_preset(app: &BilevelApp, path: &Path) -> std::io::Result<()> {
+    write_atomic(path, crate::preset::to_toml(&edited_preset(app)).as_bytes())
 }
 
 /// Encodes a screenshot as PNG and writes it atomically.

@@ -358,14 +358,25 @@ impl BilevelApp {
                 self.report_write(&path, result);
             }
             FileUse::Preset => {
-                let result = super::export::write_preset(self, &path);
+                // Saved on leaving the preset: the edits in the editors.
+                let leaving = self.io.switch.as_ref().is_some_and(|s| s.saving);
+                let result = if leaving {
+                    super::export::write_edited_preset(self, &path)
+                } else {
+                    super::export::write_preset(self, &path)
+                };
                 let saved = result.is_ok();
                 self.report_write(&path, result);
                 self.preset_saved(saved);
             }
             FileUse::Session => {
                 let result = super::session_file::write_session(self, &path);
+                let saved = result.is_ok();
                 self.report_write(&path, result);
+                if saved && self.doc.editor.dirty {
+                    let text = "it holds the problem the runs use: the text in the editors not yet applied is not in it";
+                    self.tell(text.into(), false);
+                }
             }
             FileUse::Png => self.start_png(path),
             FileUse::Figure => self.start_figure(path),

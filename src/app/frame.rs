@@ -138,6 +138,7 @@ impl BilevelApp {
         for command in commands {
             self.run_command(command);
         }
+        self.take_steps_due();
         let persisted = self.doc.held.as_ref().map_or(&self.settings, |(s, _)| s);
         if let Some(e) = self.io.settings_file.tick(persisted) {
             self.notify(e, true);

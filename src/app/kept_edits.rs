@@ -34,6 +34,7 @@ pub fn merge_other_window(ours: &mut Settings, theirs: &Settings) -> Option<Stri
             source: theirs.source.clone(),
             f: f.clone(),
             g: g.clone(),
+            constants: theirs.constants.clone(),
             bring_back: true,
             when: now(),
         });
@@ -108,28 +109,61 @@ fn cap_oldest(kept: &mut Vec<KeptEdit>) {
     kept.truncate(KEPT_EDITS);
 }
 
-/// Seconds since 1970 (0 if the clock is before it).
+/// The preset the remembered session was on, opened again from the
+/// command line: with options (`fresh`) or as a session file it opens as
+/// asked (see [`open_as_asked`]); else the remembered edits and runs stay.
+pub(super) fn reopened(
+    settings: &mut Settings,
+    (source, preset): (&PresetSource, &crate::preset::Preset),
+    fresh: bool,
+) -> Option<Notice> {
+    // A session file opens as it was saved.
+    let session = !preset.runs.is_empty() || preset.session.is_some();
+    if !fresh && !session {
+        return None;
+    }
+    let how = if fresh {
+        "as the command line asked"
+    } else {
+        "as the session file has it"
+    };
+    let text = match &preset.spec {
+        crate::preset::ProblemSpec::Expression { f, g, .. } => (f.as_str(), g.as_str()),
+        crate::preset::ProblemSpec::Synthetic { .. } => ("", ""),
+    };
+    open_as_asked(settings, (source, text), how)
+}
+
 /// The session's preset opened with options on the command line: exactly
 /// as they say — the runs come from them, and a remembered edit of its f
-/// or g is kept as an earlier edit rather than applied (the notice says so).
-pub(super) fn open_as_asked(settings: &mut Settings, source: &PresetSource) -> Option<Notice> {
+/// or g (or of its constants) is kept as an earlier edit rather than
+/// applied (the notice says so). `how` says why: "as the command line asked", "as the session file has it".
+/// `preset` is the preset's own f and g (the kept edit's text when only
+/// constants were moved).
+pub(super) fn open_as_asked(
+    settings: &mut Settings,
+    (source, preset): (&PresetSource, (&str, &str)),
+    how: &str,
+) -> Option<Notice> {
     settings.runs.clear();
-    // Moved constants give way to the options' (or the preset's) values.
-    settings.constants = None;
-    let (Some(f), Some(g)) = (settings.f_text.take(), settings.g_text.take()) else {
+    let constants = settings.constants.take();
+    let text = settings.f_text.take().zip(settings.g_text.take());
+    if text.is_none() && constants.is_none() {
         return None;
-    };
+    }
+    let (f, g) = text.unwrap_or_else(|| (preset.0.to_string(), preset.1.to_string()));
     let edit = KeptEdit {
         source: source.clone(),
         f,
         g,
+        constants,
         bring_back: false,
         when: now(),
     };
     remember(&mut settings.kept_edits, edit);
     Some(Notice {
         text: format!(
-            "{} opens as the command line asked, without your edits to it: they are under Earlier edits",
+            "{} opens {how}, without your edits to it: they are under Earlier edits",
             source.label()
         ),
         error: false,
@@ -137,6 +171,7 @@ pub(super) fn open_as_asked(settings: &mut Settings, source: &PresetSource) -> O
     })
 }
 
+/// Seconds since 1970 (0 if the clock is before it).
 fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -183,16 +218,24 @@ impl BilevelApp {
         source: &PresetSource,
         bring_back: bool,
     ) -> bool {
-        let (Some(f), Some(g)) = (self.settings.f_text.clone(), self.settings.g_text.clone())
-        else {
+        let constants = self.settings.constants.clone();
+        let text = self
+            .settings
+            .f_text
+            .clone()
+            .zip(self.settings.g_text.clone());
+        if text.is_none() && constants.is_none() {
             return false;
-        };
+        }
+        // Only constants moved: the text is the preset's, in the editors.
+        let (f, g) = text.unwrap_or_else(|| (self.doc.editor.f.clone(), self.doc.editor.g.clone()));
         remember(
             &mut self.settings.kept_edits,
             KeptEdit {
                 source: source.clone(),
                 f,
                 g,
+                constants,
                 bring_back,
                 when: now(),
             },
@@ -214,10 +257,8 @@ impl BilevelApp {
         };
         // Back in the editors; in the history still, as an earlier edit.
         edit.bring_back = false;
-        let (f, g) = (edit.f.clone(), edit.g.clone());
-        self.doc.editor.f = f;
-        self.doc.editor.g = g;
-        self.check_edit();
+        let edit = edit.clone();
+        self.put_in_editors(&edit);
         self.tell(
             format!(
                 "your edits to {} are back in the editors, not applied: Apply uses them, Revert drops them",
@@ -225,6 +266,21 @@ impl BilevelApp {
             ),
             false,
         );
+    }
+
+    /// Puts a kept edit's text and constants (the preset's, if it kept
+    /// none) in the editors, not applied.
+    fn put_in_editors(&mut self, edit: &KeptEdit) {
+        let preset_constants = match &self.doc.preset.spec {
+            crate::preset::ProblemSpec::Expression { constants, .. } => constants.clone(),
+            crate::preset::ProblemSpec::Synthetic { .. } => Vec::new(),
+        };
+        let editor = &mut self.doc.editor;
+        editor.f.clone_from(&edit.f);
+        editor.g.clone_from(&edit.g);
+        editor.constants = edit.constants.clone().unwrap_or(preset_constants);
+        editor.typed_at = None;
+        self.check_edit();
     }
 
     /// The earlier edits of the open preset, newest first, with their
@@ -250,9 +306,7 @@ impl BilevelApp {
         }
         let source = self.settings.source.clone();
         self.remember_current_edit(&source, false);
-        self.doc.editor.f = edit.f;
-        self.doc.editor.g = edit.g;
-        self.check_edit();
+        self.put_in_editors(&edit);
         self.notify(
             format!(
                 "the edit from {} is in the editors, not applied: Apply uses it",
@@ -345,6 +399,7 @@ mod tests {
 
     fn edit(source: &str, f: &str, bring_back: bool) -> KeptEdit {
         KeptEdit {
+            constants: None,
             source: PresetSource::Builtin(source.into()),
             f: f.into(),
             g: "y^2".into(),

@@ -14,11 +14,12 @@ impl BilevelApp {
     }
 
     /// Asks for the landscape of a changed problem at once, keeping the one
-    /// drawn until it arrives (a slider drag redraws without a blank plot);
-    /// grids of the old problem computed or in flight are not taken.
+    /// drawn until it arrives. Meant for a slider being dragged: a grid in
+    /// flight for a value the slider passed is still drawn when it comes
+    /// (nearer the hand than the one shown), and the newest request's grid
+    /// comes last, as the thread serves requests in order.
     pub(super) fn replace_landscape(&mut self) {
         self.view.requested = None;
-        self.view.landscape_floor = self.view.landscape_generation + 1;
     }
 
     /// The slice the landscape should show now.

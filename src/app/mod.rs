@@ -182,11 +182,7 @@ impl BilevelApp {
             // The preset the saved session was on: keep its edits and runs
             // (they are reapplied to the freshly loaded preset below).
             Some((source, p)) if source == settings.source => {
-                // A session file opens as it was saved.
-                let session = !p.runs.is_empty() || p.session.is_some();
-                if launch.fresh_runs || session {
-                    notice = kept_edits::open_as_asked(&mut settings, &source);
-                }
+                notice = kept_edits::reopened(&mut settings, (&source, &p), launch.fresh_runs);
                 p
             }
             Some((source, p)) => {
@@ -227,7 +223,7 @@ impl BilevelApp {
                 answer: answer::AnswerState::none(ctx),
                 watch: None,
                 held,
-                session_iteration: None,
+                steps_due: None,
                 adopted: None,
             },
             runs: Runs::start(ctx),
@@ -278,22 +274,30 @@ impl BilevelApp {
     /// asked, or as a session file had reached (whose steps are already
     /// asked for), at full speed.
     fn first_steps(&mut self) {
-        let stepped = self.doc.session_iteration.unwrap_or(0);
         let Some(job) = &mut self.io.screenshot else {
-            // The solver starts at full speed; the pace shown is the pace run.
+            // The solver starts at full speed; the pace shown is the pace
+            // run. A session's steps follow (see `take_steps_due`).
             let speed = self.settings.speed.map_or(Speed::Max, Speed::PerSecond);
             self.runs.runner.send(Command::SetSpeed(speed));
+            self.take_steps_due();
             return;
         };
+        let due = self.doc.steps_due.take().unwrap_or(0);
         if job.iterations == 0 {
             // A session's screenshot shows it where it was saved.
-            job.iterations = stepped;
+            job.iterations = due;
         }
         self.runs.runner.send(Command::SetSpeed(Speed::Max));
-        if job.iterations > stepped {
-            self.runs
-                .runner
-                .send(Command::Step(job.iterations - stepped));
+        self.runs.runner.send(Command::Step(job.iterations));
+    }
+
+    /// Asks the solver for the steps an opened session is due (its runs
+    /// are fresh: after this frame's commands, nothing restarts them).
+    pub(super) fn take_steps_due(&mut self) {
+        if let Some(k) = self.doc.steps_due.take() {
+            // Steps are taken at full speed, whatever the pace.
+            self.runs.playing = false;
+            self.runs.runner.send(Command::Step(k));
         }
     }
 
@@ -388,7 +392,7 @@ impl BilevelApp {
         };
         self.drop_landscape();
         self.restart_all();
-        self.doc.session_iteration = None;
+        self.doc.steps_due = None;
         if !specs_fit {
             self.restore_session_state();
         }

@@ -18,8 +18,10 @@ pub(super) struct Document {
     /// The saved session whose preset could not be read at start, and when
     /// it was last tried (see `held_session.rs`).
     pub(super) held: Option<(Settings, Instant)>,
-    /// The iteration an opened session's runs are being run to.
-    pub(super) session_iteration: Option<u64>,
+    /// The iteration an opened session's runs are to be run to: asked of
+    /// the solver when the frame (or the start) is done with the commands
+    /// that could restart them (e.g. `--constant`).
+    pub(super) steps_due: Option<u64>,
     /// The source of the preset now adopted (its edits are kept when the
     /// user switches away).
     pub(super) adopted: Option<PresetSource>,

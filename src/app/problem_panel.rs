@@ -40,9 +40,12 @@ fn highlighted(text: &str, error: Option<&ExprError>, wrap: f32, color: Color32)
     job
 }
 
+/// The ids of the f and g editors: Ctrl+Z there undoes the problem.
+pub const EDITOR_IDS: [&str; 2] = ["editor-f", "editor-g"];
+
 fn editor_ui(
     ui: &mut egui::Ui,
-    label: &str,
+    (label, id): (&str, &str),
     text: &mut String,
     error: Option<&ExprError>,
     hint: &str,
@@ -56,6 +59,7 @@ fn editor_ui(
     let response = ui
         .add(
             egui::TextEdit::multiline(text)
+                .id(egui::Id::unique(id))
                 .code_editor()
                 .desired_rows(2)
                 .desired_width(f32::INFINITY)
@@ -127,19 +131,23 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
     let (mut f, mut g) = (app.doc.editor.f.clone(), app.doc.editor.g.clone());
     let mut changed = editor_ui(
         ui,
-        "f(x, y): upper level",
+        ("f(x, y): upper level", EDITOR_IDS[0]),
         &mut f,
         error_of("f").as_ref(),
         "The upper-level objective: minimised over x and y together",
     );
     changed |= editor_ui(
         ui,
-        "g(x, y): lower level",
+        ("g(x, y): lower level", EDITOR_IDS[1]),
         &mut g,
         error_of("g").as_ref(),
         "The lower-level objective: y must minimise g(x, ·)",
     );
-    let edited = f != preset.0 || g != preset.1;
+    let moved = match &app.doc.preset.spec {
+        ProblemSpec::Expression { constants, .. } => *constants != app.doc.editor.constants,
+        ProblemSpec::Synthetic { .. } => false,
+    };
+    let edited = f != preset.0 || g != preset.1 || moved;
     if changed {
         out.push(AppCommand::EditText { f, g });
     }
@@ -151,7 +159,11 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
     ui.horizontal(|ui| {
         let apply = ui
             .add_enabled(valid && app.doc.editor.dirty, egui::Button::new("Apply"))
-            .on_hover_text("Use the edited f and g; the runs restart from their starts")
+            .on_hover_text(if app.settings.restart_on_change {
+                "Use the edited f and g now; the runs restart from their starts"
+            } else {
+                "Use the edited f and g now; the runs go on from where they are"
+            })
             .on_disabled_hover_text(if valid {
                 "Nothing changed"
             } else {
@@ -162,7 +174,7 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
         }
         if ui
             .add_enabled(edited || app.doc.editor.dirty, egui::Button::new("Revert"))
-            .on_hover_text("Back to the preset's f and g")
+            .on_hover_text("Back to the preset's f, g and constants")
             .clicked()
         {
             out.push(AppCommand::RevertEdit);
@@ -292,7 +304,16 @@ fn earlier_edits_menu(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand>
             let label = format!("{} · f = {f} · g = {g}", super::kept_edits::age(edit.when));
             if ui
                 .button(label)
-                .on_hover_text(format!("f = {}\ng = {}", edit.f, edit.g))
+                .on_hover_text(format!(
+                    "f = {}\ng = {}{}",
+                    edit.f,
+                    edit.g,
+                    edit.constants.as_ref().map_or(String::new(), |c| {
+                        let values: Vec<String> =
+                            c.iter().map(|c| format!("{} = {}", c.name, c.value)).collect();
+                        format!("\nconstants: {}", values.join(", "))
+                    })
+                ))
                 .clicked()
             {
                 chosen = Some(AppCommand::RestoreEdit(index));

@@ -38,7 +38,7 @@ pub struct SessionState {
     pub axes: Option<[usize; 2]>,
     /// Whether "Explain this step" is open.
     pub explain: Option<bool>,
-    /// The stage explained (1–5; none: the whole step).
+    /// The stage explained (1–5; 0: the whole step).
     pub stage: Option<usize>,
     /// Whether a valid edit applies as typed.
     pub apply_as_typed: Option<bool>,
@@ -83,11 +83,12 @@ pub fn session_preset(app: &BilevelApp) -> Preset {
         reach: Some(s.reach),
         axes: Some([s.axis_x, s.axis_y]),
         explain: Some(app.teach.explain_open),
-        stage: app
-            .teach
-            .stage
-            .and_then(|st| Stage::ALL.iter().position(|a| *a == st))
-            .map(|i| i + 1),
+        stage: Some(
+            app.teach
+                .stage
+                .and_then(|st| Stage::ALL.iter().position(|a| *a == st))
+                .map_or(0, |i| i + 1),
+        ),
         apply_as_typed: Some(s.apply_as_typed),
         restart_on_change: Some(s.restart_on_change),
         split: Some(s.split.map_or_else(Vec::new, |[a, b]| vec![a + 1, b + 1])),
@@ -175,14 +176,10 @@ impl BilevelApp {
             self.runs.selected = i - 1;
         }
         self.teach.explain_open = state.explain.unwrap_or(self.teach.explain_open);
-        self.teach.stage = state
-            .stage
-            .and_then(|i| Stage::ALL.get(i.wrapping_sub(1)).copied());
-        self.doc.session_iteration = state.iteration.filter(|k| *k > 0);
-        if let Some(k) = self.doc.session_iteration {
-            // Steps are taken at full speed, whatever the pace.
-            self.runs.playing = false;
-            self.runs.runner.send(crate::runner::Command::Step(k));
+        if let Some(i) = state.stage {
+            self.teach.stage = Stage::ALL.get(i.wrapping_sub(1)).copied();
         }
+        // Asked for once the commands that could restart the runs are done.
+        self.doc.steps_due = state.iteration.filter(|k| *k > 0);
     }
 }

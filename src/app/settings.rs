@@ -267,6 +267,10 @@ pub struct KeptEdit {
     pub f: String,
     /// The edited g.
     pub g: String,
+    /// The constants, when they differed from the preset's (moved or
+    /// declared); `None`: the preset's.
+    #[serde(default)]
+    pub constants: Option<Vec<crate::preset::Constant>>,
     /// Whether opening the preset puts this edit back in the editors by
     /// itself (the user switched away from it); else it is only listed.
     #[serde(default = "yes")]

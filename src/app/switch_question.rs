@@ -37,7 +37,8 @@ impl BilevelApp {
             command,
             AppCommand::OpenBuiltin(_) | AppCommand::OpenFile(_) | AppCommand::TourStop(_)
         );
-        if !leaves || self.settings.f_text.is_none() || self.io.switch_answered {
+        let edited = self.settings.f_text.is_some() || self.settings.constants.is_some();
+        if !leaves || !edited || self.io.switch_answered {
             return false;
         }
         self.io.switch = Some(PendingSwitch {
@@ -108,6 +109,7 @@ impl BilevelApp {
         self.remember_current_edit(&source, false);
         self.settings.f_text = None;
         self.settings.g_text = None;
+        self.settings.constants = None;
     }
 
     fn switch_now(&mut self, to: AppCommand) {
@@ -129,7 +131,7 @@ impl BilevelApp {
         let modal = egui::Modal::new(egui::Id::unique("switch-question")).show(ctx, |ui| {
             ui.set_width(460.0);
             ui.heading(format!("{name} has edits"));
-            ui.label("Its f or g is edited. What should happen to the edits?");
+            ui.label("Its f, g or constants are edited. What should happen to the edits?");
             ui.add_space(6.0);
             let choices = [
                 (

@@ -14,6 +14,16 @@ fn configures(cli: &Cli) -> bool {
 /// The same, but for the budget (which also counts a screenshot's
 /// iterations, and so goes with a tour stop).
 fn configures_beyond_budget(cli: &Cli) -> bool {
+    let c = &cli.common;
+    configures_the_run(cli)
+        || !c.constants.is_empty()
+        || cli.split.is_some()
+        || cli.view.view.is_some()
+}
+
+/// Whether a method, parameter, tolerance or start option was given: what
+/// the preset's one run is made of (a session's runs are its own).
+fn configures_the_run(cli: &Cli) -> bool {
     let p = &cli.params;
     let c = &cli.common;
     let any_param = p.method.is_some()
@@ -33,13 +43,7 @@ fn configures_beyond_budget(cli: &Cli) -> bool {
         || p.cg_iterations.is_some()
         || p.budget_a.is_some()
         || p.budget_b.is_some();
-    any_param
-        || c.tolerance.is_some()
-        || c.x0.is_some()
-        || c.y0.is_some()
-        || !c.constants.is_empty()
-        || cli.split.is_some()
-        || cli.view.view.is_some()
+    any_param || c.tolerance.is_some() || c.x0.is_some() || c.y0.is_some()
 }
 
 /// `--view x1,x2,y1,y2`.
@@ -73,6 +77,13 @@ fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliErr
         }
         None => return Ok(None),
     };
+    if !preset.runs.is_empty() && configures_the_run(cli) {
+        return Err(CliError::Message(format!(
+            "{} is a session with {} runs of its own: the method, parameter, tolerance and start options do not go with it (change its runs in the app, or run one with `bilevel-lab run`)",
+            source.label(),
+            preset.runs.len()
+        )));
+    }
     // A screenshot of iteration 0 runs nothing; the budget stays the preset's.
     let common = Common {
         iterations: cli
@@ -103,6 +114,11 @@ fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliErr
 /// start (the method's own defaults unless it is the preset's method);
 /// `--split` alone needs a session with two runs or more.
 fn split_runs(preset: &mut Preset, method: &str) -> Result<(), CliError> {
+    if method.ends_with(".toml") || std::path::Path::new(method).exists() {
+        return Err(CliError::Message(format!(
+            "--split {method}: --split takes a method name; put the preset first: bilevel-lab {method} --split"
+        )));
+    }
     if method.is_empty() {
         return match preset.runs.len() {
             0 | 1 => Err(CliError::Message(

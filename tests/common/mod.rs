@@ -50,3 +50,21 @@ pub fn type_path(
         .type_text(path.to_str().unwrap_or_default());
     h.run_steps(1);
 }
+
+/// A mouse wheel's scroll up over `at`, and the frames it takes.
+#[cfg(feature = "gui")]
+pub fn scroll_up(
+    h: &mut egui_kittest::Harness<'static, bilevel_lab::app::BilevelApp>,
+    at: eframe::egui::Pos2,
+) {
+    use eframe::egui;
+    h.input_mut().events.push(egui::Event::PointerMoved(at));
+    h.input_mut().events.push(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 120.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    h.run_steps(6);
+}
