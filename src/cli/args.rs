@@ -220,7 +220,7 @@ pub struct MethodArgs {
     /// RXGF: the integration step.
     #[arg(long, value_name = "DT", allow_hyphen_values = true)]
     pub dt: Option<f64>,
-    /// RXGF: rk4 or euler.
+    /// RXGF: rk4, rk4-38 (Kutta's 3/8 rule, torchdiffeq's rk4) or euler.
     #[arg(long)]
     pub integrator: Option<String>,
     /// SQCQP: the weight w of ‖d‖² in the QCQP constraint.

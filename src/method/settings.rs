@@ -168,8 +168,8 @@ const RXGF: &[ParamSpec] = &[
     spec(
         "integrator",
         "scheme",
-        "rk4: fourth-order Runge–Kutta; euler: z ← z + dt·ż (PGD-QP with αρ replaced by α(h − ε²))",
-        ParamKind::Choice(&["rk4", "euler"]),
+        "rk4: classical fourth-order Runge–Kutta; rk4-38: Kutta's 3/8 rule, also fourth order (torchdiffeq's rk4, which the authors' code uses); euler: z ← z + dt·ż (PGD-QP with αρ replaced by α(h − ε²))",
+        ParamKind::Choice(&["rk4", "rk4-38", "euler"]),
     ),
 ];
 
