@@ -98,6 +98,129 @@ fn scalar_lower_level(problem: &dyn Problem, z: &[f64], grad_f: &[f64]) -> Optio
     norm.is_finite().then_some(norm)
 }
 
+/// Most Lanczos steps [`lower_hessian_is_definite`] takes.
+const LANCZOS_STEPS: usize = 60;
+
+/// Whether ∇²_yy g at z is positive definite with a condition number below
+/// 1e10, judged by the extreme Ritz values of up to [`LANCZOS_STEPS`]
+/// Lanczos steps from a fixed pseudo-random start (exact up to rounding
+/// when m ≤ 60, an estimate beyond): CG alone cannot tell, since a right
+/// side in a small invariant subspace converges there even when the
+/// matrix is singular.
+pub fn lower_hessian_is_definite(problem: &dyn Problem, z: &[f64]) -> bool {
+    let dims = problem.dims();
+    let (n, m) = (dims.n, dims.m);
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut rng = crate::problem::synthetic_data::SplitMix64::new(0x1a2c_205e);
+    let mut q: Vec<f64> = (0..m).map(|_| rng.normal()).collect();
+    let q_norm = dot(&q, &q).sqrt();
+    q.iter_mut().for_each(|v| *v /= q_norm);
+    // Every Lanczos vector, to orthogonalise against all of them: without
+    // it rounding noise left after an invariant subspace (a rank-one
+    // matrix's after two steps) would pass for new directions.
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let (mut alphas, mut betas) = (Vec::new(), Vec::new());
+    let mut out = vec![0.0; n + m];
+    for step in 0..m.min(LANCZOS_STEPS) {
+        problem.hvp_g(z, &q, &mut out);
+        let mut w: Vec<f64> = out[n..].to_vec();
+        let alpha = dot(&w, &q);
+        basis.push(q.clone());
+        for b in &basis {
+            let c = dot(&w, b);
+            w.iter_mut().zip(b).for_each(|(w, b)| *w -= c * b);
+        }
+        alphas.push(alpha);
+        let next = dot(&w, &w).sqrt();
+        let scale = alpha.abs() + betas.last().copied().unwrap_or(0.0);
+        // An invariant subspace (or the last step): T is complete.
+        if step + 1 == m.min(LANCZOS_STEPS) || next <= 1e-8 * scale {
+            break;
+        }
+        betas.push(next);
+        q = w.iter().map(|v| v / next).collect();
+    }
+    // k alphas and k − 1 betas: every index below is in range.
+    let k = alphas.len();
+    let t = nalgebra::DMatrix::from_fn(k, k, |i, j| match i.abs_diff(j) {
+        0 => alphas[i],
+        1 => betas[i.min(j)],
+        _ => 0.0,
+    });
+    let ritz = t.symmetric_eigenvalues();
+    let (low, high) = (ritz.min(), ritz.max());
+    high.is_finite() && low > 1e-10 * high
+}
+
+/// The implicit hypergradient norm `‖∇_x f − ∇²_xy g w‖` with
+/// `∇²_yy g w = ∇_y f` solved by conjugate gradients from Hessian-vector
+/// products, for any dimension (no Hessian is formed). `None` where
+/// [`lower_hessian_is_definite`] says no, where CG
+/// meets a curvature pᵀAp/pᵀp that is not positive or below 1e-10 of the
+/// largest it has seen (∇²_yy g singular or not positive definite along
+/// its path: the implicit hypergradient is then undefined or not the one
+/// CG solves for), or does not reach a relative residual of 1e-8 within
+/// 10·m steps.
+pub fn implicit_hypergradient_norm_cg(
+    problem: &dyn Problem,
+    z: &[f64],
+    grad_f: &[f64],
+) -> Option<f64> {
+    let dims = problem.dims();
+    let (n, m) = (dims.n, dims.m);
+    let rhs = grad_f.get(n..n + m)?;
+    // The Hessian-vector product with (0, p): its x part is ∇²_xy g p, its
+    // y part ∇²_yy g p.
+    let mut out = vec![0.0; n + m];
+    let apply = |p: &[f64], out: &mut Vec<f64>| problem.hvp_g(z, p, out);
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    if !lower_hessian_is_definite(problem, z) {
+        return None;
+    }
+    let rhs_norm = dot(rhs, rhs).sqrt();
+    let mut w = vec![0.0; m];
+    if rhs_norm > 0.0 {
+        let mut r = rhs.to_vec();
+        let mut p = r.clone();
+        let mut rr = dot(&r, &r);
+        let mut converged = false;
+        let mut most_curvature: f64 = 0.0;
+        for _ in 0..10 * m {
+            apply(&p, &mut out);
+            let ap = &out[n..];
+            let pap = dot(&p, ap);
+            let curvature = pap / dot(&p, &p);
+            most_curvature = most_curvature.max(curvature);
+            if !(curvature > 1e-10 * most_curvature && curvature > 0.0) {
+                return None;
+            }
+            let step = rr / pap;
+            w.iter_mut().zip(&p).for_each(|(w, p)| *w += step * p);
+            r.iter_mut().zip(ap).for_each(|(r, a)| *r -= step * a);
+            let next = dot(&r, &r);
+            if next.sqrt() <= 1e-8 * rhs_norm {
+                converged = true;
+                break;
+            }
+            let beta = next / rr;
+            rr = next;
+            p.iter_mut().zip(&r).for_each(|(p, r)| *p = r + beta * *p);
+        }
+        if !converged {
+            return None;
+        }
+    }
+    apply(&w, &mut out);
+    let norm = grad_f
+        .get(..n)?
+        .iter()
+        .zip(&out[..n])
+        .map(|(g, c)| (g - c).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    norm.is_finite().then_some(norm)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +315,64 @@ mod tests {
             implicit_hypergradient_norm(&flat, &[1.0, 2.0], &[1.0, 1.0]),
             None
         );
+    }
+
+    #[test]
+    fn conjugate_gradients_agree_with_the_dense_solve() {
+        // A 3-D problem through the dense path, and the 20-D synthetic toy
+        // against nalgebra's LU.
+        let v = |s: &str| vec![s.to_string()];
+        let p = ExprProblem::new(
+            &v("x"),
+            &["y1".into(), "y2".into()],
+            "x*y1 + sin(y2) + x^2",
+            "y1^2 + 0.5*y2^2 + x*y1*y2 + 0.1*x^2*y2",
+            &[],
+        )
+        .unwrap();
+        for z in [[0.2, 0.5, -0.3], [-0.4, 1.0, 0.7]] {
+            let mut gf = [0.0; 3];
+            p.grad_f(&z, &mut gf);
+            let dense = implicit_hypergradient_norm(&p, &z, &gf).unwrap();
+            let cg = implicit_hypergradient_norm_cg(&p, &z, &gf).unwrap();
+            assert!(
+                (dense - cg).abs() < 1e-9 * dense.max(1.0),
+                "{dense} vs {cg}"
+            );
+        }
+        let preset = crate::preset::load_builtin("synthetic20-convex").unwrap();
+        let problem = preset.problem.as_ref();
+        let z = preset.start();
+        let mut gf = vec![0.0; 40];
+        problem.grad_f(&z, &mut gf);
+        let (xy, yy) = hessian_blocks(&problem.hess_g(&z), problem.dims());
+        let gy = nalgebra::DVector::from_column_slice(&gf[20..]);
+        let gx = nalgebra::DVector::from_column_slice(&gf[..20]);
+        let dense = (gx - xy * yy.lu().solve(&gy).unwrap()).norm();
+        let cg = implicit_hypergradient_norm_cg(problem, &z, &gf).unwrap();
+        assert!((dense - cg).abs() < 1e-7 * dense, "{dense} vs {cg}");
+    }
+
+    #[test]
+    fn a_singular_lower_hessian_leaves_the_cg_hypergradient_undefined() {
+        // The nonconvex synthetic lower level at its minima, ½‖Hy − x‖² = π:
+        // there ∇²_yy g = HᵀrrᵀH has rank one, and no w solves it.
+        let inst =
+            crate::experiment::instance::instance(crate::problem::LowerKind::Nonconvex, 3, 4)
+                .unwrap();
+        let p = inst.problem.as_ref();
+        let mut gf = vec![0.0; 6];
+        p.grad_f(&inst.start, &mut gf);
+        assert_eq!(implicit_hypergradient_norm_cg(p, &inst.start, &gf), None);
+        // The dense path (n + m = 6) says the same.
+        assert_eq!(implicit_hypergradient_norm(p, &inst.start, &gf), None);
+    }
+
+    #[test]
+    fn negative_curvature_leaves_the_cg_hypergradient_undefined() {
+        let p = ExprProblem::new(&["x".into()], &["y".into()], "x + y", "-y^2 + x*y", &[]).unwrap();
+        let mut gf = [0.0; 2];
+        p.grad_f(&[0.0, 0.0], &mut gf);
+        assert_eq!(implicit_hypergradient_norm_cg(&p, &[0.0, 0.0], &gf), None);
     }
 }

@@ -16,6 +16,7 @@ pub mod capped_read;
 pub mod cli;
 pub mod diagnostics;
 pub mod envelope;
+pub mod experiment;
 pub mod explore;
 pub mod expr;
 pub mod figure;

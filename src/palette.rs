@@ -16,6 +16,28 @@ pub const RUNS: [Rgb; 6] = [
     Rgb(140, 86, 75),
 ];
 
+/// Colours after the runs' for an experiment's methods, which may be more
+/// than the app's six runs.
+pub const MORE_METHODS: [Rgb; 4] = [
+    Rgb(23, 170, 190),
+    Rgb(150, 150, 20),
+    Rgb(120, 120, 120),
+    Rgb(205, 155, 0),
+];
+
+/// How many methods an experiment can colour apart.
+pub const METHOD_COLOURS: usize = RUNS.len() + MORE_METHODS.len();
+
+/// The colour of an experiment's method `slot`: the run colours, then
+/// [`MORE_METHODS`].
+pub fn method(slot: usize) -> Rgb {
+    let slot = slot % METHOD_COLOURS;
+    RUNS.get(slot)
+        .or_else(|| MORE_METHODS.get(slot - RUNS.len()))
+        .copied()
+        .unwrap_or(RUNS[0])
+}
+
 /// The colour of run slot `slot`.
 pub fn run(slot: usize) -> Rgb {
     RUNS[slot % RUNS.len()]

@@ -299,13 +299,7 @@ fn an_interrupted_sweep_writes_the_cells_that_finished() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_secs(3));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt_after(child, Duration::from_secs(3));
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(130), "{err}");
     let text = std::fs::read_to_string(&csv).expect("the finished cells are written");
@@ -370,4 +364,43 @@ fn a_csv_on_standard_output_stays_a_csv() {
     let err = stderr(&out);
     let json: serde_json::Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
     assert_eq!(json["iterations"], 3);
+}
+
+/// Sends SIGINT to `child` after `wait` and collects what it wrote.
+#[cfg(unix)]
+fn interrupt_after(child: std::process::Child, wait: Duration) -> Output {
+    std::thread::sleep(wait);
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_experiment_leaves_no_files_and_no_directory() {
+    let dir = temp_dir("experiment-signal");
+    let out_dir = dir.join("runs");
+    // 50 seeds × 7 methods of 10⁷ iterations: far more than the seconds
+    // below.
+    let child = bin()
+        .args(["experiment", "synthetic", "--seeds", "50"])
+        .args(["--iterations", "10000000", "--out"])
+        .arg(&out_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = interrupt_after(child, Duration::from_secs(2));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.starts_with("error: interrupted before all 350 runs finished; nothing was written to"),
+        "{err}"
+    );
+    // The directory it made for its files is gone again, staging and all.
+    assert!(!out_dir.exists(), "{} is left behind", out_dir.display());
+    std::fs::remove_dir_all(&dir).ok();
 }

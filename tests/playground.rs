@@ -10,35 +10,17 @@ use eframe::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The app on built-in preset `id`, tall enough that the problem panel's
 /// sliders are on screen without scrolling.
 fn harness(id: &str) -> Harness<'static, BilevelApp> {
-    let p = preset::load_builtin(id).unwrap();
-    let launch = Launch {
-        preset: Some((PresetSource::Builtin(id.into()), p)),
-        ..Launch::default()
-    };
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 1400.0))
-        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch))
+    common::app_on(id, [1400.0, 1400.0])
 }
 
 /// Steps frames until `done` holds or ten seconds pass.
-fn step_until(
-    h: &mut Harness<'static, BilevelApp>,
-    mut done: impl FnMut(&BilevelApp) -> bool,
-) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        h.step();
-        if done(h.state()) {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
+fn step_until(h: &mut Harness<'static, BilevelApp>, done: impl FnMut(&BilevelApp) -> bool) -> bool {
+    common::step_until(h, 10, done)
 }
 
 /// Every f contour level of the landscape drawn, and its first point.

@@ -4,6 +4,17 @@ use super::*;
 
 /// Read-only views of the app's state, for tests and the bench.
 impl BilevelApp {
+    /// The Experiments window's state: its fields, progress and result.
+    pub fn experiments(&self) -> &ExperimentsState {
+        &self.experiments
+    }
+
+    /// The same, to set its fields (tests, and the command line's
+    /// `--experiments`).
+    pub fn experiments_mut(&mut self) -> &mut ExperimentsState {
+        &mut self.experiments
+    }
+
     /// The message shown in the status bar, if any.
     pub fn notice(&self) -> Option<&Notice> {
         self.notices.notice.as_ref()

@@ -309,7 +309,10 @@ impl BilevelApp {
         let (iterations, path, explore) = (job.iterations, job.path.clone(), job.explore);
         match self.io.screenshot_state {
             ShotState::Waiting => {
-                if self.runs_reached(iterations) && self.view.landscape.is_some() {
+                // An experiment asked for at launch is in the picture.
+                let experiment_done = !self.experiments.busy();
+                if self.runs_reached(iterations) && self.view.landscape.is_some() && experiment_done
+                {
                     // A map that failed or was cancelled says so on screen;
                     // the picture is taken all the same.
                     if explore && !self.explore.both_done() && !self.explore.failed() {

@@ -25,6 +25,8 @@ impl BilevelApp {
             ui.separator();
             let spec = self.settings.runs.get(self.runs.selected);
             commands.extend(explore_panel::explore_ui(ui, spec, &mut self.explore));
+            ui.separator();
+            experiments_window::opener_ui(ui, &mut self.experiments);
         }
     }
 
@@ -133,6 +135,8 @@ impl BilevelApp {
         };
         self.settle(asked, &mut commands);
         egui::CentralPanel::default().show(ui, |ui| self.plots(ui, side, &mut commands));
+        let shown = !self.settings.lecture;
+        experiments_window::experiments_window(ui.ctx(), &mut self.experiments, shown);
         self.path_prompt_ui(ui.ctx());
         commands.extend(self.switch_question_ui(ui.ctx()));
         for command in commands {

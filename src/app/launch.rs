@@ -44,6 +44,8 @@ pub struct Launch {
     pub split: bool,
     /// Constants moved as their sliders would move them (`--constant`).
     pub constants: Vec<(String, f64)>,
+    /// Open the Experiments window and run its default experiment.
+    pub experiments: bool,
 }
 
 /// Teaching options from the command line.

@@ -8,6 +8,7 @@ mod compare_panel;
 mod constants_panel;
 mod edit_history;
 mod editing;
+mod experiments_window;
 mod explore_jobs;
 mod explore_panel;
 mod export;
@@ -42,6 +43,7 @@ mod toolbar;
 mod tour_panel;
 
 pub use commands::AppCommand;
+pub use experiments_window::{ExperimentForm, ExperimentsState};
 pub use launch::{Launch, MIN_WINDOW, ScreenshotJob, TeachLaunch, check_size, launch};
 use parts::{Document, Io, Notices, Runs, View};
 pub use settings::{PresetSource, RunSpec, Settings, XAxis};
@@ -123,6 +125,7 @@ pub struct BilevelApp {
     /// The status line's message.
     notices: Notices,
     explore: explore_panel::ExploreState,
+    experiments: experiments_window::ExperimentsState,
     teach: teaching_panel::TeachState,
     ctx: egui::Context,
 }
@@ -245,6 +248,7 @@ impl BilevelApp {
                 told: false,
             },
             explore: explore_panel::ExploreState::default(),
+            experiments: experiments_window::ExperimentsState::default(),
             teach: teaching_panel::TeachState::default(),
             ctx: ctx.clone(),
         };
@@ -260,6 +264,10 @@ impl BilevelApp {
         }
         if launch.split && app.settings.runs.len() >= 2 {
             app.settings.split = Some([0, 1]);
+        }
+        if launch.experiments {
+            app.experiments.open = true;
+            app.experiments.start(ctx);
         }
         // A session may have opened its explanation and stage already.
         app.teach.explain_open |= teaching.explain || app.settings.lecture;

@@ -34,6 +34,8 @@ fn configures_the_run(cli: &Cli) -> bool {
         || p.dt.is_some()
         || p.integrator.is_some()
         || p.w.is_some()
+        || p.band.is_some()
+        || p.line_search.is_some()
         || p.eta.is_some()
         || p.phi.is_some()
         || p.inner_steps.is_some()
@@ -197,6 +199,7 @@ pub(super) fn open_app(cli: &Cli) -> Result<(), CliError> {
         typed_paths: cli.typed_paths,
         split: cli.split.is_some(),
         constants: super::run_cmd::constants(&cli.common)?,
+        experiments: cli.experiments,
     })
     .map_err(CliError::Message)
 }

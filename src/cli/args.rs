@@ -32,6 +32,11 @@ pub struct Cli {
     /// landscape) and the step-size sweep (its window) before the picture.
     #[arg(long, requires = "screenshot")]
     pub explore: bool,
+    /// Open the Experiments window and run its default experiment (the
+    /// convex synthetic benchmark, 10 seeds, K = 5000); with --screenshot
+    /// the picture waits for it.
+    #[arg(long)]
+    pub experiments: bool,
     /// Open in the lecture view (larger type, thicker lines, fewer controls).
     #[arg(long)]
     pub lecture: bool,
@@ -103,6 +108,9 @@ pub enum Command {
     Presets,
     /// Print a synthetic-family preset generated from a seed.
     Synthetic(SyntheticArgs),
+    /// The seed paper's experiments over many seeds: medians and 20–80 %
+    /// bands, CSV and figures (see docs/experiments.md).
+    Experiment(Box<ExperimentArgs>),
 }
 
 /// Options of `run`; each overrides the preset's `[solver]` and `[start]`.
@@ -226,6 +234,14 @@ pub struct MethodArgs {
     /// SQCQP: the weight w of ‖d‖² in the QCQP constraint.
     #[arg(long, value_name = "W", allow_hyphen_values = true)]
     pub w: Option<f64>,
+    /// SQCQP: δ — the line search runs only where h − ε² < −δ (0, the
+    /// paper's rule, by default; the authors' code uses 1e-5).
+    #[arg(long, value_name = "DELTA", allow_hyphen_values = true)]
+    pub band: Option<f64>,
+    /// SQCQP: joint (each trial safely inside and Armijo, the paper) or
+    /// two-phase (safety first, then Armijo alone, the authors' code).
+    #[arg(long, value_name = "SEARCH")]
+    pub line_search: Option<String>,
     /// BOME: η in φ = η‖∇q‖² (or η·q).
     #[arg(long, value_name = "ETA", allow_hyphen_values = true)]
     pub eta: Option<f64>,
@@ -441,4 +457,61 @@ impl From<KindArg> for LowerKind {
             KindArg::Nonconvex => LowerKind::Nonconvex,
         }
     }
+}
+
+/// Options of `experiment`.
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    /// Which experiment.
+    #[command(subcommand)]
+    pub which: ExperimentKind,
+}
+
+/// The experiments.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentKind {
+    /// The synthetic benchmark: a new instance per seed (c, d, H, x₀ from
+    /// the family's generator, y₀ solving the lower level), every method
+    /// from the same starts.
+    Synthetic(SyntheticExperimentArgs),
+}
+
+/// Options of `experiment synthetic`.
+#[derive(Debug, Args)]
+pub struct SyntheticExperimentArgs {
+    /// The lower-level objective.
+    #[arg(long, value_enum, default_value_t = KindArg::Convex)]
+    pub kind: KindArg,
+    /// Dimension n = m.
+    #[arg(long, default_value_t = 20)]
+    pub dim: usize,
+    /// How many seeds (instances).
+    #[arg(long, default_value_t = 10)]
+    pub seeds: usize,
+    /// The first seed; the others follow it.
+    #[arg(long, default_value_t = 1)]
+    pub first_seed: u64,
+    /// The methods, comma-separated, each `METHOD[:VARIANT…]` with the
+    /// papers' constants: variants qp1, qp2, budget (pgd-qp), authors
+    /// (sqcqp), rk4, rk4-38, euler (rxgf), value (bome).
+    #[arg(long, default_value = crate::experiment::contender::DEFAULT_METHODS)]
+    pub methods: String,
+    /// The budget K; several, comma-separated, make a K-ablation.
+    #[arg(long, value_delimiter = ',', default_value = "10000")]
+    pub iterations: Vec<u64>,
+    /// Stop each run after this many seconds of iterating.
+    #[arg(long, value_name = "SECONDS", allow_hyphen_values = true)]
+    pub time_budget: Option<f64>,
+    /// Checkpoints per run at which the quantities are sampled.
+    #[arg(long, default_value_t = 200)]
+    pub checkpoints: usize,
+    /// The directory to write to (created; refused if it holds files).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The figures' formats, comma-separated: svg, pdf, png.
+    #[arg(long, value_delimiter = ',', default_value = "svg")]
+    pub figures: Vec<String>,
+    /// Black on white figures (else white on near-black).
+    #[arg(long)]
+    pub light: bool,
 }

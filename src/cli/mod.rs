@@ -7,6 +7,7 @@ mod app_cmd;
 mod args;
 mod bench_cmd;
 mod compare_cmd;
+mod experiment_cmd;
 mod explore_cmd;
 mod figure_cmd;
 mod interrupt;
@@ -74,6 +75,7 @@ fn run_command(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Basins(args)) => explore_cmd::basins(args),
         Some(Command::Bench(args)) => bench_cmd::run(args),
         Some(Command::Figure(args)) => figure_cmd::run(args),
+        Some(Command::Experiment(args)) => experiment_cmd::run(args),
         Some(Command::Presets) => list_presets(),
         Some(Command::Synthetic(args)) => {
             let text = preset::synthetic_preset(args.n.into(), args.seed, args.lower_kind.into());

@@ -67,6 +67,8 @@ pub(crate) fn configure(
         ("dt", num(args.dt)),
         ("integrator", text(&args.integrator)),
         ("w", num(args.w)),
+        ("band", num(args.band)),
+        ("line_search", text(&args.line_search)),
         ("eta", num(args.eta)),
         ("phi", text(&args.phi)),
         ("inner_steps", int(args.inner_steps)),

@@ -25,7 +25,7 @@ pub(super) struct Ink {
 }
 
 impl Ink {
-    fn of(light: bool) -> Self {
+    pub(super) fn of(light: bool) -> Self {
         if light {
             Ink {
                 background: WHITE,

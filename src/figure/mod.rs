@@ -6,13 +6,16 @@
 //! describe what to draw as a [`FigureInput`], so they draw the same.
 
 mod animate;
+mod bands_chart;
 mod draw;
 mod export;
 mod landscape_arrows;
 mod landscape_chart;
 mod residual_chart;
 
+pub use crate::experiment::panels::Along;
 pub use animate::{Animation, animation};
+pub use bands_chart::bands_svg;
 pub use draw::{RESOLUTION, svg};
 pub use export::{Format, bytes, write};
 

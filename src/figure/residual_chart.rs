@@ -186,7 +186,7 @@ fn points(samples: &[Sample], value: impl Fn(&Sample) -> f64) -> Vec<(f64, f64)>
 }
 
 /// The smallest and largest of the finite values, if any.
-fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+pub(super) fn range(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     values
         .filter(|v| v.is_finite())
         .fold(None, |acc, v| match acc {

@@ -229,6 +229,8 @@ impl Method {
                 ("epsilon", Number(m.eps)),
                 ("w", Number(m.w)),
                 ("step", Number(m.step)),
+                ("band", Number(m.band)),
+                ("line_search", Text(m.search.as_str())),
             ],
             Method::Bome(m) => vec![
                 ("step", Number(m.step)),

@@ -31,5 +31,5 @@ pub use record::{Curvature, Detail, Record, RecordParts, State, Trial, moved};
 pub use run::{BadValue, Run, RunConfig, Status};
 pub use rxgf::{Integrator, Rxgf};
 pub use settings::{Input, ParamKind, ParamSpec, SolverSettings, check, describe};
-pub use sqcqp::Sqcqp;
+pub use sqcqp::{LineSearch, Sqcqp};
 pub use vpbgd::Vpbgd;

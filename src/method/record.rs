@@ -35,6 +35,8 @@ pub struct Trial {
     /// The step length tried.
     pub t: f64,
     /// Whether `h(z + t d) − ε² ≤ 0.9 (h − ε²)` held (stays safely inside).
+    /// The two-phase search stops testing it after the first safe trial:
+    /// the later ones read `true`.
     pub safe: bool,
     /// Whether the Armijo test `f(z + t d) ≤ f(z) + 0.1 t ∇fᵀd` held (tested
     /// only at safe trials; `false` where not tested).
@@ -97,7 +99,7 @@ pub enum Detail {
         /// infeasible; the step then goes to the centre, which decreases
         /// the linearised h the most).
         radius: Option<f64>,
-        /// Whether z_k was strictly inside `{h < ε²}` (line search) or not
+        /// Whether z_k was inside `{h − ε² < −δ}` (line search; δ = 0 by default) or not
         /// (fixed step η).
         inside: bool,
         /// The line search's trials, in order (empty outside).

@@ -12,7 +12,7 @@ use super::pgd_qp::{PgdQp, Rho, StepRule};
 use super::pgd_qp_rules::PgdQpSettings;
 use super::run::RunConfig;
 use super::rxgf::{Integrator, Rxgf};
-use super::sqcqp::Sqcqp;
+use super::sqcqp::{LineSearch, Sqcqp};
 use super::vpbgd::Vpbgd;
 
 /// The range a parameter may take.
@@ -190,8 +190,20 @@ const SQCQP: &[ParamSpec] = &[
     spec(
         "step",
         "η",
-        "The fixed step used while the iterate is not strictly inside {h < ε²}",
+        "The fixed step used while the iterate is not inside {h − ε² < −δ}",
         ParamKind::Positive,
+    ),
+    spec(
+        "band",
+        "δ",
+        "The line search runs only where h − ε² < −δ, the fixed step η elsewhere: 0 is the paper's rule; the authors' code uses 1e-5",
+        ParamKind::NonNegative,
+    ),
+    spec(
+        "line_search",
+        "search",
+        "joint: every trial must stay safely inside and pass Armijo (the paper); two-phase: halve to safety first, then to Armijo without re-testing safety (the authors' code)",
+        ParamKind::Choice(&["joint", "two-phase"]),
     ),
 ];
 
@@ -328,6 +340,8 @@ impl Default for SolverSettings {
                 eps: 0.1,
                 w: 0.01,
                 step: 0.05,
+                band: 0.0,
+                search: LineSearch::Joint,
             },
             bome: Bome {
                 inner_steps: 10,
@@ -436,6 +450,8 @@ impl SolverSettings {
             (MethodKind::Sqcqp, "epsilon") => Number(self.sqcqp.eps),
             (MethodKind::Sqcqp, "w") => Number(self.sqcqp.w),
             (MethodKind::Sqcqp, "step") => Number(self.sqcqp.step),
+            (MethodKind::Sqcqp, "band") => Number(self.sqcqp.band),
+            (MethodKind::Sqcqp, "line_search") => Text(self.sqcqp.search.as_str()),
             (MethodKind::Bome, "step") => Number(self.bome.step),
             (MethodKind::Bome, "eta") => Number(self.bome.eta),
             (MethodKind::Bome, "phi") => Text(self.bome.phi.as_str()),
@@ -489,6 +505,10 @@ impl SolverSettings {
             (MethodKind::Sqcqp, "epsilon", Number(v)) => self.sqcqp.eps = v,
             (MethodKind::Sqcqp, "w", Number(v)) => self.sqcqp.w = v,
             (MethodKind::Sqcqp, "step", Number(v)) => self.sqcqp.step = v,
+            (MethodKind::Sqcqp, "band", Number(v)) => self.sqcqp.band = v,
+            (MethodKind::Sqcqp, "line_search", Text(t)) => {
+                self.sqcqp.search = LineSearch::parse(t).unwrap_or(self.sqcqp.search);
+            }
             (MethodKind::Bome, "step", Number(v)) => self.bome.step = v,
             (MethodKind::Bome, "eta", Number(v)) => self.bome.eta = v,
             (MethodKind::Bome, "phi", Text(t)) => {

@@ -15,6 +15,45 @@ pub struct Sqcqp {
     pub w: f64,
     /// η: the fixed step used when the iterate is not strictly inside.
     pub step: f64,
+    /// δ ≥ 0: the fixed step η is taken while `h − ε² ≥ −δ`, the line
+    /// search only deeper inside. 0 is the paper's rule; the authors' code
+    /// uses 1e-5. (Settings saved before δ existed read as 0.)
+    #[serde(default)]
+    pub band: f64,
+    /// How the line search tests its two conditions.
+    #[serde(default)]
+    pub search: LineSearch,
+}
+
+/// How SQCQP's line search tests "safely inside" and Armijo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum LineSearch {
+    /// Every trial must be safely inside and pass Armijo, so safety is
+    /// re-checked after each Armijo halving (the paper's statement).
+    #[default]
+    Joint,
+    /// Halve until safely inside, then go on halving until Armijo holds
+    /// without testing safety again (the authors' code).
+    TwoPhase,
+}
+
+impl LineSearch {
+    /// `joint` or `two-phase`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineSearch::Joint => "joint",
+            LineSearch::TwoPhase => "two-phase",
+        }
+    }
+
+    /// Parses `joint` or `two-phase`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "joint" => Some(LineSearch::Joint),
+            "two-phase" => Some(LineSearch::TwoPhase),
+            _ => None,
+        }
+    }
 }
 
 /// Most halvings of the line search before the iterate stays put.
@@ -88,7 +127,7 @@ pub fn solve_ball(grad_f: &[f64], grad_h: &[f64], c: f64, w: f64) -> BallStep {
 
 impl Sqcqp {
     /// One iteration: the QCQP direction, then the barrier-plus-Armijo line
-    /// search (strictly inside {h < ε²}) or the fixed step η (not inside).
+    /// search (inside {h − ε² < −δ}) or the fixed step η (not that deep).
     pub fn step(&self, oracle: &Oracle, state: &State) -> (State, Record) {
         let z = &state.z;
         let FirstOrder {
@@ -100,7 +139,7 @@ impl Sqcqp {
         let gap = lower.h - self.eps * self.eps;
         let c = -self.alpha * gap;
         let ball = solve_ball(&grad_f, &grad_h, c, self.w);
-        let inside = gap < 0.0;
+        let inside = gap < -self.band;
         let (t, trials, accepted) = if inside {
             self.line_search(oracle, z, f, &grad_f, gap, &ball.d)
         } else {
@@ -139,10 +178,12 @@ impl Sqcqp {
 
     /// From t = 1, halves t until the trial point stays safely inside,
     /// `h(z + td) − ε² ≤ 0.9 (h − ε²)`, and passes Armijo,
-    /// `f(z + td) ≤ f + 0.1 t ∇fᵀd`; both are tested at every trial, so
-    /// safety is re-checked after each Armijo halving. f is evaluated only
-    /// at safe trials. Returns (t, trials, accepted); t = 0 if no trial
-    /// passed within [`MAX_HALVINGS`].
+    /// `f(z + td) ≤ f + 0.1 t ∇fᵀd`. Joint: both are tested at every
+    /// trial, so safety is re-checked after each Armijo halving, and f is
+    /// evaluated only at safe trials. Two-phase: once a trial is safe, the
+    /// later ones test Armijo alone (h is no longer evaluated; a trial's
+    /// `safe` then records the phase, not a test). Returns (t, trials,
+    /// accepted); t = 0 if no trial passed within [`MAX_HALVINGS`].
     fn line_search(
         &self,
         oracle: &Oracle,
@@ -155,10 +196,15 @@ impl Sqcqp {
         let slope = dot(grad_f, d);
         let mut trials = Vec::new();
         let mut t = 1.0;
+        let mut safe_found = false;
         for _ in 0..=MAX_HALVINGS {
             let trial = moved(z, t, d);
-            let h = LowerLevel::at(oracle, &trial).h;
-            let safe = h - self.eps * self.eps <= 0.9 * gap;
+            let safe = if safe_found && self.search == LineSearch::TwoPhase {
+                true
+            } else {
+                LowerLevel::at(oracle, &trial).h - self.eps * self.eps <= 0.9 * gap
+            };
+            safe_found |= safe;
             let armijo = safe && oracle.f(&trial) <= f + 0.1 * t * slope;
             trials.push(Trial { t, safe, armijo });
             if safe && armijo {

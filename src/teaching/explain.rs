@@ -3,7 +3,7 @@
 //! are the ones the plot's legend uses (−∇f, −λ∇h, Δ, the half-space edge).
 
 use super::Stage;
-use crate::method::{Detail, Method, Record, Rho, dot, norm};
+use crate::method::{Detail, LineSearch, Method, Record, Rho, dot, norm};
 
 /// A number as the panel prints it: five decimals, or scientific notation
 /// when very small or large. The tests read numbers back through this.
@@ -364,25 +364,33 @@ fn sqcqp_lines(
         Stage::Move,
         format!("z ← z + t·d with t = {}: {}", num(r.step), vector(next)),
     );
+    // With a band δ > 0 the line search starts only deeper than δ inside.
+    let region = if m.band > 0.0 {
+        format!("{{h − ε² < −δ}} (δ = {})", num(m.band))
+    } else {
+        "{h < ε²}".to_string()
+    };
+    let search = match m.search {
+        LineSearch::Joint => "barrier-and-Armijo line search",
+        LineSearch::TwoPhase => "two-phase line search (safely inside first, then Armijo)",
+    };
     let case = match (inside, accepted, radius.is_some(), r.active) {
-            (_, _, false, _) => {
-                "infeasible QCQP: no d lowers the linearised h by c, so d goes to the ball's centre, which lowers it most.".to_string()
-            }
-            (true, false, _, _) => {
-                "the line search ran out of halvings: no trial stayed safely inside and lowered f; the iterate stays put.".to_string()
-            }
-            (true, true, _, _) => {
-                "inside {h < ε²}: the step length comes from the barrier-and-Armijo line search.".to_string()
-            }
-            (false, _, _, true) => format!(
-                "outside {{h < ε²}}: −∇f lies outside the ball, so d is its projection; fixed step η = {}.",
-                num(m.step)
-            ),
-            (false, _, _, false) => format!(
-                "outside {{h < ε²}}: −∇f is inside the ball, so d = −∇f; fixed step η = {}.",
-                num(m.step)
-            ),
-        };
+        (_, _, false, _) => {
+            "infeasible QCQP: no d lowers the linearised h by c, so d goes to the ball's centre, which lowers it most.".to_string()
+        }
+        (true, false, _, _) => {
+            "the line search ran out of halvings: no trial stayed safely inside and lowered f; the iterate stays put.".to_string()
+        }
+        (true, true, _, _) => format!("inside {region}: the step length comes from the {search}."),
+        (false, _, _, true) => format!(
+            "not inside {region}: −∇f lies outside the ball, so d is its projection; fixed step η = {}.",
+            num(m.step)
+        ),
+        (false, _, _, false) => format!(
+            "not inside {region}: −∇f is inside the ball, so d = −∇f; fixed step η = {}.",
+            num(m.step)
+        ),
+    };
     (case, SQCQP_NAMES)
 }
 

@@ -68,3 +68,39 @@ pub fn scroll_up(
     });
     h.run_steps(6);
 }
+
+/// The app on built-in preset `id` in a window of `size` points, with no
+/// stored settings.
+#[cfg(feature = "gui")]
+pub fn app_on(
+    id: &str,
+    size: [f32; 2],
+) -> egui_kittest::Harness<'static, bilevel_lab::app::BilevelApp> {
+    use bilevel_lab::app::{BilevelApp, Launch, PresetSource};
+    let preset = bilevel_lab::preset::load_builtin(id).expect("a built-in preset");
+    let launch = Launch {
+        preset: Some((PresetSource::Builtin(id.into()), preset)),
+        ..Launch::default()
+    };
+    egui_kittest::Harness::builder()
+        .with_size(eframe::egui::vec2(size[0], size[1]))
+        .build_eframe(move |cc| BilevelApp::with_settings(&cc.egui_ctx, None, launch))
+}
+
+/// Steps frames until `done` holds or `seconds` pass; whether it held.
+#[cfg(feature = "gui")]
+pub fn step_until(
+    h: &mut egui_kittest::Harness<'static, bilevel_lab::app::BilevelApp>,
+    seconds: u64,
+    mut done: impl FnMut(&bilevel_lab::app::BilevelApp) -> bool,
+) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        h.step();
+        if done(h.state()) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    false
+}

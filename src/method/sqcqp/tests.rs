@@ -14,6 +14,8 @@ fn toy() -> Sqcqp {
         eps: 0.1,
         w: 0.01,
         step: 0.05,
+        band: 0.0,
+        search: LineSearch::Joint,
     }
 }
 
@@ -209,9 +211,137 @@ fn an_infeasible_qcqp_is_reported_not_turned_into_nan() {
         eps: 0.1,
         w: 0.01,
         step: 0.05,
+        band: 0.0,
+        search: LineSearch::Joint,
     };
     let (next, r) = m.step(&oracle, &State::start(vec![1.0, 1.0]));
     assert!(r.first_non_finite().is_none());
     assert!(matches!(r.detail, Detail::Sqcqp { radius: None, .. }));
     assert!(next.z.iter().all(|v| v.is_finite()));
+}
+
+/// The rule of the authors' code: the band δ = 1e-5 and the two-phase
+/// line search.
+fn authors() -> Sqcqp {
+    Sqcqp {
+        band: 1e-5,
+        search: LineSearch::TwoPhase,
+        ..toy()
+    }
+}
+
+fn sqcqp_detail(r: &Record) -> (bool, &[Trial]) {
+    let Detail::Sqcqp { inside, trials, .. } = &r.detail else {
+        panic!("an SQCQP record")
+    };
+    (*inside, trials)
+}
+
+#[test]
+fn within_the_band_it_takes_the_fixed_step_and_deeper_inside_it_searches() {
+    // B1 near its lower-level line: h − ε² = gap < 0. A band just wider
+    // than |gap| puts z in it (fixed step η); one just narrower does not.
+    let p = b1();
+    let z0 = State::start(vec![-1.0, -0.5 + 0.01]);
+    let gap = LowerLevel::at(&Oracle::new(&p), &z0.z).h - 0.01;
+    assert!(gap < 0.0);
+    for (band, expect_inside) in [(0.0, true), (-gap * 0.99, true), (-gap * 1.01, false)] {
+        let m = Sqcqp { band, ..toy() };
+        let (_, r) = m.step(&Oracle::new(&p), &z0);
+        let (inside, trials) = sqcqp_detail(&r);
+        assert_eq!(inside, expect_inside, "band {band:e}, gap {gap:e}");
+        if inside {
+            assert!(!trials.is_empty());
+        } else {
+            assert!(trials.is_empty() && r.step == 0.05);
+        }
+    }
+}
+
+#[test]
+fn the_two_phase_search_stops_testing_safety_once_a_trial_is_safe() {
+    // From points inside {h < ε²} whose first trials leave it: the joint
+    // search evaluates h at every trial and f only at safe ones; the
+    // two-phase search evaluates h until the first safe trial and f from
+    // there on. On B8 the first safe trial passes Armijo; on the steep
+    // f = 100x² with h = (y − 1)² at (0.01, 1.05) it is t = 1/4, and
+    // Armijo needs t = 1/128.
+    let steep = problem("100*x^2", "0.5*(y - 1)^2");
+    let cases = [
+        (b8(), vec![-0.64, 0.8005]),
+        (b8(), vec![-0.3, 0.5497]),
+        (steep, vec![0.01, 1.05]),
+    ];
+    let mut both_phases = 0;
+    for (p, z0) in cases {
+        let z0 = State::start(z0);
+        for search in [LineSearch::Joint, LineSearch::TwoPhase] {
+            let m = Sqcqp { search, ..toy() };
+            let oracle = Oracle::new(&p);
+            let (_, r) = m.step(&oracle, &z0);
+            let (inside, trials) = sqcqp_detail(&r);
+            assert!(inside, "{:?}", z0.z);
+            let first_safe = trials.iter().position(|t| t.safe).expect("a safe trial");
+            let c = oracle.counts();
+            // One ∇g at z itself (with ∇f and the HVP), then the trials'.
+            match search {
+                LineSearch::Joint => {
+                    assert_eq!(c.grad_g as usize, 1 + trials.len());
+                    assert_eq!(c.f as usize, trials.iter().filter(|t| t.safe).count());
+                }
+                LineSearch::TwoPhase => {
+                    assert_eq!(c.grad_g as usize, 1 + first_safe + 1);
+                    assert_eq!(c.f as usize, trials.len() - first_safe);
+                    if first_safe > 0 && trials.len() > first_safe + 1 {
+                        both_phases += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(both_phases > 0, "no start exercised both phases");
+}
+
+#[test]
+fn on_the_20d_toy_the_authors_rule_calls_the_oracle_far_less_and_ends_elsewhere() {
+    // The convex 20-D toy of seed 1, started on the lower-level solution as
+    // the authors start it. Near the edge h = ε² the paper's rule halves up
+    // to 50 times per iteration to stay safely inside; the authors' band
+    // takes the fixed step there instead, which is far cheaper and on this
+    // seed carries the iterate out of {h ≤ ε²} to another end point.
+    use crate::experiment::instance::instance;
+    use crate::problem::LowerKind;
+    let inst = instance(LowerKind::Convex, 20, 1).unwrap();
+    let p = inst.problem.as_ref();
+    let run = |m: Sqcqp| {
+        let oracle = Oracle::new(p);
+        let mut state = State::start(inst.start.clone());
+        let mut most_h: f64 = 0.0;
+        for _ in 0..3000 {
+            let (next, r) = m.step(&oracle, &state);
+            most_h = most_h.max(r.h);
+            state = next;
+        }
+        (oracle.counts().total(), most_h, state.z)
+    };
+    let (paper_calls, paper_h, paper_z) = run(toy());
+    let (their_calls, their_h, their_z) = run(authors());
+    println!(
+        "oracle calls: paper {paper_calls}, theirs {their_calls}; largest h {paper_h:e}, {their_h:e}"
+    );
+    assert!(
+        paper_calls > 3 * their_calls,
+        "{paper_calls} vs {their_calls}"
+    );
+    // The paper's rule never leaves {h ≤ ε²}; the authors' does here.
+    assert!(paper_h <= 0.01, "paper's rule: h reached {paper_h}");
+    assert!(their_h > 0.02, "authors' rule: h stayed ≤ {their_h}");
+    let apart = norm(
+        &paper_z
+            .iter()
+            .zip(&their_z)
+            .map(|(a, b)| a - b)
+            .collect::<Vec<_>>(),
+    );
+    assert!(apart > 0.1, "the end points are {apart} apart");
 }
