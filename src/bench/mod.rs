@@ -73,6 +73,53 @@ fn iteration_ns(
     Ok(times)
 }
 
+/// Nanoseconds for five products of a 20 × 20 matrix with a vector — the
+/// arithmetic an iteration of PGD-QP on the 20-D synthetic toy cannot do
+/// without (H y for r, Hᵀr for ∇_y g, and the three of ∇h) — averaged over
+/// `loops` rounds, `reps` times.
+fn five_matvecs_ns(loops: usize, reps: usize) -> Vec<f64> {
+    let data = crate::problem::synthetic_data::generate(20, 2025);
+    let (h, mut v) = (data.h, data.x0);
+    let mut out = nalgebra::DVector::zeros(20);
+    (0..reps)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..loops {
+                for _ in 0..5 {
+                    out.gemv(1.0, &h, &v, 0.0);
+                    // Each product feeds the next, so none can be skipped.
+                    std::mem::swap(&mut out, &mut v);
+                    v *= 0.5;
+                }
+            }
+            std::hint::black_box(&v);
+            start.elapsed().as_nanos() as f64 / loops as f64
+        })
+        .collect()
+}
+
+/// Milliseconds for B12's 400 × 400 landscape, `reps` times.
+fn landscape_ms(reps: usize) -> Result<Vec<f64>, String> {
+    let b12 = crate::preset::load_builtin("b12-mirrlees").map_err(|e| e.to_string())?;
+    let times: Vec<f64> = (0..reps)
+        .map(|_| {
+            let slice = Slice {
+                ix: 0,
+                iy: 1,
+                base: b12.start(),
+                x: [0.0, 3.0],
+                y: [-2.0, 2.0],
+                resolution: 400,
+            };
+            let start = Instant::now();
+            let l = landscape::compute(&b12.problem, slice, 1e-3, landscape::default_threads());
+            std::hint::black_box(l.f_contours.len());
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    Ok(times)
+}
+
 /// Runs the solver-side figures (`quick` for fewer repetitions).
 pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
     let (iterations, reps) = if quick { (20_000, 3) } else { (200_000, 7) };
@@ -114,23 +161,9 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
         iterations / 4,
         reps,
     )?;
-    let b12 = crate::preset::load_builtin("b12-mirrlees").map_err(|e| e.to_string())?;
-    let landscape_ms: Vec<f64> = (0..reps)
-        .map(|_| {
-            let slice = Slice {
-                ix: 0,
-                iy: 1,
-                base: b12.start(),
-                x: [0.0, 3.0],
-                y: [-2.0, 2.0],
-                resolution: 400,
-            };
-            let start = Instant::now();
-            let l = landscape::compute(&b12.problem, slice, 1e-3, landscape::default_threads());
-            std::hint::black_box(l.f_contours.len());
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
+    let matvec_ns = five_matvecs_ns(iterations as usize / 4, reps);
+    let (toy_median, matvec_median) = (median(&toy_ns), median(&matvec_ns));
+    let landscape_ms = landscape_ms(reps)?;
     let (n, e) = (median(&native_ns), median(&expr_ns));
     Ok(vec![
         Figure {
@@ -153,12 +186,24 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
             met: Some(ratio <= 3.0),
         },
         Figure {
+            key: "matvec5_ns_synthetic20",
+            what: "ns for five 20 × 20 matrix-vector products (nalgebra), the synthetic toy's floor",
+            median: matvec_median,
+            samples: matvec_ns,
+            target: "as low as the arithmetic allows".into(),
+            met: None,
+        },
+        Figure {
             key: "iter_ns_synthetic20",
             what: "ns per PGD-QP iteration, 20-D convex synthetic toy",
-            median: median(&toy_ns),
+            median: toy_median,
             samples: toy_ns.clone(),
-            target: "≤ 3000".into(),
-            met: Some(median(&toy_ns) <= 3000.0),
+            target: format!(
+                "≤ 2 × matvec5_ns_synthetic20 = {:.0} (issue 19); now {:.1} ×",
+                2.0 * matvec_median,
+                toy_median / matvec_median
+            ),
+            met: Some(toy_median <= 2.0 * matvec_median),
         },
         Figure {
             key: "landscape_ms",
