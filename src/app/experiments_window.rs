@@ -203,7 +203,7 @@ pub fn experiments_window(ctx: &egui::Context, state: &mut ExperimentsState, sho
     let mut open = state.open;
     egui::Window::new("Experiments")
         .open(&mut open)
-        .default_size([900.0, 720.0])
+        .default_size([900.0, 860.0])
         .vscroll(true)
         .show(ctx, |ui| {
             form_ui(ui, state);
