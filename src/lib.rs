@@ -14,6 +14,7 @@ pub mod background;
 pub mod bench;
 pub mod capped_read;
 pub mod cli;
+pub mod dataset;
 pub mod diagnostics;
 pub mod envelope;
 pub mod experiment;

@@ -247,7 +247,11 @@ fn presets_lists_the_library_and_synthetic_regenerates_it() {
     let out = run(&["presets"]);
     assert_eq!(out.status.code(), Some(0));
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(listing.lines().count(), 18);
+    assert_eq!(
+        listing.lines().count(),
+        19,
+        "18 built-in presets and dhc-digits"
+    );
     assert!(
         listing.lines().all(|l| !l.contains("does not load")),
         "{listing}"

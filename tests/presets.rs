@@ -27,7 +27,11 @@ fn every_file_in_presets_is_built_in_and_loads_from_disk() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
-    let built_in: BTreeSet<String> = BUILTIN.iter().map(|(id, _)| id.to_string()).collect();
+    let built_in: BTreeSet<String> = BUILTIN
+        .iter()
+        .chain(&preset::DATA_BUILTIN)
+        .map(|(id, _)| id.to_string())
+        .collect();
     assert_eq!(on_disk, built_in);
     for id in &on_disk {
         let path = std::path::Path::new(dir).join(format!("{id}.toml"));

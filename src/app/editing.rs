@@ -55,7 +55,9 @@ impl BilevelApp {
                 g: g.clone(),
                 constants: constants.clone(),
             }),
-            preset::ProblemSpec::Synthetic { .. } => None,
+            preset::ProblemSpec::Synthetic { .. } | preset::ProblemSpec::HyperCleaning { .. } => {
+                None
+            }
         }
     }
 

@@ -129,7 +129,8 @@ pub(super) fn reopened(
     };
     let text = match &preset.spec {
         crate::preset::ProblemSpec::Expression { f, g, .. } => (f.as_str(), g.as_str()),
-        crate::preset::ProblemSpec::Synthetic { .. } => ("", ""),
+        crate::preset::ProblemSpec::Synthetic { .. }
+        | crate::preset::ProblemSpec::HyperCleaning { .. } => ("", ""),
     };
     open_as_asked(settings, (source, text), how)
 }
@@ -273,7 +274,8 @@ impl BilevelApp {
     fn put_in_editors(&mut self, edit: &KeptEdit) {
         let preset_constants = match &self.doc.preset.spec {
             crate::preset::ProblemSpec::Expression { constants, .. } => constants.clone(),
-            crate::preset::ProblemSpec::Synthetic { .. } => Vec::new(),
+            crate::preset::ProblemSpec::Synthetic { .. }
+            | crate::preset::ProblemSpec::HyperCleaning { .. } => Vec::new(),
         };
         let editor = &mut self.doc.editor;
         editor.f.clone_from(&edit.f);

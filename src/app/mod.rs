@@ -324,7 +324,9 @@ impl BilevelApp {
             preset::ProblemSpec::Expression {
                 f, g, constants, ..
             } => (f.clone(), g.clone(), constants.clone()),
-            preset::ProblemSpec::Synthetic { .. } => (String::new(), String::new(), Vec::new()),
+            preset::ProblemSpec::Synthetic { .. } | preset::ProblemSpec::HyperCleaning { .. } => {
+                (String::new(), String::new(), Vec::new())
+            }
         };
         self.doc.editor = Editor {
             f: f.clone(),

@@ -111,6 +111,19 @@ pub fn problem_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
                 }
             ));
         }
+        ProblemSpec::HyperCleaning { dataset, spec } => {
+            ui.label(format!(
+                "Data hyper-cleaning on {dataset}: {} training samples ({:.0} % of labels \
+                 corrupted), weights σ(xᵢ); softmax regression on {} principal components \
+                 and a bias; f = validation cross-entropy ({} samples), g = weighted training \
+                 cross-entropy + {}‖Y‖².",
+                spec.train,
+                100.0 * spec.corrupt,
+                spec.components,
+                spec.validation,
+                spec.ridge
+            ));
+        }
     }
     out.extend(axes_ui(ui, app));
     out
@@ -145,7 +158,7 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
     );
     let moved = match &app.doc.preset.spec {
         ProblemSpec::Expression { constants, .. } => *constants != app.doc.editor.constants,
-        ProblemSpec::Synthetic { .. } => false,
+        ProblemSpec::Synthetic { .. } | ProblemSpec::HyperCleaning { .. } => false,
     };
     let edited = f != preset.0 || g != preset.1 || moved;
     if changed {

@@ -79,6 +79,9 @@ fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliErr
         }
         None => return Ok(None),
     };
+    if preset.cleaning.is_some() {
+        return Err(CliError::Message(preset::NOT_IN_THE_APP.to_string()));
+    }
     if !preset.runs.is_empty() && configures_the_run(cli) {
         return Err(CliError::Message(format!(
             "{} is a session with {} runs of its own: the method, parameter, tolerance and start options do not go with it (change its runs in the app, or run one with `bilevel-lab run`)",

@@ -112,7 +112,7 @@ pub fn load_preset(name: &str) -> Result<Preset, CliError> {
 }
 
 fn list_presets() -> Result<(), CliError> {
-    for (id, _) in BUILTIN {
+    for (id, _) in BUILTIN.iter().chain(&preset::DATA_BUILTIN) {
         match preset::load_builtin(id) {
             Ok(p) => {
                 let dims = p.dims();

@@ -188,6 +188,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         return Ok(());
     }
     super::output::line(&human_line(&outcome.run))?;
+    if let Some(line) = super::summary::cleaning_line(&preset, &outcome) {
+        super::output::line(&line)?;
+    }
     super::output::line(&format!("{summary}"))?;
     Ok(())
 }
@@ -351,7 +354,7 @@ pub(super) fn execute(
     let mut aside = Duration::ZERO;
     let mut reached_own = None;
     let mut common = reach.map(Reach::new);
-    let mut watch = Watch::default();
+    let mut watch = Watch::for_problem(problem.as_ref());
     // Rows of a CSV each cost a global search for the true gap: smaller
     // chunks keep an interrupt's answer quick.
     let chunk = if csv.is_some() { 256 } else { 4096 };
@@ -427,11 +430,20 @@ pub(super) fn human_line(run: &Run) -> String {
             run.state().k
         ),
     };
+    // Hundreds of coordinates (hyper-cleaning) would bury the line: the
+    // JSON summary below holds them all.
+    let shown = |v: &[f64]| {
+        if v.len() > 64 {
+            format!("({} values)", v.len())
+        } else {
+            format!("{v:?}")
+        }
+    };
     match run.last_record() {
         Some(r) => format!(
-            "{head}; x={:?} y={:?} f={:.6} h={:.3e} kkt={:.3e}",
-            r.x(),
-            r.y(),
+            "{head}; x={} y={} f={:.6} h={:.3e} kkt={:.3e}",
+            shown(r.x()),
+            shown(r.y()),
             r.f,
             r.h,
             r.kkt_residual

@@ -1,6 +1,7 @@
 //! The JSON summary and CSV rows of a run.
 
 use super::run_cmd::Outcome;
+use crate::dataset::CleaningReport;
 use crate::method::{Method, OracleCounts, ParamValue, Record, Status};
 use crate::preset::Preset;
 use serde_json::{Value, json};
@@ -165,7 +166,56 @@ pub(super) fn json_summary(preset: &Preset, outcome: &Outcome, method: &str) -> 
         merge(&mut out, json!({ "reference": rf }));
     }
     merge(&mut out, json!({ "diagnosis": diagnosis(outcome) }));
+    if let Some(cleaning) = cleaning(preset, outcome) {
+        merge(&mut out, json!({ "cleaning": cleaning }));
+    }
     out
+}
+
+/// The hyper-cleaning task's report at the end and at the start (every
+/// weight ½ and the model trained on that: "no cleaning").
+fn cleaning_reports(
+    preset: &Preset,
+    outcome: &Outcome,
+) -> Option<(CleaningReport, CleaningReport, usize)> {
+    let task = preset.cleaning.as_ref()?;
+    let end = task.report(&outcome.run.state().z);
+    let start = task.report(&preset.start());
+    Some((end, start, task.corrupted.iter().filter(|&&c| c).count()))
+}
+
+/// `"cleaning"`: accuracies and the F1 score of "weight < ½ = corrupted".
+fn cleaning(preset: &Preset, outcome: &Outcome) -> Option<Value> {
+    let (end, start, corrupted) = cleaning_reports(preset, outcome)?;
+    Some(json!({
+        "test_accuracy": num(end.test_accuracy),
+        "validation_accuracy": num(end.validation_accuracy),
+        "f1": num(end.f1),
+        "precision": num(end.precision),
+        "recall": num(end.recall),
+        "flagged": end.flagged,
+        "flagged_corrupted": end.flagged_corrupted,
+        "corrupted": corrupted,
+        "no_cleaning": {
+            "test_accuracy": num(start.test_accuracy),
+            "validation_accuracy": num(start.validation_accuracy),
+        },
+    }))
+}
+
+/// The same in words, for the line above the JSON.
+pub(super) fn cleaning_line(preset: &Preset, outcome: &Outcome) -> Option<String> {
+    let (end, start, corrupted) = cleaning_reports(preset, outcome)?;
+    Some(format!(
+        "hyper-cleaning: test accuracy {:.4} (no cleaning {:.4}), validation {:.4}; \
+         weight < ½ flags {} samples, {} of the {corrupted} corrupted: F1 {:.3}",
+        end.test_accuracy,
+        start.test_accuracy,
+        end.validation_accuracy,
+        end.flagged,
+        end.flagged_corrupted,
+        end.f1
+    ))
 }
 
 /// `"diagnosis"`: the end's class, true gap, λ_min and shape, the

@@ -136,6 +136,9 @@ pub struct EventDetector {
     running_away: bool,
     recent: VecDeque<Vec<f64>>,
     cycling: bool,
+    /// The runaway check measures ‖z[from..]‖ (the y block where x grows
+    /// by design; see [`crate::problem::Problem::upper_grows_by_design`]).
+    from: usize,
     kicks: usize,
     last_kick: Option<u64>,
     total: usize,
@@ -160,6 +163,19 @@ fn cause_of(r: &Record) -> KickCause {
 }
 
 impl EventDetector {
+    /// A detector for runs of `problem`.
+    pub fn for_problem(problem: &dyn crate::problem::Problem) -> Self {
+        let from = if problem.upper_grows_by_design() {
+            problem.dims().n
+        } else {
+            0
+        };
+        Self {
+            from,
+            ..Self::default()
+        }
+    }
+
     /// Looks at the next record; returns the events it shows (usually
     /// none; no allocation then). Every detector sees every record.
     pub fn observe(&mut self, r: &Record) -> Vec<RunEvent> {
@@ -218,7 +234,8 @@ impl EventDetector {
         if !r.k.is_multiple_of(CHECK_EVERY) {
             return None;
         }
-        let norm = r.z.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let watched = r.z.get(self.from..).unwrap_or_default();
+        let norm = watched.iter().map(|v| v * v).sum::<f64>().sqrt();
         self.norms.push_back((norm, r.h));
         if self.norms.len() > RUNAWAY_CHECKS + 1 {
             self.norms.pop_front();
@@ -246,7 +263,8 @@ impl EventDetector {
             (steady && last > factor * first && last - first >= 1e-3 * (1.0 + last))
                 .then_some((first, last))
         };
-        let found = grows(|p| p.0).map(|v| ("‖z‖", v)).or_else(|| {
+        let what = if self.from > 0 { "‖y‖" } else { "‖z‖" };
+        let found = grows(|p| p.0).map(|v| (what, v)).or_else(|| {
             grows(|p| p.1)
                 .filter(|(_, last)| *last > 1e-6)
                 .map(|v| ("h", v))

@@ -58,6 +58,14 @@ pub struct Watch {
 }
 
 impl Watch {
+    /// A watch for runs of `problem` (see [`EventDetector::for_problem`]).
+    pub fn for_problem(problem: &dyn Problem) -> Self {
+        Self {
+            events: EventDetector::for_problem(problem),
+            recent: VecDeque::new(),
+        }
+    }
+
     /// Looks at the next record; returns the events it shows.
     pub fn observe(&mut self, r: &Record) -> Vec<RunEvent> {
         super::events::push_recent(&mut self.recent, &r.z, RECENT);
@@ -93,7 +101,7 @@ pub fn run_judged(
     progress: &Progress,
 ) -> Judged {
     let mut run = Run::new(problem.clone(), config, z0.clone());
-    let mut watch = Watch::default();
+    let mut watch = Watch::for_problem(problem.as_ref());
     let mut reach = Reach::new(judging.tolerance);
     let status = run_cancellable(&mut run, progress, |r| {
         watch.observe(r);

@@ -77,10 +77,17 @@ pub const BUILTIN: [(&str, &str); 18] = [
 /// perturbation is plain to see and the run converges.
 pub const DEFAULT_PRESET: &str = "b08-mitsos-barton-3-17";
 
+/// Built-in presets on real data (the hyper-cleaning family): the command
+/// line runs them by name; the app does not open them yet (its views are
+/// made for a picture in two coordinates).
+pub const DATA_BUILTIN: [(&str, &str); 1] =
+    [("dhc-digits", include_str!("../../presets/dhc-digits.toml"))];
+
 /// The text of a built-in preset by id.
 pub fn builtin_text(id: &str) -> Option<&'static str> {
     BUILTIN
         .iter()
+        .chain(&DATA_BUILTIN)
         .find(|(name, _)| *name == id)
         .map(|(_, text)| *text)
 }

@@ -3,6 +3,7 @@
 //! exactly this format; a key it does not know is an error.
 
 mod builtin;
+mod cleaning;
 mod constants;
 mod error;
 mod generate;
@@ -13,7 +14,8 @@ mod source;
 mod watch;
 mod write;
 
-pub use builtin::{BUILTIN, DEFAULT_PRESET, builtin_text};
+pub use builtin::{BUILTIN, DATA_BUILTIN, DEFAULT_PRESET, builtin_text};
+pub use cleaning::NOT_IN_THE_APP;
 pub use constants::{Constant, constant_values, default_range};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
@@ -63,6 +65,14 @@ pub enum ProblemSpec {
         g: String,
         /// Named constants, sorted by name, with their slider ranges.
         constants: Vec<Constant>,
+    },
+    /// The hyper-cleaning family: its data set and how it is prepared.
+    HyperCleaning {
+        /// `"digits"` (the bundled set) or the data file's path, absolute
+        /// once loaded from a file so that an export loads anywhere.
+        dataset: String,
+        /// Split, components, corruption, seed and ridge.
+        spec: crate::dataset::CleaningSpec,
     },
     /// The synthetic family with its data.
     Synthetic {
@@ -161,6 +171,8 @@ pub struct Preset {
     pub runs: Vec<PresetRun>,
     /// A session's `[session]` table: what the app shows (read by the app).
     pub session: Option<toml::Table>,
+    /// The hyper-cleaning family's data and test set, for its report.
+    pub cleaning: Option<Arc<crate::dataset::CleaningTask>>,
 }
 
 impl Reference {
@@ -249,7 +261,11 @@ impl Preset {
 /// Loads a built-in preset by id.
 pub fn load_builtin(id: &str) -> Result<Preset, PresetError> {
     let text = builtin_text(id).ok_or_else(|| {
-        let ids: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        let ids: Vec<&str> = BUILTIN
+            .iter()
+            .chain(&DATA_BUILTIN)
+            .map(|(n, _)| *n)
+            .collect();
         PresetError::file(
             id,
             format!(
@@ -286,11 +302,17 @@ pub fn load_path(path: &Path) -> Result<Preset, PresetError> {
             message: format!("the file is not UTF-8 text (invalid byte at offset {at})"),
         }
     })?;
-    load_str(&text, &source)
+    precheck(&text, &source)?;
+    Checker {
+        text: &text,
+        source: &source,
+        base: path.parent(),
+    }
+    .load()
 }
 
-/// Parses and checks a preset from its text; `source` names it in errors.
-pub fn load_str(text: &str, source: &str) -> Result<Preset, PresetError> {
+/// The checks before parsing: size and NUL bytes.
+fn precheck(text: &str, source: &str) -> Result<(), PresetError> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(PresetError::file(
             source,
@@ -308,22 +330,41 @@ pub fn load_str(text: &str, source: &str) -> Result<Preset, PresetError> {
             message: "the file contains a NUL byte; presets are plain text".into(),
         });
     }
-    let raw: RawPreset = toml::from_str(text).map_err(|e| PresetError {
-        source: source.to_string(),
-        key: None,
-        position: e.span().map(|s| line_column(text, s.start)),
-        message: e.message().trim().to_string(),
-    })?;
-    Checker { text, source }.preset(raw)
+    Ok(())
+}
+
+/// Parses and checks a preset from its text; `source` names it in errors.
+pub fn load_str(text: &str, source: &str) -> Result<Preset, PresetError> {
+    precheck(text, source)?;
+    Checker {
+        text,
+        source,
+        base: None,
+    }
+    .load()
 }
 
 /// Validation with access to the text, to turn spans into positions.
 struct Checker<'a> {
     text: &'a str,
     source: &'a str,
+    /// The preset file's folder: relative data paths start there (the
+    /// current directory for text not read from a file).
+    base: Option<&'a Path>,
 }
 
 impl Checker<'_> {
+    fn load(&self) -> Result<Preset, PresetError> {
+        let text = self.text;
+        let raw: RawPreset = toml::from_str(text).map_err(|e| PresetError {
+            source: self.source.to_string(),
+            key: None,
+            position: e.span().map(|s| line_column(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+        self.preset(raw)
+    }
+
     fn err(&self, key: &str, span: Range<usize>, message: impl Into<String>) -> PresetError {
         PresetError {
             source: self.source.to_string(),
@@ -337,12 +378,23 @@ impl Checker<'_> {
         if raw.name.get_ref().trim().is_empty() {
             return Err(self.err("name", raw.name.span(), "the name is empty"));
         }
+        let mut cleaning = None;
         let (spec, problem) = match &raw.family {
+            Some(family) if family.get_ref() == cleaning::FAMILY => {
+                let (spec, task) = self.hyper_cleaning(&raw, family)?;
+                let problem: Arc<dyn Problem> = task.problem.clone();
+                cleaning = Some(task);
+                (spec, problem)
+            }
             Some(family) => self.synthetic(&raw, family)?,
             None => self.expression(&raw)?,
         };
         let dims = problem.dims();
-        let (start_x, start_y) = self.point("start", raw.start.get_ref(), dims)?;
+        let (start_x, start_y) = match (&raw.start, &cleaning) {
+            (Some(start), _) => self.point("start", start.get_ref(), dims)?,
+            (None, Some(task)) => (task.start_x.clone(), task.start_y.clone()),
+            (None, None) => return Err(PresetError::file(self.source, "missing field `start`")),
+        };
         let view = raw
             .view
             .as_ref()
@@ -391,6 +443,7 @@ impl Checker<'_> {
             lower_domain,
             solver,
             reference,
+            cleaning,
         })
     }
 
@@ -398,12 +451,18 @@ impl Checker<'_> {
         for (key, present) in [
             ("lower_kind", raw.lower_kind.is_some()),
             ("data", raw.data.is_some()),
+            ("cleaning", raw.cleaning.is_some()),
         ] {
             if present {
+                let family = if key == "cleaning" {
+                    cleaning::FAMILY
+                } else {
+                    "synthetic"
+                };
                 return Err(PresetError::file(
                     self.source,
                     format!(
-                        "`{key}` belongs to `family = \"synthetic\"` presets; this one has no `family`"
+                        "`{key}` belongs to `family = \"{family}\"` presets; this one has no `family`"
                     ),
                 ));
             }
@@ -517,26 +576,20 @@ impl Checker<'_> {
                 "family",
                 family.span(),
                 format!(
-                    "unknown family '{}'; the only family is \"synthetic\"",
-                    family.get_ref()
+                    "unknown family '{}'; the families are \"synthetic\" and \"{}\"",
+                    family.get_ref(),
+                    cleaning::FAMILY
                 ),
             ));
         }
-        for (key, present) in [
-            ("upper", raw.upper.is_some()),
-            ("lower", raw.lower.is_some()),
-            ("f", raw.f.is_some()),
-            ("g", raw.g.is_some()),
-            ("constants", raw.constants.is_some()),
-        ] {
-            if present {
-                return Err(self.err(
-                    key,
-                    family.span(),
-                    format!("a `family` preset defines f and g itself; remove `{key}`"),
-                ));
-            }
+        if raw.cleaning.is_some() {
+            return Err(self.err(
+                "cleaning",
+                family.span(),
+                "`[cleaning]` belongs to `family = \"hyper-cleaning\"` presets",
+            ));
         }
+        self.family_keys_only(raw, family, &[])?;
         let kind_value = raw.lower_kind.as_ref().ok_or_else(|| {
             PresetError::file(
                 self.source,
@@ -594,6 +647,35 @@ impl Checker<'_> {
             h: rows.clone(),
         };
         Ok((spec, Arc::new(problem)))
+    }
+
+    /// A `family` preset defines f and g itself: the expression keys, and
+    /// `others` (another family's keys), are errors.
+    fn family_keys_only(
+        &self,
+        raw: &RawPreset,
+        family: &Spanned<String>,
+        others: &[(&str, bool)],
+    ) -> Result<(), PresetError> {
+        let expression = [
+            ("upper", raw.upper.is_some()),
+            ("lower", raw.lower.is_some()),
+            ("f", raw.f.is_some()),
+            ("g", raw.g.is_some()),
+            ("constants", raw.constants.is_some()),
+        ];
+        match expression
+            .iter()
+            .chain(others)
+            .find(|(_, present)| *present)
+        {
+            Some((key, _)) => Err(self.err(
+                key,
+                family.span(),
+                format!("a `family` preset defines f and g itself; remove `{key}`"),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// `data.H` must be `n` × `n` and finite.

@@ -19,7 +19,8 @@ pub struct RawPreset {
     pub family: Option<Spanned<String>>,
     pub lower_kind: Option<Spanned<String>>,
     pub data: Option<Spanned<RawData>>,
-    pub start: Spanned<RawPoint>,
+    pub cleaning: Option<Spanned<RawCleaning>>,
+    pub start: Option<Spanned<RawPoint>>,
     pub view: Option<Spanned<RawView>>,
     pub upper_domain: Option<Spanned<RawUpperDomain>>,
     pub lower_domain: Option<Spanned<RawLowerDomain>>,
@@ -49,6 +50,21 @@ pub struct RawData {
     pub d: Spanned<Vec<f64>>,
     #[serde(rename = "H")]
     pub h: Spanned<Vec<Vec<f64>>>,
+}
+
+/// `[cleaning]` of the hyper-cleaning family: where the samples come from
+/// and how they are split, projected and corrupted.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCleaning {
+    pub dataset: Spanned<String>,
+    pub train: Spanned<usize>,
+    pub validation: Spanned<usize>,
+    pub test: Spanned<usize>,
+    pub components: Spanned<usize>,
+    pub corrupt: Spanned<f64>,
+    pub seed: Spanned<u64>,
+    pub ridge: Option<Spanned<f64>>,
 }
 
 /// `[start]`: arrays in the order of `upper` and `lower`.

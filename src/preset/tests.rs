@@ -299,3 +299,55 @@ fn a_session_holds_every_run_and_writes_them_back() {
         "{e}"
     );
 }
+
+/// A small labelled table in the CSV format: two well-separated classes.
+fn tiny_csv() -> String {
+    let mut text = String::from("a,b,c,label\n");
+    for i in 0..40 {
+        let class = i % 2;
+        let shift = if class == 0 { -1.0 } else { 1.0 };
+        let t = f64::from(i) / 40.0;
+        text += &format!("{},{},{},{class}\n", shift + t, shift * t, 0.5 - t);
+    }
+    text
+}
+
+#[test]
+fn a_hyper_cleaning_preset_reads_its_csv_beside_it_and_exports_an_absolute_path() {
+    let dir = std::env::temp_dir().join(format!("bl-cleaning-preset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("samples.csv"), tiny_csv()).unwrap();
+    let text = r#"name = "tiny cleaning"
+family = "hyper-cleaning"
+[cleaning]
+dataset = "samples.csv"
+train = 20
+validation = 10
+test = 10
+components = 2
+corrupt = 0.25
+seed = 3
+"#;
+    std::fs::write(dir.join("tiny.toml"), text).unwrap();
+    let p = load_path(&dir.join("tiny.toml")).unwrap();
+    assert_eq!(p.dims(), Dims { n: 20, m: 3 * 2 });
+    let task = p.cleaning.as_ref().expect("a cleaning task");
+    assert_eq!(task.corrupted.iter().filter(|&&c| c).count(), 5);
+    assert_eq!(p.start_x, vec![0.0; 20]);
+    let ProblemSpec::HyperCleaning { dataset, spec } = &p.spec else {
+        panic!("{:?}", p.spec)
+    };
+    assert!(Path::new(dataset).is_absolute(), "{dataset}");
+    assert_eq!((spec.ridge, spec.seed), (1e-3, 3));
+    // The export names the file absolutely, leaves out the computed start
+    // and loads from anywhere to the same problem.
+    let exported = to_toml(&p);
+    assert!(!exported.contains("[start]"), "{exported}");
+    let again = load_str(&exported, "elsewhere.toml").unwrap();
+    assert_eq!(again.spec, p.spec);
+    assert_eq!(again.start(), p.start());
+    // Loaded as text, a relative name is looked up from the current folder.
+    let e = load_str(text, "text").unwrap_err();
+    assert!(e.message.contains("samples.csv: no such file"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -19,6 +19,25 @@ fn pair(x: &[f64], y: &[f64]) -> Value {
     Value::Table(t)
 }
 
+fn cleaning_table(dataset: &str, spec: &crate::dataset::CleaningSpec) -> Table {
+    let count = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+    let mut t = Table::new();
+    t.insert("dataset".into(), Value::String(dataset.into()));
+    t.insert("train".into(), count(spec.train));
+    t.insert("validation".into(), count(spec.validation));
+    t.insert("test".into(), count(spec.test));
+    t.insert("components".into(), count(spec.components));
+    t.insert("corrupt".into(), Value::Float(spec.corrupt));
+    // Seeds above i64::MAX cannot be written as TOML integers; they are
+    // refused on reading too (TOML integers are signed 64-bit).
+    t.insert(
+        "seed".into(),
+        Value::Integer(i64::try_from(spec.seed).unwrap_or(i64::MAX)),
+    );
+    t.insert("ridge".into(), Value::Float(spec.ridge));
+    t
+}
+
 /// The preset as TOML text; loading it gives back the same preset.
 pub fn to_toml(p: &Preset) -> String {
     let mut doc = Table::new();
@@ -65,8 +84,25 @@ pub fn to_toml(p: &Preset) -> String {
             );
             doc.insert("data".into(), Value::Table(data));
         }
+        ProblemSpec::HyperCleaning { dataset, spec } => {
+            doc.insert(
+                "family".into(),
+                Value::String(super::cleaning::FAMILY.into()),
+            );
+            doc.insert(
+                "cleaning".into(),
+                Value::Table(cleaning_table(dataset, spec)),
+            );
+        }
     }
-    doc.insert("start".into(), pair(&p.start_x, &p.start_y));
+    // The hyper-cleaning family computes its start; only a moved one is written.
+    let generated = p
+        .cleaning
+        .as_ref()
+        .is_some_and(|t| t.start_x == p.start_x && t.start_y == p.start_y);
+    if !generated {
+        doc.insert("start".into(), pair(&p.start_x, &p.start_y));
+    }
     if let Some(view) = &p.view {
         doc.insert("view".into(), pair(&view.x, &view.y));
     }

@@ -4,10 +4,12 @@
 //! `x ∈ Rⁿ` (upper level) and `y ∈ Rᵐ` (lower level). Points are passed as
 //! one slice `z = (x, y)` of length `n + m`, x first.
 
+mod cleaning;
 mod expression;
 mod synthetic;
 pub mod synthetic_data;
 
+pub use cleaning::{HyperCleaning, LabelledSet, sigmoid};
 pub use expression::{ExprProblem, ProblemError};
 pub use synthetic::{LowerKind, SyntheticProblem};
 
@@ -60,6 +62,13 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
     /// can share the work between the two override it.
     fn grad_g_and_hvp_along_grad_y(&self, z: &[f64], grad: &mut [f64], hv: &mut [f64]) -> f64 {
         grad_g_then_hvp(self, z, grad, hv)
+    }
+
+    /// Whether the upper variables go to infinity on the way to a solution
+    /// by design (hyper-cleaning's weight logits: a weight tends to 0 or 1
+    /// only as its xᵢ → ∓∞). The runaway detector then watches y alone.
+    fn upper_grows_by_design(&self) -> bool {
+        false
     }
 
     /// g, ∂g/∂y_j and ∂²g/∂y_j² at z, along lower-level coordinate `j`

@@ -29,8 +29,8 @@ impl Slot {
     fn new(id: RunId, run: Run) -> Self {
         Self {
             id,
+            detector: EventDetector::for_problem(run.problem().as_ref()),
             run,
-            detector: EventDetector::default(),
             done: false,
             compute: Duration::ZERO,
         }

@@ -1,0 +1,142 @@
+//! Labelled data for the hyper-cleaning problem: reading a table of
+//! samples (CSV, optionally gzip-compressed, or the bundled digits set),
+//! and turning it into training, validation and test sets with PCA
+//! features and a seeded share of corrupted training labels.
+
+mod prepare;
+
+pub use prepare::{CleaningReport, CleaningSpec, CleaningTask, prepare};
+
+use crate::capped_read::read_capped;
+use nalgebra::DMatrix;
+use std::io::Read;
+use std::path::Path;
+
+/// Files larger than this are refused (MNIST's 60 000 training images as
+/// CSV take about 110 MB).
+pub const MAX_DATA_BYTES: u64 = 256 << 20;
+
+/// The most classes a table may have: labels are small integers.
+pub const MAX_CLASSES: usize = 1000;
+
+/// The bundled set: the UCI optical-recognition digits (1 797 samples of
+/// 8 × 8 pixel counts 0–16, then the digit), as scikit-learn ships it;
+/// licence and provenance in assets/data/DIGITS-LICENCE.md.
+const DIGITS_GZ: &[u8] = include_bytes!("../../assets/data/digits.csv.gz");
+
+/// The name that selects the bundled set in presets and on the command line.
+pub const DIGITS: &str = "digits";
+
+/// Samples as rows, each with an integer class label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// One row per sample.
+    pub features: DMatrix<f64>,
+    /// The label of each row.
+    pub labels: Vec<usize>,
+    /// One more than the largest label.
+    pub classes: usize,
+}
+
+/// The bundled digits set.
+pub fn digits() -> Result<Table, String> {
+    parse_csv(&gunzip(DIGITS_GZ)?).map_err(|e| format!("the bundled digits set: {e}"))
+}
+
+/// Reads a table from a file: CSV with the label last, gzip-compressed if
+/// it starts with gzip's magic bytes; at most [`MAX_DATA_BYTES`] either way.
+pub fn read_path(path: &Path) -> Result<Table, String> {
+    let shown = path.display();
+    let bytes = read_capped(path, MAX_DATA_BYTES).map_err(|e| format!("{shown}: {e}"))?;
+    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
+        gunzip(&bytes).map_err(|e| format!("{shown}: {e}"))?
+    } else {
+        bytes
+    };
+    parse_csv(&text).map_err(|e| format!("{shown}: {e}"))
+}
+
+/// Decompresses gzip data, refusing more than [`MAX_DATA_BYTES`] of output.
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_DATA_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("not valid gzip data ({e})"))?;
+    if out.len() as u64 > MAX_DATA_BYTES {
+        return Err(format!(
+            "decompresses to more than {MAX_DATA_BYTES} bytes; that is the limit"
+        ));
+    }
+    Ok(out)
+}
+
+/// Parses CSV whose rows are `feature, …, feature, label`: every feature a
+/// finite number, the label a whole number in `0..1000`, every row as long
+/// as the first. A first row that is not all numbers is taken as a header.
+pub fn parse_csv(bytes: &[u8]) -> Result<Table, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        // Rows of another length get this module's own message below.
+        .flexible(true)
+        .from_reader(bytes);
+    let mut values: Vec<f64> = Vec::new();
+    let mut labels: Vec<usize> = Vec::new();
+    let mut width: Option<usize> = None;
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 1;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let numbers: Result<Vec<f64>, _> = record.iter().map(str::parse::<f64>).collect();
+        let Ok(numbers) = numbers else {
+            if index == 0 {
+                continue; // a header
+            }
+            return Err(format!("line {line}: a field is not a number"));
+        };
+        let Some((&label, features)) = numbers.split_last() else {
+            continue;
+        };
+        if features.is_empty() {
+            return Err(format!("line {line}: a row needs features and a label"));
+        }
+        match width {
+            None => width = Some(features.len()),
+            Some(w) if w != features.len() => {
+                return Err(format!(
+                    "line {line}: {} features where the first row has {w}",
+                    features.len()
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some(at) = features.iter().position(|v| !v.is_finite()) {
+            return Err(format!("line {line}: feature {} is not finite", at + 1));
+        }
+        if !(label >= 0.0 && label.fract() == 0.0 && label < MAX_CLASSES as f64) {
+            return Err(format!(
+                "line {line}: the label {label} is not a whole number in 0..{MAX_CLASSES}"
+            ));
+        }
+        values.extend_from_slice(features);
+        // A whole number below 1000 (checked above) converts exactly.
+        labels.push(label as usize);
+    }
+    let width = width.ok_or("no rows of data")?;
+    let classes = labels.iter().max().map_or(0, |&l| l + 1);
+    let first = labels.first().copied();
+    if labels.iter().all(|&l| Some(l) == first) {
+        return Err("every row has the same label; classification needs two classes".into());
+    }
+    Ok(Table {
+        features: DMatrix::from_row_slice(labels.len(), width, &values),
+        labels,
+        classes,
+    })
+}
+
+#[cfg(test)]
+mod tests;
