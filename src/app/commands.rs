@@ -414,10 +414,9 @@ impl BilevelApp {
                 }
                 Err(e) => self.notify(e.to_string(), true),
             },
-            AppCommand::OpenFile(path) => match crate::preset::load_path(&path) {
-                Ok(p) if p.cleaning.is_some() => {
-                    self.notify(crate::preset::NOT_IN_THE_APP.to_string(), true)
-                }
+            AppCommand::OpenFile(path) => match crate::preset::load_path(&path)
+                .and_then(crate::preset::Preset::openable_in_app)
+            {
                 Ok(p) => {
                     self.settings.source = PresetSource::File(path.display().to_string());
                     self.doc.preset = p;

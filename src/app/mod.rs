@@ -199,7 +199,7 @@ impl BilevelApp {
                 };
                 p
             }
-            None => match settings.source.load() {
+            None => match settings.source.load().and_then(Preset::openable_in_app) {
                 Ok(p) => p,
                 Err(e) => {
                     notice = Some(Notice {

@@ -1,6 +1,7 @@
 //! `bilevel-lab bench`: measured speed, as medians of repetitions. Timed
 //! assertions do not belong in tests; the figures are printed here.
 
+mod cleaning;
 mod native;
 #[cfg(feature = "gui")]
 mod ui;
@@ -165,7 +166,8 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
     let (toy_median, matvec_median) = (median(&toy_ns), median(&matvec_ns));
     let landscape_ms = landscape_ms(reps)?;
     let (n, e) = (median(&native_ns), median(&expr_ns));
-    Ok(vec![
+    let cleaning = cleaning::figures(quick)?;
+    let mut figures = vec![
         Figure {
             key: "iter_ns_native",
             what: "ns per PGD-QP iteration, B8 hand-coded in Rust",
@@ -213,7 +215,9 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
             target: "≤ 100".into(),
             met: Some(median(&landscape_ms) <= 100.0),
         },
-    ])
+    ];
+    figures.extend(cleaning);
+    Ok(figures)
 }
 
 #[cfg(test)]

@@ -172,15 +172,17 @@ pub(super) fn json_summary(preset: &Preset, outcome: &Outcome, method: &str) -> 
     out
 }
 
-/// The hyper-cleaning task's report at the end and at the start (every
-/// weight ½ and the model trained on that: "no cleaning").
+/// The hyper-cleaning task's report at the end and at the task's own start
+/// (every weight ½ and the model trained on that: "no cleaning"), whatever
+/// start the run was given.
 fn cleaning_reports(
     preset: &Preset,
     outcome: &Outcome,
 ) -> Option<(CleaningReport, CleaningReport, usize)> {
     let task = preset.cleaning.as_ref()?;
     let end = task.report(&outcome.run.state().z);
-    let start = task.report(&preset.start());
+    let no_cleaning: Vec<f64> = task.start_x.iter().chain(&task.start_y).copied().collect();
+    let start = task.report(&no_cleaning);
     Some((end, start, task.corrupted.iter().filter(|&&c| c).count()))
 }
 

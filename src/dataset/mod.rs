@@ -5,7 +5,7 @@
 
 mod prepare;
 
-pub use prepare::{CleaningReport, CleaningSpec, CleaningTask, prepare};
+pub use prepare::{CleaningReport, CleaningSpec, CleaningTask, MAX_MODEL, prepare};
 
 use crate::capped_read::read_capped;
 use nalgebra::DMatrix;
@@ -59,7 +59,8 @@ pub fn read_path(path: &Path) -> Result<Table, String> {
 /// Decompresses gzip data, refusing more than [`MAX_DATA_BYTES`] of output.
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
+    // Every member of a multi-member file, as gzip itself reads them.
+    flate2::read::MultiGzDecoder::new(bytes)
         .take(MAX_DATA_BYTES + 1)
         .read_to_end(&mut out)
         .map_err(|e| format!("not valid gzip data ({e})"))?;
@@ -74,6 +75,8 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 /// Parses CSV whose rows are `feature, …, feature, label`: every feature a
 /// finite number, the label a whole number in `0..1000`, every row as long
 /// as the first. A first row that is not all numbers is taken as a header.
+/// The labels present are numbered 0, 1, … in increasing order (digits
+/// written 1–10 become classes 0–9), so no class is empty.
 pub fn parse_csv(bytes: &[u8]) -> Result<Table, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -126,11 +129,17 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, String> {
         labels.push(label as usize);
     }
     let width = width.ok_or("no rows of data")?;
-    let classes = labels.iter().max().map_or(0, |&l| l + 1);
-    let first = labels.first().copied();
-    if labels.iter().all(|&l| Some(l) == first) {
+    let present: std::collections::BTreeSet<usize> = labels.iter().copied().collect();
+    if present.len() < 2 {
         return Err("every row has the same label; classification needs two classes".into());
     }
+    let class_of: std::collections::BTreeMap<usize, usize> =
+        present.iter().enumerate().map(|(i, &l)| (l, i)).collect();
+    let labels: Vec<usize> = labels
+        .iter()
+        .map(|l| class_of.get(l).copied().unwrap_or(0))
+        .collect();
+    let classes = present.len();
     Ok(Table {
         features: DMatrix::from_row_slice(labels.len(), width, &values),
         labels,

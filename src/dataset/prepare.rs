@@ -110,15 +110,39 @@ pub fn prepare(spec: &CleaningSpec, table: &Table) -> Result<CleaningTask, Strin
     })
 }
 
+/// The most lower-level variables, (components + 1) × classes: the
+/// diagnostics at a run's end form ∇²g densely.
+pub const MAX_MODEL: usize = 2000;
+
 fn check(spec: &CleaningSpec, table: &Table) -> Result<(), String> {
     let rows = table.labels.len();
-    let wanted = spec.train + spec.validation + spec.test;
     if spec.train == 0 || spec.validation == 0 || spec.test == 0 {
         return Err("train, validation and test each need at least one sample".into());
     }
-    if wanted > rows {
+    let wanted = spec
+        .train
+        .checked_add(spec.validation)
+        .and_then(|s| s.checked_add(spec.test));
+    match wanted {
+        Some(w) if w <= rows => {}
+        Some(w) => {
+            return Err(format!(
+                "train + validation + test = {w} samples, but the data has {rows}"
+            ));
+        }
+        None => {
+            return Err(format!(
+                "train + validation + test is more than the data's {rows} samples"
+            ));
+        }
+    }
+    let model = spec
+        .components
+        .saturating_add(1)
+        .saturating_mul(table.classes);
+    if model > MAX_MODEL {
         return Err(format!(
-            "train + validation + test = {wanted} samples, but the data has {rows}"
+            "(components + 1) × classes = {model} model weights; at most {MAX_MODEL}"
         ));
     }
     let width = table.features.ncols();

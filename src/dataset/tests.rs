@@ -38,6 +38,10 @@ fn csv_rows_are_features_then_label_with_an_optional_header() {
     );
     assert_eq!(t.labels, vec![0, 2, 1]);
     assert_eq!(t.classes, 3);
+    // Labels that skip numbers are numbered densely: no empty class for
+    // the corruption to draw.
+    let t = parse_csv(b"1,10\n2,3\n3,10\n4,7\n").unwrap();
+    assert_eq!((t.labels, t.classes), (vec![2, 0, 2, 1], 3));
 }
 
 #[test]
@@ -189,10 +193,35 @@ fn impossible_specs_are_refused_in_one_line() {
             },
             "ridge = 0 must be a positive number",
         ),
+        (
+            CleaningSpec {
+                validation: usize::MAX,
+                ..spec()
+            },
+            "is more than the data's 1797 samples",
+        ),
     ] {
         let e = prepare(&changed, &table).unwrap_err();
         assert!(e.contains(says), "{e}");
     }
+    // 300 classes × (9 components + bias) model weights are too many.
+    let wide = Table {
+        features: DMatrix::from_fn(900, 10, |i, j| ((i * 7 + j * 3) % 11) as f64),
+        labels: (0..900).map(|i| i % 300).collect(),
+        classes: 300,
+    };
+    let e = prepare(
+        &CleaningSpec {
+            components: 9,
+            ..spec()
+        },
+        &wide,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("(components + 1) × classes = 3000 model weights; at most 2000"),
+        "{e}"
+    );
     // Constant pixels carry no variance: the digits' first pixel is always 0.
     let e = prepare(
         &CleaningSpec {

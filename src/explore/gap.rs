@@ -55,6 +55,8 @@ pub fn lower_curvature(problem: &dyn Problem, z: &[f64]) -> f64 {
 /// of the samples and the current y refined by safeguarded Newton. For more:
 /// [`STARTS`] local descents from y and from points drawn in the domain's
 /// interval for every coordinate (kept inside it when it is declared).
+/// A problem that solves its own strongly convex lower level
+/// ([`Problem::lower_minimiser`]) is asked instead.
 pub fn lower_gap(problem: &dyn Problem, z: &[f64], domain: &LowerDomain) -> LowerGap {
     let dims = problem.dims();
     let n = dims.n;
@@ -71,6 +73,18 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], domain: &LowerDomain) -> Lowe
             best = (value, point.get(n..).unwrap_or_default().to_vec());
         }
     };
+    if let Some(y_star) = problem.lower_minimiser(z) {
+        let point: Vec<f64> = z.iter().take(n).chain(&y_star).copied().collect();
+        consider(&point, true);
+        return LowerGap {
+            g_star: best.0,
+            y_star: best.1,
+            gap: (g_here - best.0).max(0.0),
+            local: local.max(best.0),
+            bounded: true,
+            interval: domain.base(),
+        };
+    }
     let (bounded, interval) = if dims.m == 1 {
         let s = scan(problem, z, 0, domain);
         let mut candidates: Vec<f64> = z.get(n).copied().into_iter().collect();

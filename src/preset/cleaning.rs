@@ -21,7 +21,19 @@ pub const DEFAULT_RIDGE: f64 = 1e-3;
 
 /// At most this many training samples (upper variables): each one is a
 /// coordinate every method steps and the app lists.
-pub const MAX_TRAIN: usize = 20_000;
+pub const MAX_TRAIN: usize = 5_000;
+
+impl super::Preset {
+    /// The preset, or [`NOT_IN_THE_APP`] for a hyper-cleaning one: the
+    /// check every way the app opens a preset goes through.
+    pub fn openable_in_app(self) -> Result<Self, PresetError> {
+        if self.cleaning.is_some() {
+            Err(PresetError::file(&self.name, NOT_IN_THE_APP))
+        } else {
+            Ok(self)
+        }
+    }
+}
 
 impl Checker<'_> {
     pub(super) fn hyper_cleaning(

@@ -58,6 +58,12 @@ struct Forward {
     ce: Vec<f64>,
 }
 
+/// The sample weights σ(xᵢ) and their slopes σ′(xᵢ).
+struct Weights {
+    value: Vec<f64>,
+    slope: Vec<f64>,
+}
+
 /// Softmax rows of `logits` and each row's cross-entropy against `labels`,
 /// computed with the largest logit subtracted so that nothing overflows.
 fn forward(logits: DMatrix<f64>, labels: &[usize]) -> Forward {
@@ -84,6 +90,12 @@ pub fn sigmoid(t: f64) -> f64 {
         let e = t.exp();
         e / (1.0 + e)
     }
+}
+
+/// σ′(t) = σ(t)·σ(−t), accurate for large |t| of either sign (w(1 − w)
+/// would round to 0 once σ(t) rounds to 1).
+fn sigmoid_slope(t: f64) -> f64 {
+    sigmoid(t) * sigmoid(-t)
 }
 
 impl HyperCleaning {
@@ -174,9 +186,13 @@ impl HyperCleaning {
     }
 
     /// Training loss, its softmax rows and the sample weights at z.
-    fn train_forward(&self, z: &[f64]) -> Option<(Forward, Vec<f64>)> {
+    fn train_forward(&self, z: &[f64]) -> Option<(Forward, Weights)> {
         let model = self.model(z)?;
-        let weights = z.get(..self.n())?.iter().map(|&t| sigmoid(t)).collect();
+        let x = z.get(..self.n())?;
+        let weights = Weights {
+            value: x.iter().map(|&t| sigmoid(t)).collect(),
+            slope: x.iter().map(|&t| sigmoid_slope(t)).collect(),
+        };
         Some((
             forward(&self.train.features * model, &self.train.labels),
             weights,
@@ -196,23 +212,24 @@ impl HyperCleaning {
     }
 
     /// g and ∇g at z, with the forward pass kept for a following HVP.
-    fn g_parts(&self, z: &[f64], out: &mut [f64]) -> Option<(f64, Forward, Vec<f64>)> {
+    fn g_parts(&self, z: &[f64], out: &mut [f64]) -> Option<(f64, Forward, Weights)> {
         let (fw, weights) = self.train_forward(z)?;
         let model = self.model(z)?;
         let inv_n = 1.0 / self.n() as f64;
-        let data: f64 = fw.ce.iter().zip(&weights).map(|(c, w)| c * w).sum();
+        let data: f64 = fw.ce.iter().zip(&weights.value).map(|(c, w)| c * w).sum();
         let g = data * inv_n + self.ridge * model.norm_squared();
-        let grad_y = self.weighted_residual_product(&fw, &weights) + model * (2.0 * self.ridge);
+        let grad_y =
+            self.weighted_residual_product(&fw, &weights.value) + model * (2.0 * self.ridge);
         let (gx, gy) = out.split_at_mut(self.n());
-        for ((o, &c), &w) in gx.iter_mut().zip(&fw.ce).zip(&weights) {
-            *o = inv_n * w * (1.0 - w) * c;
+        for ((o, &c), &slope) in gx.iter_mut().zip(&fw.ce).zip(&weights.slope) {
+            *o = inv_n * slope * c;
         }
         gy.copy_from_slice(grad_y.as_slice());
         Some((g, fw, weights))
     }
 
     /// `∇²g(z)·(0, v)` from a forward pass already made at z.
-    fn hvp_from(&self, fw: &Forward, weights: &[f64], v: &[f64], out: &mut [f64]) {
+    fn hvp_from(&self, fw: &Forward, weights: &Weights, v: &[f64], out: &mut [f64]) {
         let (p, c) = (self.features(), self.classes);
         if v.len() != p * c {
             out.fill(f64::NAN);
@@ -225,11 +242,12 @@ impl HyperCleaning {
         // q = P ⊙ S − P (P·S) per row is the softmax Jacobian applied to S;
         // the x block pairs S with the residual P − B instead.
         let mut q = fw.p.component_mul(&s);
-        for (i, (&label, &w)) in self.train.labels.iter().zip(weights).enumerate() {
+        let pairs = weights.value.iter().zip(&weights.slope);
+        for (i, (&label, (&w, &slope))) in self.train.labels.iter().zip(pairs).enumerate() {
             let dot = q.row(i).sum();
             let along = dot - s.get((i, label)).copied().unwrap_or(f64::NAN);
             if let Some(o) = hx.get_mut(i) {
-                *o = inv_n * w * (1.0 - w) * along;
+                *o = inv_n * slope * along;
             }
             let mut row = q.row_mut(i);
             for (qc, pc) in row.iter_mut().zip(fw.p.row(i).iter()) {
@@ -267,6 +285,7 @@ impl HyperCleaning {
             });
             let slope: f64 = step.iter().zip(&b).map(|(s, b)| s * b).sum();
             let mut t = 1.0;
+            let mut moved = false;
             for _ in 0..30 {
                 let trial: Vec<f64> = z
                     .iter()
@@ -275,9 +294,14 @@ impl HyperCleaning {
                     .collect();
                 if self.g(&trial) <= g - 1e-4 * t * slope {
                     z = trial;
+                    moved = true;
                     break;
                 }
                 t *= 0.5;
+            }
+            // No decrease along Newton's direction: rounding has won.
+            if !moved {
+                break;
             }
         }
         z.split_off(n)
@@ -337,6 +361,12 @@ impl Problem for HyperCleaning {
         true
     }
 
+    /// g is strongly convex in Y (modulus 2λ): Newton–CG from z's y.
+    fn lower_minimiser(&self, z: &[f64]) -> Option<Vec<f64>> {
+        let (x, y) = (z.get(..self.n())?, z.get(self.n()..)?);
+        Some(self.solve_lower(x, y, 1e-10))
+    }
+
     fn variable_names(&self) -> Vec<String> {
         let p = self.features();
         (1..=self.n())
@@ -358,7 +388,7 @@ impl Problem for HyperCleaning {
         let (Some((fw, weights)), Some(model)) = (self.train_forward(z), self.model(z)) else {
             return f64::NAN;
         };
-        let data: f64 = fw.ce.iter().zip(&weights).map(|(c, w)| c * w).sum();
+        let data: f64 = fw.ce.iter().zip(&weights.value).map(|(c, w)| c * w).sum();
         data / self.n() as f64 + self.ridge * model.norm_squared()
     }
 
@@ -422,8 +452,10 @@ impl Problem for HyperCleaning {
         };
         let inv_n = 1.0 / n as f64;
         hess.view_mut((0, 0), (n, n)).fill(0.0);
-        for (i, (&c, &w)) in fw.ce.iter().zip(&weights).enumerate() {
-            hess[(i, i)] = inv_n * w * (1.0 - w) * (1.0 - 2.0 * w) * c;
+        let pairs = weights.value.iter().zip(&weights.slope);
+        for (i, (&c, (&w, &slope))) in fw.ce.iter().zip(pairs).enumerate() {
+            // σ″ = σ′(1 − 2σ).
+            hess[(i, i)] = inv_n * slope * (1.0 - 2.0 * w) * c;
         }
         let mut e = vec![0.0; m];
         let mut column = vec![0.0; n + m];

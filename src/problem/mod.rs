@@ -71,6 +71,15 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// The global minimiser of g(x, ·) at z's x, where the problem knows
+    /// its lower level is strongly convex and can solve it (warm-started
+    /// from z's y); `None` (the default) leaves the true gap to the
+    /// multi-start search.
+    fn lower_minimiser(&self, z: &[f64]) -> Option<Vec<f64>> {
+        let _ = z;
+        None
+    }
+
     /// g, ∂g/∂y_j and ∂²g/∂y_j² at z, along lower-level coordinate `j`
     /// (NaN for a `j` past the y block). Landscapes call this once per grid
     /// node, so problems that can get all three in one pass override it.

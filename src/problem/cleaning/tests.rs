@@ -108,6 +108,9 @@ fn extreme_logits_and_weights_stay_finite() {
     assert!(p.grad_g(&z, &mut gg).is_finite());
     p.hvp_g(&z, &vec![1.0; p.dims().m], &mut hv);
     assert!(gf.iter().chain(&gg).chain(&hv).all(|v| v.is_finite()));
+    // σ′ stays positive where σ rounds to 1 (w(1 − w) would be 0).
+    assert!(sigmoid_slope(40.0) > 4e-18);
+    assert_eq!(sigmoid_slope(40.0), sigmoid_slope(-40.0));
     assert_eq!(sigmoid(-800.0), 0.0);
     assert_eq!(sigmoid(800.0), 1.0);
 }
@@ -138,4 +141,22 @@ fn inconsistent_data_is_refused() {
     let mut bad = train.clone();
     bad.labels[0] = 2;
     assert!(HyperCleaning::new(bad, train, 2, 1e-3).is_none());
+}
+
+#[test]
+fn the_true_gap_is_measured_against_the_solved_lower_level() {
+    let p = small_problem(8);
+    let z = random_point(&p, 88);
+    let n = p.dims().n;
+    let domain = crate::explore::LowerDomain::of(None, None);
+    let gap = crate::explore::lower_gap(&p, &z, &domain);
+    let y_star = p.solve_lower(&z[..n], &z[n..], 1e-10);
+    let at_star: Vec<f64> = z[..n].iter().chain(&y_star).copied().collect();
+    assert!((gap.g_star - p.g(&at_star)).abs() < 1e-13);
+    assert!((gap.gap - (p.g(&z) - p.g(&at_star))).abs() < 1e-13);
+    assert!(gap.gap > 0.0 && gap.bounded);
+    assert_eq!(
+        gap.local, gap.g_star,
+        "one minimum: the local one is global"
+    );
 }
