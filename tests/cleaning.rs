@@ -85,3 +85,14 @@ fn the_app_refuses_a_hyper_cleaning_preset_in_one_line_before_any_window() {
         "{err}"
     );
 }
+
+#[test]
+fn with_json_the_summary_is_the_only_line() {
+    let out = run(&["run", "dhc-digits", "--iterations", "20", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let json: Value = serde_json::from_str(stdout.trim()).expect("JSON");
+    assert_eq!(json["iterations"], 20);
+    assert!(json["cleaning"]["test_accuracy"].as_f64().unwrap() > 0.8);
+}

@@ -136,6 +136,10 @@ pub struct RunArgs {
         allow_hyphen_values = true
     )]
     pub every: i64,
+    /// Print only the JSON summary (one line), not the lines in words
+    /// before it.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `figure`: the run as `run` takes it, the view, and the file.

@@ -219,9 +219,8 @@ fn write_all(
     formats: &[(&str, Format)],
     light: bool,
 ) -> Result<usize, CliError> {
+    // `out` is the staging directory, which `Staging::create` made.
     let mut written = 0;
-    std::fs::create_dir_all(out)
-        .map_err(|e| message(format!("could not create {}: {e}", out.display())))?;
     write_file(
         &out.join("summary.csv"),
         summary_csv(&summary(outcome)).as_bytes(),

@@ -187,9 +187,11 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         super::output::error_text(&format!("{}\n{summary}\n", human_line(&outcome.run)));
         return Ok(());
     }
-    super::output::line(&human_line(&outcome.run))?;
-    if let Some(line) = super::summary::cleaning_line(&preset, &outcome) {
-        super::output::line(&line)?;
+    if !args.json {
+        super::output::line(&human_line(&outcome.run))?;
+        if let Some(line) = super::summary::cleaning_line(&preset, &outcome) {
+            super::output::line(&line)?;
+        }
     }
     super::output::line(&format!("{summary}"))?;
     Ok(())
