@@ -58,15 +58,20 @@ pub fn read_path(path: &Path) -> Result<Table, String> {
 
 /// Decompresses gzip data, refusing more than [`MAX_DATA_BYTES`] of output.
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    gunzip_capped(bytes, MAX_DATA_BYTES)
+}
+
+/// Decompresses gzip data, refusing more than `cap` bytes of output.
+fn gunzip_capped(bytes: &[u8], cap: u64) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     // Every member of a multi-member file, as gzip itself reads them.
     flate2::read::MultiGzDecoder::new(bytes)
-        .take(MAX_DATA_BYTES + 1)
+        .take(cap + 1)
         .read_to_end(&mut out)
         .map_err(|e| format!("not valid gzip data ({e})"))?;
-    if out.len() as u64 > MAX_DATA_BYTES {
+    if out.len() as u64 > cap {
         return Err(format!(
-            "decompresses to more than {MAX_DATA_BYTES} bytes; that is the limit"
+            "decompresses to more than {cap} bytes; that is the limit"
         ));
     }
     Ok(out)

@@ -72,6 +72,14 @@ fn bad_tables_get_one_line_that_says_where() {
 fn gzip_is_read_and_bounded() {
     let e = gunzip(b"\x1f\x8b not really").unwrap_err();
     assert!(e.starts_with("not valid gzip data"), "{e}");
+    // The bound holds on the output, however small the input: a 57 kB
+    // file that expands to 270 kB, read with a 100 kB cap.
+    let e = gunzip_capped(DIGITS_GZ, 100_000).unwrap_err();
+    assert_eq!(
+        e,
+        "decompresses to more than 100000 bytes; that is the limit"
+    );
+    assert!(gunzip_capped(DIGITS_GZ, 400_000).is_ok());
     let dir = std::env::temp_dir().join(format!("bl-dataset-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let gz = dir.join("digits.csv.gz");
