@@ -43,6 +43,10 @@ pub fn run(slot: usize) -> Rgb {
     RUNS[slot % RUNS.len()]
 }
 
+/// Hyper-cleaning: a training sample whose label is right.
+pub const CLEAN_SAMPLE: Rgb = Rgb(0, 110, 230);
+/// Hyper-cleaning: a training sample whose label was corrupted.
+pub const CORRUPTED_SAMPLE: Rgb = Rgb(220, 50, 40);
 /// f contours.
 pub const F_CONTOUR: Rgb = Rgb(110, 130, 170);
 /// g contours.

@@ -75,18 +75,6 @@ fn a_negligible_step_keeps_the_accuracies_of_no_cleaning() {
 }
 
 #[test]
-fn the_app_refuses_a_hyper_cleaning_preset_in_one_line_before_any_window() {
-    let out = run(&["dhc-digits"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains("run from the command line (`bilevel-lab run dhc-digits`)"),
-        "{err}"
-    );
-}
-
-#[test]
 fn with_json_the_summary_is_the_only_line() {
     let out = run(&["run", "dhc-digits", "--iterations", "20", "--json"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));

@@ -401,9 +401,6 @@ impl BilevelApp {
     }
 
     /// Opening a preset (asked about first if the open one has edits).
-    ///
-    /// A hyper-cleaning preset is refused with
-    /// [`crate::preset::NOT_IN_THE_APP`].
     fn preset_command(&mut self, command: AppCommand) {
         match command {
             AppCommand::OpenBuiltin(id) => match crate::preset::load_builtin(&id) {
@@ -414,9 +411,7 @@ impl BilevelApp {
                 }
                 Err(e) => self.notify(e.to_string(), true),
             },
-            AppCommand::OpenFile(path) => match crate::preset::load_path(&path)
-                .and_then(crate::preset::Preset::openable_in_app)
-            {
+            AppCommand::OpenFile(path) => match crate::preset::load_path(&path) {
                 Ok(p) => {
                     self.settings.source = PresetSource::File(path.display().to_string());
                     self.doc.preset = p;

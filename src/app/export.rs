@@ -311,8 +311,8 @@ impl BilevelApp {
             ShotState::Waiting => {
                 // An experiment asked for at launch is in the picture.
                 let experiment_done = !self.experiments.busy();
-                if self.runs_reached(iterations) && self.view.landscape.is_some() && experiment_done
-                {
+                let drawn = self.view.landscape.is_some() || self.doc.preset.cleaning.is_some();
+                if self.runs_reached(iterations) && drawn && experiment_done {
                     // A map that failed or was cancelled says so on screen;
                     // the picture is taken all the same.
                     if explore && !self.explore.both_done() && !self.explore.failed() {

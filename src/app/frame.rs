@@ -62,8 +62,13 @@ impl BilevelApp {
             0.0
         };
         let landscape_height = (total - residual_height - phi_height - 8.0).max(120.0);
-        let asked = landscape_plot::landscape_ui(ui, self, landscape_height);
-        self.settle(asked, commands);
+        // Hyper-cleaning has no picture in two coordinates: its weights instead.
+        if let Some(task) = self.doc.preset.cleaning.clone() {
+            super::weights_plot::weights_ui(ui, self, &task, landscape_height);
+        } else {
+            let asked = landscape_plot::landscape_ui(ui, self, landscape_height);
+            self.settle(asked, commands);
+        }
         if phi_height > 0.0 {
             phi_plot::phi_ui(ui, self, phi_height);
         }

@@ -34,11 +34,7 @@ impl BilevelApp {
             return;
         }
         *last = Instant::now();
-        let Ok(preset) = held
-            .source
-            .load()
-            .and_then(crate::preset::Preset::openable_in_app)
-        else {
+        let Ok(preset) = held.source.load() else {
             self.ctx.request_repaint_after(RETRY);
             return;
         };

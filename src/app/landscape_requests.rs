@@ -52,6 +52,10 @@ impl BilevelApp {
     /// Asks the landscape thread for a new grid when the view, the problem,
     /// ε or (beyond 2-D) the held coordinates changed.
     pub(super) fn request_landscape(&mut self) {
+        // The hyper-cleaning view draws weights, not a landscape.
+        if self.doc.preset.cleaning.is_some() {
+            return;
+        }
         let Some(wanted) = self.wanted_slice() else {
             return;
         };

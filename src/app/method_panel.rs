@@ -93,11 +93,16 @@ pub fn method_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
         out.push(AppCommand::RemoveRun(slot));
     }
     ui.separator();
-    out.extend(eps_ui(ui, app));
-    ui.separator();
+    // The region and the layers belong to the landscape, which the
+    // hyper-cleaning family does not draw.
+    let landscape = app.doc.preset.cleaning.is_none();
+    if landscape {
+        out.extend(eps_ui(ui, app));
+        ui.separator();
+    }
     // The lecture view keeps the residual toggles (rate guides) and hides
     // the layer switches a class does not need.
-    if !app.settings.lecture {
+    if !app.settings.lecture && landscape {
         out.extend(layers_ui(ui, app.settings.layers.clone()));
     }
     out.extend(series_ui(ui, app.settings.series.clone()));

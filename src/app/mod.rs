@@ -41,6 +41,7 @@ pub mod theme;
 mod ticks;
 mod toolbar;
 mod tour_panel;
+pub mod weights_plot;
 
 pub use commands::AppCommand;
 pub use experiments_window::{ExperimentForm, ExperimentsState};
@@ -199,7 +200,7 @@ impl BilevelApp {
                 };
                 p
             }
-            None => match settings.source.load().and_then(Preset::openable_in_app) {
+            None => match settings.source.load() {
                 Ok(p) => p,
                 Err(e) => {
                     notice = Some(Notice {

@@ -206,7 +206,8 @@ fn editors_ui(ui: &mut egui::Ui, app: &BilevelApp, preset: (&str, &str)) -> Vec<
 /// Coordinate choice for problems with more than one x or y.
 fn axes_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Option<AppCommand> {
     let dims = app.doc.preset.dims();
-    if dims.total() <= 2 {
+    // Hyper-cleaning shows its weights, not a slice in two coordinates.
+    if dims.total() <= 2 || app.doc.preset.cleaning.is_some() {
         return None;
     }
     let (mut x, mut y) = (app.settings.axis_x, app.settings.axis_y);

@@ -40,9 +40,8 @@ fn preset_picker(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>)
             .width(width)
             .truncate()
             .show_ui(ui, |ui| {
-                for (id, _) in BUILTIN {
-                    let title =
-                        crate::preset::load_builtin(id).map_or_else(|_| id.to_string(), |p| p.name);
+                for &(id, _) in BUILTIN.iter().chain(&crate::preset::DATA_BUILTIN) {
+                    let title = crate::preset::builtin_title(id).unwrap_or_else(|| id.to_string());
                     let label = format!("{id}: {title}");
                     if ui.selectable_label(current == id, label).clicked() {
                         out.push(AppCommand::OpenBuiltin(id.to_string()));

@@ -79,9 +79,6 @@ fn configured_preset(cli: &Cli) -> Result<Option<(PresetSource, Preset)>, CliErr
         }
         None => return Ok(None),
     };
-    if preset.cleaning.is_some() {
-        return Err(CliError::Message(preset::NOT_IN_THE_APP.to_string()));
-    }
     if !preset.runs.is_empty() && configures_the_run(cli) {
         return Err(CliError::Message(format!(
             "{} is a session with {} runs of its own: the method, parameter, tolerance and start options do not go with it (change its runs in the app, or run one with `bilevel-lab run`)",
@@ -239,7 +236,7 @@ mod tests {
         };
         let (app_longs, run_longs) = (longs(&app), longs(run));
         for long in run_longs {
-            if matches!(long.as_str(), "csv" | "every" | "help") {
+            if matches!(long.as_str(), "csv" | "every" | "json" | "help") {
                 continue;
             }
             assert!(app_longs.contains(&long), "the app lacks --{long}");

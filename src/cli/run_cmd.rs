@@ -469,6 +469,7 @@ mod flag_tests {
         "--constant",
         "--csv",
         "--every",
+        "--json",
         "--help",
     ];
 

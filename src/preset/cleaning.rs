@@ -12,28 +12,12 @@ use toml::Spanned;
 /// The family's name in preset files.
 pub const FAMILY: &str = "hyper-cleaning";
 
-/// Why the app does not open a hyper-cleaning preset (one line).
-pub const NOT_IN_THE_APP: &str = "hyper-cleaning presets run from the command line \
-     (`bilevel-lab run dhc-digits`); the app's views of them are not written yet";
-
 /// The ridge λ when `[cleaning]` gives none: the authors' 1e-3.
 pub const DEFAULT_RIDGE: f64 = 1e-3;
 
 /// At most this many training samples (upper variables): each one is a
 /// coordinate every method steps and the app lists.
 pub const MAX_TRAIN: usize = 5_000;
-
-impl super::Preset {
-    /// The preset, or [`NOT_IN_THE_APP`] for a hyper-cleaning one: the
-    /// check every way the app opens a preset goes through.
-    pub fn openable_in_app(self) -> Result<Self, PresetError> {
-        if self.cleaning.is_some() {
-            Err(PresetError::file(&self.name, NOT_IN_THE_APP))
-        } else {
-            Ok(self)
-        }
-    }
-}
 
 impl Checker<'_> {
     pub(super) fn hyper_cleaning(

@@ -14,8 +14,7 @@ mod source;
 mod watch;
 mod write;
 
-pub use builtin::{BUILTIN, DATA_BUILTIN, DEFAULT_PRESET, builtin_text};
-pub use cleaning::NOT_IN_THE_APP;
+pub use builtin::{BUILTIN, DATA_BUILTIN, DEFAULT_PRESET, builtin_text, builtin_title};
 pub use constants::{Constant, constant_values, default_range};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
