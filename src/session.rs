@@ -17,6 +17,11 @@ use std::ops::Range;
 /// is always kept in full beside it.
 pub const DEFAULT_CAPACITY: usize = 1 << 20;
 
+/// The most bytes of iterates a run's history keeps: a problem of many
+/// coordinates (hyper-cleaning's 1 210) keeps fewer samples, so that a long
+/// run stays within memory.
+pub const HISTORY_BYTES: usize = 512 << 20;
+
 /// Consecutive iterates kept for the trap diagnosis (a cycle of up to 4).
 const RECENT: usize = 9;
 /// Most samples of the gap series before it is thinned.
@@ -386,7 +391,9 @@ pub struct RunTrace {
 impl RunTrace {
     /// A run that has not produced anything yet.
     pub fn new(id: RunId, slot: usize, config: RunConfig, start: Vec<f64>) -> Self {
-        Self::with_capacity(id, slot, config, start, DEFAULT_CAPACITY)
+        let per_sample = 8 * start.len().max(1);
+        let capacity = DEFAULT_CAPACITY.min(HISTORY_BYTES / per_sample).max(2);
+        Self::with_capacity(id, slot, config, start, capacity)
     }
 
     /// As [`RunTrace::new`], thinning the history beyond `capacity` samples.

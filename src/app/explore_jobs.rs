@@ -46,6 +46,12 @@ impl BilevelApp {
     /// Starts the basin map of the selected run's method over the current view.
     pub(super) fn start_basins(&mut self) {
         let app = self;
+        if app.doc.preset.cleaning.is_some() {
+            app.explore.message = Some(
+                "the basin map colours starts over the landscape's window; hyper-cleaning has no landscape".into(),
+            );
+            return;
+        }
         let (Some(spec), Some(bounds)) = (
             app.settings.runs.get(app.runs.selected),
             app.view.view_bounds,

@@ -83,7 +83,8 @@ pub fn method_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
     let Some(spec) = app.settings.runs.get(slot) else {
         return out;
     };
-    run_editor(ui, slot, spec.clone(), &mut out);
+    let on_landscape = app.doc.preset.cleaning.is_none();
+    run_editor(ui, (slot, on_landscape), spec.clone(), &mut out);
     if app.settings.runs.len() > 1
         && ui
             .button("Remove this run")
@@ -130,8 +131,10 @@ fn run_tabs(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
 }
 
 /// The selected run's method, parameters, K, tolerance and start; a
-/// change comes back as [`AppCommand::SetRun`].
-fn run_editor(ui: &mut egui::Ui, slot: usize, mut spec: RunSpec, out: &mut Vec<AppCommand>) {
+/// change comes back as [`AppCommand::SetRun`]. `at` is the run's slot
+/// and whether its start shows on a landscape (where a click moves it).
+fn run_editor(ui: &mut egui::Ui, at: (usize, bool), mut spec: RunSpec, out: &mut Vec<AppCommand>) {
+    let (slot, on_landscape) = at;
     let mut changed = method_picker(ui, &mut spec.solver);
     ui.label(
         RichText::new(spec.solver.method.update_rule())
@@ -146,9 +149,16 @@ fn run_editor(ui: &mut egui::Ui, slot: usize, mut spec: RunSpec, out: &mut Vec<A
     }
     changed |= tolerance_ui(ui, &mut spec);
     let start = super::problem_panel::vector(&spec.start);
-    let every: Vec<String> = spec.start.iter().map(|v| num(*v)).collect();
-    ui.label(RichText::new(format!("start: ({start}) — click the plot to move it")).small())
-        .on_hover_text(format!("the whole start point: ({})", every.join(", ")));
+    let how = if on_landscape {
+        " — click the plot to move it"
+    } else {
+        ""
+    };
+    ui.label(RichText::new(format!("start: ({start}){how}")).small())
+        .on_hover_ui(|ui| {
+            let every: Vec<String> = spec.start.iter().map(|v| num(*v)).collect();
+            ui.label(format!("the whole start point: ({})", every.join(", ")));
+        });
     for p in spec.problems() {
         ui.label(RichText::new(p).color(theme::LL_MAX));
     }

@@ -397,6 +397,10 @@ impl BilevelApp {
         }
         self.runs.selected = 0;
         self.view.reset_view = true;
+        if self.doc.preset.cleaning.is_some() {
+            // No landscape sets a window: none is left from the last preset.
+            self.view.view_bounds = None;
+        }
         self.doc.watch = match &self.settings.source {
             PresetSource::File(path) => Some((preset::FileWatch::new(path), Instant::now())),
             PresetSource::Builtin(_) => None,

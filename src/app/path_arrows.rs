@@ -94,6 +94,10 @@ impl BilevelApp {
         if let Some(set) = self.view.arrows.latest() {
             self.view.arrow_set = Some(set);
         }
+        // Arrows are drawn on the landscape; hyper-cleaning has none.
+        if self.doc.preset.cleaning.is_some() {
+            return;
+        }
         let layers = &self.settings.layers;
         let Some(run) = self.runs.session.runs.get(self.runs.selected) else {
             return;

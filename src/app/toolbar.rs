@@ -19,7 +19,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, app: &BilevelApp) -> Vec<AppCommand> {
             return;
         }
         ui.separator();
-        runs_and_export(ui, &mut out);
+        runs_and_export(ui, app.doc.preset.cleaning.is_none(), &mut out);
     });
     out
 }
@@ -217,8 +217,9 @@ fn views(ui: &mut egui::Ui, app: &BilevelApp, out: &mut Vec<AppCommand>) {
     }
 }
 
-/// + Run and the Export menu.
-fn runs_and_export(ui: &mut egui::Ui, out: &mut Vec<AppCommand>) {
+/// The "+ Run" button and the Export menu; `landscape` says whether there
+/// is a landscape to export as a figure.
+fn runs_and_export(ui: &mut egui::Ui, landscape: bool, out: &mut Vec<AppCommand>) {
     if ui
         .button("+ Run")
         .on_hover_text("Add a run with the selected run's parameters, in a new colour, to compare")
@@ -255,7 +256,15 @@ fn runs_and_export(ui: &mut egui::Ui, out: &mut Vec<AppCommand>) {
                 AppCommand::ExportAnimation,
             ),
         ];
+        // Figures draw the landscape, which hyper-cleaning does not have.
         for (label, hint, command) in items {
+            let draws_landscape = matches!(
+                command,
+                AppCommand::ExportFigure | AppCommand::ExportAnimation
+            );
+            if draws_landscape && !landscape {
+                continue;
+            }
             if ui.button(label).on_hover_text(hint).clicked() {
                 out.push(command);
                 ui.close();

@@ -56,7 +56,9 @@ pub fn report_line(task: &CleaningTask, z: &[f64], iteration: u64) -> String {
 /// Draws the view, `height` points tall.
 pub fn weights_ui(ui: &mut egui::Ui, app: &BilevelApp, task: &CleaningTask, height: f32) {
     let n = task.start_x.len();
-    let Some(record) = app.selected_record() else {
+    // The history slider's past iteration, when one is shown; else the newest.
+    let past = app.shown_step().filter(|s| s.past).map(|s| &s.record);
+    let Some(record) = past.or_else(|| app.selected_record()) else {
         ui.allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
             ui.label("No run yet.");
         });

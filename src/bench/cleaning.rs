@@ -29,8 +29,8 @@ fn problem() -> Result<(Arc<HyperCleaning>, Vec<f64>), String> {
 }
 
 /// Microseconds for what one PGD-QP iteration must compute: ∇f, and ∇g
-/// with ∇²g·(0, ∇_y g) (h's gradient) — four products of the data
-/// matrices by nalgebra's matrix–matrix kernel — `loops` times, `reps`.
+/// with ∇²g·(0, ∇_y g) (h's gradient) — six products of a data matrix by
+/// nalgebra's matrix–matrix kernel — `loops` times, `reps`.
 fn oracle_us(p: &HyperCleaning, z: &[f64], loops: usize, reps: usize) -> Vec<f64> {
     let len = p.dims().total();
     let (mut gf, mut gg, mut hv) = (vec![0.0; len], vec![0.0; len], vec![0.0; len]);

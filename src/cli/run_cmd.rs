@@ -184,7 +184,12 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         p.as_os_str() == "-" || crate::atomic_file::same_file(p, Path::new("/dev/stdout"))
     });
     if to_stdout {
-        super::output::error_text(&format!("{}\n{summary}\n", human_line(&outcome.run)));
+        let words = if args.json {
+            String::new()
+        } else {
+            format!("{}\n", human_line(&outcome.run))
+        };
+        super::output::error_text(&format!("{words}{summary}\n"));
         return Ok(());
     }
     if !args.json {

@@ -80,6 +80,18 @@ fn gzip_is_read_and_bounded() {
         "decompresses to more than 100000 bytes; that is the limit"
     );
     assert!(gunzip_capped(DIGITS_GZ, 400_000).is_ok());
+    // Two gzip members one after the other, as `cat a.gz b.gz` makes them.
+    let member = |text: &str| {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(text.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let both = [member("1,0\n2,1\n"), member("3,0\n")].concat();
+    assert_eq!(
+        parse_csv(&gunzip(&both).unwrap()).unwrap().labels,
+        vec![0, 1, 0]
+    );
     let dir = std::env::temp_dir().join(format!("bl-dataset-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let gz = dir.join("digits.csv.gz");

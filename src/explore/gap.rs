@@ -73,8 +73,7 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], domain: &LowerDomain) -> Lowe
             best = (value, point.get(n..).unwrap_or_default().to_vec());
         }
     };
-    if let Some(y_star) = problem.lower_minimiser(z) {
-        let point: Vec<f64> = z.iter().take(n).chain(&y_star).copied().collect();
+    if let Some(point) = solved_lower(problem, z, domain) {
         consider(&point, true);
         return LowerGap {
             g_star: best.0,
@@ -120,6 +119,23 @@ pub fn lower_gap(problem: &dyn Problem, z: &[f64], domain: &LowerDomain) -> Lowe
         bounded,
         interval,
     }
+}
+
+/// z with y replaced by the problem's own lower-level solution, if it has
+/// one (an expanding domain only: a declared box is searched as declared)
+/// and it holds up: g finite and ‖∇_y g‖ ≤ 1e-8 (1 + |g|) there. Otherwise
+/// the multi-start search decides.
+fn solved_lower(problem: &dyn Problem, z: &[f64], domain: &LowerDomain) -> Option<Vec<f64>> {
+    if matches!(domain, LowerDomain::Declared(_)) {
+        return None;
+    }
+    let n = problem.dims().n;
+    let y_star = problem.lower_minimiser(z)?;
+    let point: Vec<f64> = z.iter().take(n).chain(&y_star).copied().collect();
+    let mut grad = vec![0.0; point.len()];
+    let g = problem.grad_g(&point, &mut grad);
+    let norm = grad.iter().skip(n).map(|v| v * v).sum::<f64>().sqrt();
+    (g.is_finite() && norm <= 1e-8 * (1.0 + g.abs())).then_some(point)
 }
 
 /// Newton on ∂g/∂y from y, falling back to a gradient step where the

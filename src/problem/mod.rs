@@ -71,10 +71,11 @@ pub trait Problem: Send + Sync + std::fmt::Debug {
         false
     }
 
-    /// The global minimiser of g(x, ·) at z's x, where the problem knows
-    /// its lower level is strongly convex and can solve it (warm-started
-    /// from z's y); `None` (the default) leaves the true gap to the
-    /// multi-start search.
+    /// The global minimiser of g(x, ·) at z's x, approximately, where the
+    /// problem knows its lower level is strongly convex and can solve it
+    /// (warm-started from z's y); `None` (the default) leaves the true gap
+    /// to the multi-start search, which also decides where the answer
+    /// given here is not stationary.
     fn lower_minimiser(&self, z: &[f64]) -> Option<Vec<f64>> {
         let _ = z;
         None
