@@ -38,8 +38,7 @@ pub fn sorted_weights(task: &CleaningTask, x: &[f64]) -> (Vec<[f64; 2]>, Vec<[f6
 /// The line of numbers above the plot, at z.
 pub fn report_line(task: &CleaningTask, z: &[f64], iteration: u64) -> String {
     let r = task.report(z);
-    let start: Vec<f64> = task.start_x.iter().chain(&task.start_y).copied().collect();
-    let before = task.report(&start);
+    let before = task.no_cleaning;
     let corrupted = task.corrupted.iter().filter(|&&c| c).count();
     format!(
         "Iteration {iteration}: test accuracy {:.4} (no cleaning {:.4}), validation {:.4}; \

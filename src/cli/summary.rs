@@ -181,9 +181,11 @@ fn cleaning_reports(
 ) -> Option<(CleaningReport, CleaningReport, usize)> {
     let task = preset.cleaning.as_ref()?;
     let end = task.report(&outcome.run.state().z);
-    let no_cleaning: Vec<f64> = task.start_x.iter().chain(&task.start_y).copied().collect();
-    let start = task.report(&no_cleaning);
-    Some((end, start, task.corrupted.iter().filter(|&&c| c).count()))
+    Some((
+        end,
+        task.no_cleaning,
+        task.corrupted.iter().filter(|&&c| c).count(),
+    ))
 }
 
 /// `"cleaning"`: accuracies and the F1 score of "weight < ½ = corrupted".

@@ -44,11 +44,13 @@ pub struct CleaningTask {
     /// Start y: the lower-level solution at `start_x` — what training on
     /// every sample with equal weights gives ("no cleaning").
     pub start_y: Vec<f64>,
+    /// The report at that start, which every later report is set against.
+    pub no_cleaning: CleaningReport,
 }
 
 /// What a point means for the task: accuracies and how well "weight < ½"
 /// finds the corrupted labels.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CleaningReport {
     /// Accuracy on the validation set.
     pub validation_accuracy: f64,
@@ -100,14 +102,18 @@ pub fn prepare(spec: &CleaningSpec, table: &Table) -> Result<CleaningTask, Strin
         .ok_or("the prepared sets are inconsistent (a bug: please report it)")?;
     let start_x = vec![0.0; spec.train];
     let start_y = problem.solve_lower(&start_x, &vec![0.0; problem.dims().m], 1e-10);
-    Ok(CleaningTask {
+    let mut task = CleaningTask {
         problem: Arc::new(problem),
         test: set(test_rows),
         corrupted,
         variance_kept,
         start_x,
         start_y,
-    })
+        no_cleaning: CleaningReport::default(),
+    };
+    let start: Vec<f64> = task.start_x.iter().chain(&task.start_y).copied().collect();
+    task.no_cleaning = task.report(&start);
+    Ok(task)
 }
 
 /// The most lower-level variables, (components + 1) × classes: the

@@ -153,6 +153,17 @@ fn the_start_is_the_model_trained_with_equal_weights() {
     assert!(task.start_x.iter().all(|&x| x == 0.0));
     assert!(grad[n..].iter().map(|v| v * v).sum::<f64>().sqrt() < 1e-10);
     let report = task.report(&z);
+    // The task keeps this report as its "no cleaning" (precision is NaN
+    // with nothing flagged, so fields are compared).
+    let kept = task.no_cleaning;
+    assert_eq!(
+        (kept.test_accuracy, kept.validation_accuracy, kept.flagged),
+        (
+            report.test_accuracy,
+            report.validation_accuracy,
+            report.flagged
+        )
+    );
     assert_eq!((report.flagged, report.f1), (0, 0.0));
     assert!(report.precision.is_nan());
     // Trained on 30 % wrong labels it is still far better than chance.
