@@ -72,3 +72,68 @@ fn the_weights_view_shows_the_runs_weights_and_the_numbers_run_reports() {
     };
     assert!(median(&corrupted) < 0.5 && median(&clean) > 0.5);
 }
+
+#[test]
+fn every_run_of_a_comparison_has_accuracy_and_f1_curves_that_end_where_run_ends() {
+    use bilevel_lab::app::AppCommand;
+    use bilevel_lab::method::MethodKind;
+    let mut h = app_on("dhc-digits", [1440.0, 900.0]);
+    h.run_steps(3);
+    let app = h.state_mut();
+    app.run_command(AppCommand::AddRun);
+    let mut spec = app.settings().runs[1].clone();
+    spec.solver.method = MethodKind::Vpbgd;
+    app.run_command(AppCommand::SetRun(1, Box::new(spec)));
+    app.run_command(AppCommand::Reset);
+    app.run_command(AppCommand::Step(100));
+    let done = |a: &bilevel_lab::app::BilevelApp| {
+        (0..2).all(|i| a.cleaning_curve(i).last().map(|c| c.0) == Some(100))
+    };
+    assert!(step_until(&mut h, 200, done), "both runs scored to 100");
+    h.run_steps(2);
+    for entry in [
+        "test, run 1",
+        "validation, run 2",
+        "test, no cleaning",
+        "F1, run 1",
+        "F1, run 2",
+    ] {
+        assert!(h.query_by_label(entry).is_some(), "legend: {entry}");
+    }
+    for (index, method) in [(0, "pgd-qp"), (1, "v-pbgd")] {
+        let curve = h.state().cleaning_curve(index);
+        // Every kept iteration from 0 to 99 (fewer than the points allowed)
+        // and the point the run stands at.
+        let ks: Vec<u64> = curve.iter().map(|c| c.0).collect();
+        assert_eq!(ks, (0..=100).collect::<Vec<u64>>(), "{method}");
+        // At the start nothing is flagged (every weight ½): F1 0, and the
+        // test accuracy of training on all samples alike.
+        let (_, first) = curve[0];
+        assert_eq!((first.flagged, first.f1), (0, 0.0), "{method}");
+        let out = run(&[
+            "run",
+            "dhc-digits",
+            "--method",
+            method,
+            "--iterations",
+            "100",
+            "--json",
+        ]);
+        let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        let c = &json["cleaning"];
+        let near = |key: &str, v: f64| (c[key].as_f64().unwrap() - v).abs() < 1e-12;
+        assert!(
+            (c["no_cleaning"]["test_accuracy"].as_f64().unwrap() - first.test_accuracy).abs()
+                < 1e-12,
+            "{method}: the curve starts at no cleaning"
+        );
+        let (_, last) = curve[100];
+        assert!(near("test_accuracy", last.test_accuracy), "{method}");
+        assert!(
+            near("validation_accuracy", last.validation_accuracy),
+            "{method}"
+        );
+        assert!(near("f1", last.f1), "{method}");
+        assert_eq!(c["flagged"].as_u64(), Some(last.flagged as u64), "{method}");
+    }
+}

@@ -108,6 +108,7 @@ impl BilevelApp {
         self.apply_look(ui.ctx());
         self.move_start_on_click(ui.ctx());
         self.update_shown_step();
+        self.update_cleaning_curves();
         self.apply_when_typing_pauses();
         let mut commands = Vec::new();
         egui::Panel::top("toolbar").show(ui, |ui| {

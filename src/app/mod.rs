@@ -3,6 +3,7 @@
 
 mod accessors;
 mod answer;
+pub mod cleaning_curves;
 mod commands;
 mod compare_panel;
 mod constants_panel;

@@ -73,6 +73,8 @@ pub(super) struct View {
     /// The newest set of path arrows, and what was last asked for.
     pub(super) arrow_set: Option<super::path_arrows::ArrowSet>,
     pub(super) arrows_asked: Option<super::path_arrows::ArrowKey>,
+    /// Hyper-cleaning's accuracy and F1 along each run.
+    pub(super) cleaning_curves: super::cleaning_curves::CleaningCurves,
 }
 
 /// The app's edge: file dialogs, the question before leaving edits,
@@ -138,6 +140,7 @@ impl View {
             arrows: super::path_arrows::arrow_worker(repaint(ctx)),
             arrow_set: None,
             arrows_asked: None,
+            cleaning_curves: Default::default(),
             worker: LandscapeWorker::spawn(repaint(ctx)),
             landscape: None,
             landscape_generation: 0,

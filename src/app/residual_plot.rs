@@ -10,7 +10,7 @@ use egui_plot::{Corner, HLine, Legend, Line, LineStyle, Plot};
 use std::ops::Range;
 
 /// The horizontal position of sample `s` on `axis`.
-fn abscissa(h: &History, s: usize, axis: XAxis) -> Option<f64> {
+pub(super) fn abscissa(h: &History, s: usize, axis: XAxis) -> Option<f64> {
     match axis {
         XAxis::Iterations => h.k.get(s).map(|k| *k as f64),
         XAxis::OracleCalls => h.calls.get(s).map(|c| *c as f64),
@@ -113,7 +113,7 @@ fn gap_points(run: &RunTrace, axis: XAxis) -> Vec<[f64; 2]> {
 
 /// A plot against the iteration (or oracle calls, or seconds), x axis
 /// linked with the others.
-fn iteration_plot(
+pub(super) fn iteration_plot(
     id: &str,
     height: f32,
     link: egui::Id,
@@ -141,7 +141,9 @@ pub fn residual_ui(ui: &mut egui::Ui, app: &BilevelApp, stacked: bool) {
     let axis = app.settings.x_axis;
     // One link per axis kind: plots against different quantities do not share bounds.
     let link = egui::Id::unique(axis.label());
-    let traces = app.doc.problem.dims().total() > 2;
+    // Hyper-cleaning's 1 210 coordinates make noise, not traces; its
+    // weights and accuracies have their own view.
+    let traces = app.doc.problem.dims().total() > 2 && app.doc.preset.cleaning.is_none();
     let view = last_view(ui);
     let plots = Plots {
         app,
@@ -365,7 +367,7 @@ fn coordinate_traces(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -384,7 +386,7 @@ mod tests {
 
     /// A history of `n` samples of dim 1 whose f column is `f`, summarised
     /// as the app's is.
-    fn history(f: Vec<f64>) -> History {
+    pub(in crate::app) fn history(f: Vec<f64>) -> History {
         let mut frames = crate::runner::Frames::default();
         for (k, v) in f.iter().enumerate() {
             frames.k.push(k as u64);

@@ -1,6 +1,7 @@
 //! The hyper-cleaning family's central view, in place of the landscape: the
 //! selected run's sample weights σ(xᵢ) at the iteration shown, sorted, the
-//! corrupted samples in their own colour, and the task's numbers there.
+//! corrupted samples in their own colour, and the task's numbers there;
+//! beside them, every run's accuracy and F1 against the iteration.
 
 use super::BilevelApp;
 use crate::dataset::CleaningTask;
@@ -52,9 +53,9 @@ pub fn report_line(task: &CleaningTask, z: &[f64], iteration: u64) -> String {
     )
 }
 
-/// Draws the view, `height` points tall.
+/// Draws the view, `height` points tall: the line of numbers, the sorted
+/// weights, and beside them every run's accuracy and F1 curves.
 pub fn weights_ui(ui: &mut egui::Ui, app: &BilevelApp, task: &CleaningTask, height: f32) {
-    let n = task.start_x.len();
     // The history slider's past iteration, when one is shown; else the newest.
     let past = app.shown_step().filter(|s| s.past).map(|s| &s.record);
     let Some(record) = past.or_else(|| app.selected_record()) else {
@@ -63,13 +64,37 @@ pub fn weights_ui(ui: &mut egui::Ui, app: &BilevelApp, task: &CleaningTask, heig
         });
         return;
     };
-    let x = record.z.get(..n).unwrap_or_default();
-    let light = app.settings.light;
     ui.label(RichText::new(report_line(task, &record.z, record.k)).strong());
-    let (clean, corrupted) = sorted_weights(task, x);
-    let plot_height = (height - 2.0 * ui.spacing().interact_size.y).max(80.0);
+    let plot_height = (height - 2.0 * ui.spacing().interact_size.y).max(120.0);
+    let gap = ui.spacing().item_spacing.x;
+    let width = ui.available_width();
+    // The curves take two fifths, never so little that their legends cover them.
+    let curves_width = (width * 0.4).clamp(240.0, 560.0).min(width / 2.0);
+    ui.horizontal_top(|ui| {
+        let size = egui::vec2(width - curves_width - gap, plot_height);
+        ui.allocate_ui(size, |ui| weights_plot(ui, app, task, &record.z, size));
+        ui.allocate_ui(egui::vec2(curves_width, plot_height), |ui| {
+            ui.vertical(|ui| {
+                super::cleaning_curves::curves_ui(ui, app, task, plot_height);
+            });
+        });
+    });
+}
+
+/// The sorted weights at z in a plot of `size`.
+fn weights_plot(
+    ui: &mut egui::Ui,
+    app: &BilevelApp,
+    task: &CleaningTask,
+    z: &[f64],
+    size: egui::Vec2,
+) {
+    let n = task.start_x.len();
+    let light = app.settings.light;
+    let (clean, corrupted) = sorted_weights(task, z.get(..n).unwrap_or_default());
     Plot::new("sample-weights")
-        .height(plot_height)
+        .width(size.x)
+        .height(size.y)
         .include_y(0.0)
         .include_y(1.0)
         .include_x(0.0)

@@ -19,10 +19,23 @@ pub fn num(v: f64) -> String {
     }
 }
 
-/// A vector as `(a, b, …)`.
+/// Vectors longer than this are written by their ends and their length.
+pub const VECTOR_SHOWN: usize = 64;
+
+/// A vector as `(a, b, …)`; past [`VECTOR_SHOWN`] entries (hyper-cleaning's
+/// 1 210) its first three and last two and how many there are, which is
+/// as much as a reader takes in and keeps the panel cheap to draw.
 pub fn vector(v: &[f64]) -> String {
-    let parts: Vec<String> = v.iter().map(|a| num(*a)).collect();
-    format!("({})", parts.join(", "))
+    let join = |part: &[f64]| part.iter().map(|a| num(*a)).collect::<Vec<_>>().join(", ");
+    match (
+        v.get(..3),
+        v.len().checked_sub(2).and_then(|end| v.get(end..)),
+    ) {
+        (Some(head), Some(tail)) if v.len() > VECTOR_SHOWN => {
+            format!("({}, …, {}; {} values)", join(head), join(tail), v.len())
+        }
+        _ => format!("({})", join(v)),
+    }
 }
 
 /// One line of the written-out update.

@@ -6,7 +6,7 @@ mod explain;
 mod stages;
 mod tour;
 
-pub use explain::{Explanation, Line, explain, num, vector};
+pub use explain::{Explanation, Line, VECTOR_SHOWN, explain, num, vector};
 pub use stages::{PgdQpStages, Stage, pgd_qp_stages, replay};
 pub use tour::{TOUR, TourRun, TourStop};
 

@@ -213,3 +213,20 @@ fn every_tour_stop_shows_what_its_text_says() {
     assert!(b8.problem.f(&z) < 0.1875);
     assert!(crate::explore::lower_curvature(b8.problem.as_ref(), &z) < 0.0);
 }
+
+#[test]
+fn a_long_vector_is_written_by_its_ends_and_its_length() {
+    use super::{VECTOR_SHOWN, vector};
+    let short: Vec<f64> = (0..VECTOR_SHOWN).map(|i| i as f64).collect();
+    let text = vector(&short);
+    assert_eq!(
+        text.matches(", ").count(),
+        VECTOR_SHOWN - 1,
+        "every entry: {text}"
+    );
+    let long: Vec<f64> = (0..1210).map(|i| i as f64).collect();
+    assert_eq!(
+        vector(&long),
+        "(0, 1.00000, 2.00000, …, 1208.00000, 1209.00000; 1210 values)"
+    );
+}
