@@ -84,3 +84,118 @@ fn with_json_the_summary_is_the_only_line() {
     assert_eq!(json["iterations"], 20);
     assert!(json["cleaning"]["test_accuracy"].as_f64().unwrap() > 0.8);
 }
+
+/// An IDX file of unsigned bytes.
+fn idx(dims: &[u32], data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0, 0, 0x08, dims.len() as u8];
+    for d in dims {
+        out.extend_from_slice(&d.to_be_bytes());
+    }
+    out.extend_from_slice(data);
+    out
+}
+
+/// A stand-in for MNIST in `dir`: `count` 28 × 28 images of ten classes,
+/// each class a bright block in its own place over noise; the images
+/// gzipped, the labels not, as a user's download may hold them.
+fn fake_mnist(dir: &std::path::Path, count: usize) {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 33) as u32
+    };
+    let (mut pixels, mut labels) = (Vec::new(), Vec::new());
+    for _ in 0..count {
+        let class = (next() % 10) as usize;
+        let (row, col) = (2 + (class / 5) * 12, 1 + (class % 5) * 5);
+        for r in 0..28 {
+            for c in 0..28 {
+                let inside = (row..row + 8).contains(&r) && (col..col + 5).contains(&c);
+                let base = if inside { 150 } else { 0 };
+                pixels.push((base + next() % 100) as u8);
+            }
+        }
+        labels.push(class as u8);
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &idx(&[count as u32, 28, 28], &pixels)).unwrap();
+    std::fs::write(dir.join("train-images-idx3-ubyte.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        dir.join("train-labels-idx1-ubyte"),
+        idx(&[count as u32], &labels),
+    )
+    .unwrap();
+}
+
+#[test]
+fn dhc_mnist_reads_the_idx_files_in_the_directory_the_variable_names() {
+    let dir = common::temp_dir("mnist");
+    fake_mnist(&dir, 5000);
+    let out = common::bin()
+        .args(["run", "dhc-mnist", "--iterations", "20"])
+        .env("BILEVEL_LAB_MNIST", &dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // 2 000 weights; 30 components and a bias for ten classes.
+    assert!(
+        stdout.contains("x=(2000 values) y=(310 values)"),
+        "{stdout}"
+    );
+    let json: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let c = &json["cleaning"];
+    assert_eq!(c["corrupted"], 600, "{c}");
+    let accuracy = c["test_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&accuracy), "{c}");
+    // Without the variable: one line saying what to set.
+    let out = common::bin()
+        .args(["run", "dhc-mnist"])
+        .env_remove("BILEVEL_LAB_MNIST")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad input");
+    let e = stderr(&out);
+    assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+    assert!(e.contains("set BILEVEL_LAB_MNIST to the directory"), "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_preset_may_name_a_directory_of_idx_files_beside_it() {
+    let dir = common::temp_dir("idx-preset");
+    std::fs::create_dir_all(dir.join("fashion")).unwrap();
+    fake_mnist(&dir.join("fashion"), 400);
+    let text = std::fs::read_to_string(common::preset_path("dhc-mnist"))
+        .unwrap()
+        .replace("dataset = \"mnist\"", "dataset = \"fashion\"")
+        .replace("train = 2000", "train = 200")
+        .replace("validation = 1000", "validation = 100")
+        .replace("test = 2000", "test = 100")
+        .replace("components = 30", "components = 10");
+    let preset = dir.join("fashion.toml");
+    std::fs::write(&preset, text).unwrap();
+    let out = run(&[
+        "run",
+        preset.to_str().unwrap(),
+        "--iterations",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["cleaning"]["corrupted"], 60);
+    // A directory without the files: the message names them.
+    std::fs::remove_dir_all(dir.join("fashion")).unwrap();
+    std::fs::create_dir_all(dir.join("fashion")).unwrap();
+    let out = run(&["run", preset.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "bad input");
+    assert!(
+        stderr(&out).contains("without MNIST's IDX files"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -244,13 +244,23 @@ fn every_broken_preset_gets_its_message() {
 
 #[test]
 fn presets_lists_the_library_and_synthetic_regenerates_it() {
-    let out = run(&["presets"]);
+    let out = common::bin()
+        .arg("presets")
+        .env_remove("BILEVEL_LAB_MNIST")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let listing = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         listing.lines().count(),
-        19,
-        "18 built-in presets and dhc-digits"
+        20,
+        "18 built-in presets, dhc-digits and dhc-mnist"
+    );
+    assert!(
+        listing.contains(
+            "dhc-mnist                    (set BILEVEL_LAB_MNIST to your MNIST directory)"
+        ),
+        "{listing}"
     );
     assert!(
         listing.lines().all(|l| !l.contains("does not load")),

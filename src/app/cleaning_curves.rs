@@ -29,6 +29,26 @@ pub struct CleaningCurves {
     task: Option<Arc<CleaningTask>>,
     /// Per run, the report at each scored iteration.
     runs: HashMap<RunId, BTreeMap<u64, CleaningReport>>,
+    /// The last update ran out of time.
+    pending: bool,
+}
+
+/// An iteration and its point.
+type Iterate<'a> = (u64, &'a [f64]);
+
+/// The iterates of `run` its curves are drawn through, by iteration: the
+/// spaced kept ones and the point the run stands at (the history holds
+/// the points steps were taken from).
+fn to_score(run: &RunTrace) -> Vec<Iterate<'_>> {
+    let h = &run.history;
+    let mut points: Vec<Iterate> = wanted(h)
+        .into_iter()
+        .filter_map(|s| Some((*h.k.get(s)?, h.point(s))))
+        .collect();
+    if let Some(last) = run.last.as_ref().filter(|r| h.k.last() < Some(&r.k)) {
+        points.push((last.k, &last.z));
+    }
+    points
 }
 
 /// The spacing of the scored iterations for a run whose newest kept
@@ -76,32 +96,36 @@ impl CleaningCurves {
         }
         self.runs.retain(|id, _| runs.iter().any(|r| r.id == *id));
         let began = Instant::now();
-        let mut more = false;
-        for run in runs {
-            let h = &run.history;
-            // The spaced kept iterates, and the run's current point (the
-            // history holds the points steps were taken from).
-            let mut points: Vec<(u64, &[f64])> = wanted(h)
-                .into_iter()
-                .filter_map(|s| Some((*h.k.get(s)?, h.point(s))))
-                .collect();
-            if let Some(last) = run.last.as_ref().filter(|r| h.k.last() < Some(&r.k)) {
-                points.push((last.k, &last.z));
-            }
-            let scored = self.runs.entry(run.id).or_default();
+        let wanted: Vec<(RunId, Vec<Iterate>)> =
+            runs.iter().map(|run| (run.id, to_score(run))).collect();
+        for (id, points) in &wanted {
+            let scored = self.runs.entry(*id).or_default();
             scored.retain(|k, _| points.binary_search_by_key(k, |p| p.0).is_ok());
-            for (k, z) in points {
-                if scored.contains_key(&k) {
-                    continue;
-                }
-                if began.elapsed() >= budget {
-                    more = true;
-                    break;
-                }
-                scored.insert(k, task.report(z));
-            }
         }
-        more
+        // Every run's newest point first, so that no run waits for the
+        // history of another; then the histories, newest first.
+        let newest = wanted.iter().filter_map(|(id, p)| Some((*id, *p.last()?)));
+        let rest = wanted
+            .iter()
+            .flat_map(|(id, p)| p.iter().rev().skip(1).map(move |point| (*id, *point)));
+        self.pending = false;
+        for (id, (k, z)) in newest.chain(rest) {
+            let scored = self.runs.entry(id).or_default();
+            if scored.contains_key(&k) {
+                continue;
+            }
+            if began.elapsed() >= budget {
+                self.pending = true;
+                break;
+            }
+            scored.insert(k, task.report(z));
+        }
+        self.pending
+    }
+
+    /// Whether the last update left some wanted iterate unscored.
+    pub fn pending(&self) -> bool {
+        self.pending
     }
 
     /// The scored reports of `run`, in order of iteration.

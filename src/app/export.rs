@@ -311,7 +311,11 @@ impl BilevelApp {
             ShotState::Waiting => {
                 // An experiment asked for at launch is in the picture.
                 let experiment_done = !self.experiments.busy();
-                let drawn = self.view.landscape.is_some() || self.doc.preset.cleaning.is_some();
+                // Hyper-cleaning draws its curves once every iterate is scored.
+                let drawn = match self.doc.preset.cleaning {
+                    Some(_) => !self.view.cleaning_curves.pending(),
+                    None => self.view.landscape.is_some(),
+                };
                 if self.runs_reached(iterations) && drawn && experiment_done {
                     // A map that failed or was cancelled says so on screen;
                     // the picture is taken all the same.

@@ -99,6 +99,38 @@ fn five_matvecs_ns(loops: usize, reps: usize) -> Vec<f64> {
         .collect()
 }
 
+/// ns per PGD-QP iteration on the 20-D convex synthetic toy and ns for
+/// its five matrix–vector products, interleaved so that both see the same
+/// load, and the median ratio of the pairs.
+fn toy_against_matvecs(iterations: u64, reps: usize) -> Result<(Vec<f64>, Vec<f64>, f64), String> {
+    let toy = crate::preset::load_builtin("synthetic20-convex").map_err(|e| e.to_string())?;
+    let toy_config = SolverSettings {
+        iterations,
+        ..toy.solver
+    }
+    .run_config()
+    .map_err(|e| e.to_string())?;
+    let (mut toy_ns, mut matvec_ns) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        toy_ns.extend(iteration_ns(
+            toy.problem.clone(),
+            toy_config,
+            &toy.start(),
+            iterations / 4,
+            1,
+        )?);
+        matvec_ns.extend(five_matvecs_ns(iterations as usize / 4, 1));
+    }
+    let toy_ratio = median(
+        &toy_ns
+            .iter()
+            .zip(&matvec_ns)
+            .map(|(t, m)| t / m)
+            .collect::<Vec<_>>(),
+    );
+    Ok((toy_ns, matvec_ns, toy_ratio))
+}
+
 /// Milliseconds for B12's 400 × 400 landscape, `reps` times.
 fn landscape_ms(reps: usize) -> Result<Vec<f64>, String> {
     let b12 = crate::preset::load_builtin("b12-mirrlees").map_err(|e| e.to_string())?;
@@ -148,21 +180,7 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
     }
     let ratios: Vec<f64> = expr_ns.iter().zip(&native_ns).map(|(e, n)| e / n).collect();
     let ratio = median(&ratios);
-    let toy = crate::preset::load_builtin("synthetic20-convex").map_err(|e| e.to_string())?;
-    let toy_config = SolverSettings {
-        iterations,
-        ..toy.solver
-    }
-    .run_config()
-    .map_err(|e| e.to_string())?;
-    let toy_ns = iteration_ns(
-        toy.problem.clone(),
-        toy_config,
-        &toy.start(),
-        iterations / 4,
-        reps,
-    )?;
-    let matvec_ns = five_matvecs_ns(iterations as usize / 4, reps);
+    let (toy_ns, matvec_ns, toy_ratio) = toy_against_matvecs(iterations, reps)?;
     let (toy_median, matvec_median) = (median(&toy_ns), median(&matvec_ns));
     let landscape_ms = landscape_ms(reps)?;
     let (n, e) = (median(&native_ns), median(&expr_ns));
@@ -201,11 +219,10 @@ pub fn solver_figures(quick: bool) -> Result<Vec<Figure>, String> {
             median: toy_median,
             samples: toy_ns.clone(),
             target: format!(
-                "≤ 2 × matvec5_ns_synthetic20 = {:.0} (issue 19); now {:.1} ×",
+                "≤ 2 × matvec5_ns_synthetic20 = {:.0} (issue 19); median ratio of interleaved pairs {toy_ratio:.2}",
                 2.0 * matvec_median,
-                toy_median / matvec_median
             ),
-            met: Some(toy_median <= 2.0 * matvec_median),
+            met: Some(toy_ratio <= 2.0),
         },
         Figure {
             key: "landscape_ms",

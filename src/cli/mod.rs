@@ -112,7 +112,17 @@ pub fn load_preset(name: &str) -> Result<Preset, CliError> {
 }
 
 fn list_presets() -> Result<(), CliError> {
-    for (id, _) in BUILTIN.iter().chain(&preset::DATA_BUILTIN) {
+    use crate::dataset::MNIST_VARIABLE;
+    for (id, text) in BUILTIN.iter().chain(&preset::DATA_BUILTIN) {
+        // A preset of the user's own MNIST says what it waits for.
+        let mnist = text.contains("dataset = \"mnist\"");
+        if mnist && std::env::var_os(MNIST_VARIABLE).is_none_or(|v| v.is_empty()) {
+            let title = preset::builtin_title(id).unwrap_or_default();
+            output::line(&format!(
+                "{id:<28} (set {MNIST_VARIABLE} to your MNIST directory)  {title}"
+            ))?;
+            continue;
+        }
         match preset::load_builtin(id) {
             Ok(p) => {
                 let dims = p.dims();

@@ -3,6 +3,7 @@
 //! and turning it into training, validation and test sets with PCA
 //! features and a seeded share of corrupted training labels.
 
+pub mod idx;
 mod prepare;
 
 pub use prepare::{CleaningReport, CleaningSpec, CleaningTask, MAX_MODEL, prepare};
@@ -31,11 +32,56 @@ pub const DIGITS: &str = "digits";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// One row per sample.
-    pub features: DMatrix<f64>,
+    pub features: Features,
     /// The label of each row.
     pub labels: Vec<usize>,
     /// One more than the largest label.
     pub classes: usize,
+}
+
+/// A table's features, one row per sample: numbers as read from CSV, or
+/// the bytes of IDX images kept as bytes (MNIST's 60 000 × 784 pixels are
+/// 47 MB so, 376 MB as `f64`); only the rows a task uses become numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Features {
+    /// Numbers, row by row.
+    Numbers(DMatrix<f64>),
+    /// Bytes: `rows` rows of `cols` each, row after row.
+    Bytes {
+        /// Rows (samples).
+        rows: usize,
+        /// Columns (pixels).
+        cols: usize,
+        /// `rows × cols` bytes.
+        data: Vec<u8>,
+    },
+}
+
+impl Features {
+    /// (rows, columns).
+    pub fn shape(&self) -> (usize, usize) {
+        match self {
+            Features::Numbers(m) => m.shape(),
+            Features::Bytes { rows, cols, .. } => (*rows, *cols),
+        }
+    }
+
+    /// Columns: features per sample.
+    pub fn ncols(&self) -> usize {
+        self.shape().1
+    }
+
+    /// Row `r`, column `c` as a number (NaN outside the table).
+    pub fn get(&self, r: usize, c: usize) -> f64 {
+        match self {
+            Features::Numbers(m) => m.get((r, c)).copied().unwrap_or(f64::NAN),
+            Features::Bytes { cols, data, .. } if c < *cols => r
+                .checked_mul(*cols)
+                .and_then(|at| data.get(at + c))
+                .map_or(f64::NAN, |&b| f64::from(b)),
+            Features::Bytes { .. } => f64::NAN,
+        }
+    }
 }
 
 /// The bundled digits set.
@@ -43,9 +89,32 @@ pub fn digits() -> Result<Table, String> {
     parse_csv(&gunzip(DIGITS_GZ)?).map_err(|e| format!("the bundled digits set: {e}"))
 }
 
+/// The name that selects MNIST (or Fashion-MNIST) from the directory that
+/// [`MNIST_VARIABLE`] names: the data does not ship with bilevel-lab.
+pub const MNIST: &str = "mnist";
+
+/// The environment variable naming the directory of MNIST's IDX files.
+pub const MNIST_VARIABLE: &str = "BILEVEL_LAB_MNIST";
+
+/// MNIST from the directory [`MNIST_VARIABLE`] names.
+pub fn mnist() -> Result<Table, String> {
+    match std::env::var_os(MNIST_VARIABLE) {
+        Some(dir) if !dir.is_empty() => read_path(Path::new(&dir)),
+        _ => Err(format!(
+            "MNIST does not ship with bilevel-lab: set {MNIST_VARIABLE} to the directory holding \
+             its IDX files (train-images-idx3-ubyte and train-labels-idx1-ubyte, gzipped or not), \
+             or name that directory in `dataset`"
+        )),
+    }
+}
+
 /// Reads a table from a file: CSV with the label last, gzip-compressed if
-/// it starts with gzip's magic bytes; at most [`MAX_DATA_BYTES`] either way.
+/// it starts with gzip's magic bytes; at most [`MAX_DATA_BYTES`] either
+/// way. A directory is read as MNIST's IDX files ([`idx::read_dir`]).
 pub fn read_path(path: &Path) -> Result<Table, String> {
+    if path.is_dir() {
+        return idx::read_dir(path);
+    }
     let shown = path.display();
     let bytes = read_capped(path, MAX_DATA_BYTES).map_err(|e| format!("{shown}: {e}"))?;
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -134,22 +203,28 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, String> {
         labels.push(label as usize);
     }
     let width = width.ok_or("no rows of data")?;
+    let (labels, classes) = number_densely(&labels)?;
+    Ok(Table {
+        features: Features::Numbers(DMatrix::from_row_slice(labels.len(), width, &values)),
+        labels,
+        classes,
+    })
+}
+
+/// The labels present numbered 0, 1, … in increasing order, and how many
+/// there are; fewer than two classes is refused.
+fn number_densely(labels: &[usize]) -> Result<(Vec<usize>, usize), String> {
     let present: std::collections::BTreeSet<usize> = labels.iter().copied().collect();
     if present.len() < 2 {
         return Err("every row has the same label; classification needs two classes".into());
     }
     let class_of: std::collections::BTreeMap<usize, usize> =
         present.iter().enumerate().map(|(i, &l)| (l, i)).collect();
-    let labels: Vec<usize> = labels
+    let dense = labels
         .iter()
         .map(|l| class_of.get(l).copied().unwrap_or(0))
         .collect();
-    let classes = present.len();
-    Ok(Table {
-        features: DMatrix::from_row_slice(labels.len(), width, &values),
-        labels,
-        classes,
-    })
+    Ok((dense, present.len()))
 }
 
 #[cfg(test)]

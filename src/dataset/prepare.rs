@@ -87,7 +87,7 @@ pub fn prepare(spec: &CleaningSpec, table: &Table) -> Result<CleaningTask, Strin
     let test_rows = take(spec.train + spec.validation, spec.test);
     let raw = |rows: &[usize]| {
         DMatrix::from_fn(rows.len(), table.features.ncols(), |i, j| {
-            table.features[(rows[i], j)]
+            table.features.get(rows[i], j)
         })
     };
     let labels = |rows: &[usize]| rows.iter().map(|&r| table.labels[r]).collect::<Vec<_>>();

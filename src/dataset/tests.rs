@@ -18,9 +18,11 @@ fn the_bundled_digits_are_the_uci_set() {
     let t = digits().unwrap();
     assert_eq!(t.features.shape(), (1797, 64));
     assert_eq!(t.classes, 10);
+    let Features::Numbers(m) = &t.features else {
+        panic!("CSV gives numbers")
+    };
     assert!(
-        t.features
-            .iter()
+        m.iter()
             .all(|&v| (0.0..=16.0).contains(&v) && v.fract() == 0.0)
     );
     for digit in 0..10 {
@@ -34,7 +36,11 @@ fn csv_rows_are_features_then_label_with_an_optional_header() {
     let t = parse_csv(b"a,b,label\n1, 2, 0\n3,4,2\n\n5,6,1\n").unwrap();
     assert_eq!(
         t.features,
-        DMatrix::from_row_slice(3, 2, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+        Features::Numbers(DMatrix::from_row_slice(
+            3,
+            2,
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+        ))
     );
     assert_eq!(t.labels, vec![0, 2, 1]);
     assert_eq!(t.classes, 3);
@@ -102,8 +108,12 @@ fn gzip_is_read_and_bounded() {
     assert_eq!(read_path(&plain).unwrap().labels, vec![1, 0]);
     let e = read_path(&dir.join("missing.csv")).unwrap_err();
     assert!(e.ends_with("missing.csv: no such file"), "{e}");
+    // A directory is read as IDX files, and this one has none.
     let e = read_path(&dir).unwrap_err();
-    assert!(e.contains("is a directory"), "{e}");
+    assert!(
+        e.contains("a directory, but without MNIST's IDX files"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -237,7 +247,9 @@ fn impossible_specs_are_refused_in_one_line() {
     }
     // 300 classes × (9 components + bias) model weights are too many.
     let wide = Table {
-        features: DMatrix::from_fn(900, 10, |i, j| ((i * 7 + j * 3) % 11) as f64),
+        features: Features::Numbers(DMatrix::from_fn(900, 10, |i, j| {
+            ((i * 7 + j * 3) % 11) as f64
+        })),
         labels: (0..900).map(|i| i % 300).collect(),
         classes: 300,
     };

@@ -81,8 +81,11 @@ pub const DEFAULT_PRESET: &str = "b08-mitsos-barton-3-17";
 /// from [`BUILTIN`] because the checks every landscape preset meets (a
 /// view, a reference, derivatives by central differences over all
 /// coordinates) do not apply to them.
-pub const DATA_BUILTIN: [(&str, &str); 1] =
-    [("dhc-digits", include_str!("../../presets/dhc-digits.toml"))];
+pub const DATA_BUILTIN: [(&str, &str); 2] = [
+    ("dhc-digits", include_str!("../../presets/dhc-digits.toml")),
+    // Loads only where BILEVEL_LAB_MNIST names the user's copy of MNIST.
+    ("dhc-mnist", include_str!("../../presets/dhc-mnist.toml")),
+];
 
 /// A built-in preset's `name`, read without preparing its problem (the
 /// preset menu lists them every frame it is open).

@@ -68,14 +68,19 @@ impl Checker<'_> {
         })
     }
 
-    /// The named data set: the bundled digits, or a CSV file relative to
-    /// the preset's folder. Returns the name to write back (a file's
+    /// The named data set: the bundled digits, MNIST from the directory
+    /// the environment names, or a CSV file or a directory of IDX files
+    /// relative to the preset's folder. Returns the name to write back (a file's
     /// absolute path) and the table.
     fn dataset(&self, name: &Spanned<String>) -> Result<(String, dataset::Table), PresetError> {
         let written = name.get_ref();
         let fail = |e: String| self.err("cleaning.dataset", name.span(), e);
         if written == dataset::DIGITS {
             return Ok((written.clone(), dataset::digits().map_err(fail)?));
+        }
+        // Kept as the name, so that the written preset asks the variable again.
+        if written == dataset::MNIST {
+            return Ok((written.clone(), dataset::mnist().map_err(fail)?));
         }
         let path = PathBuf::from(written);
         let path = match self.base {

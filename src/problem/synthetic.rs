@@ -5,7 +5,7 @@
 //! `g = ½‖r‖²` (convex lower level) or `g = cos(½‖r‖²)` (nonconvex).
 
 use super::{Dims, Problem};
-use nalgebra::{DMatrix, DVector, DVectorView};
+use nalgebra::{DMatrix, DVector, DVectorView, DVectorViewMut};
 
 /// Which lower-level objective the family uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,10 @@ impl LowerKind {
 }
 
 /// A member of the synthetic family with n = m.
+///
+/// The oracle allocates nothing: the experiments run millions of
+/// iterations, each a few 20 × 20 products. Every product runs nalgebra's
+/// kernel on views of the caller's output, which doubles as scratch space.
 #[derive(Debug, Clone)]
 pub struct SyntheticProblem {
     kind: LowerKind,
@@ -35,14 +39,9 @@ pub struct SyntheticProblem {
     h: DMatrix<f64>,
 }
 
-/// The pieces every derivative needs at one point.
-struct Parts {
-    /// x + y
-    u: DVector<f64>,
-    /// cᵀx + dᵀy
-    s: f64,
-    /// Hy − x
-    r: DVector<f64>,
+/// Σ aᵢbᵢ over the shorter of the two.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 impl SyntheticProblem {
@@ -71,23 +70,60 @@ impl SyntheticProblem {
         self.c.len()
     }
 
-    fn parts(&self, z: &[f64]) -> Parts {
+    /// x and y of z, or None if z is not 2n long (only a caller's bug).
+    fn split<'a>(&self, z: &'a [f64]) -> Option<(&'a [f64], &'a [f64])> {
         let n = self.n();
-        let x = DVectorView::from_slice(z.get(..n).unwrap_or_default(), n.min(z.len()));
-        let y_slice = z.get(n..).unwrap_or_default();
-        let y = DVectorView::from_slice(y_slice, y_slice.len());
-        if x.len() != n || y.len() != n {
-            // Only a caller bug reaches here; NaN makes the method report it.
-            return Parts {
-                u: DVector::from_element(n, f64::NAN),
-                s: f64::NAN,
-                r: DVector::from_element(n, f64::NAN),
-            };
+        (z.len() == 2 * n).then(|| z.split_at(n))
+    }
+
+    /// out = Hv (nalgebra's matrix–vector kernel, on views of the slices).
+    fn product(&self, v: &[f64], out: &mut [f64]) {
+        let n = self.n();
+        if v.len() == n && out.len() == n {
+            DVectorViewMut::from_slice(out, n).gemv(
+                1.0,
+                &self.h,
+                &DVectorView::from_slice(v, n),
+                0.0,
+            );
+        } else {
+            out.fill(f64::NAN);
         }
-        Parts {
-            u: x + y,
-            s: self.c.dot(&x) + self.d.dot(&y),
-            r: &self.h * y - x,
+    }
+
+    /// out = Hy − x = r.
+    fn residual(&self, x: &[f64], y: &[f64], out: &mut [f64]) {
+        self.product(y, out);
+        for (o, xi) in out.iter_mut().zip(x) {
+            *o -= xi;
+        }
+    }
+
+    /// (cᵀx + dᵀy, ‖x + y‖²).
+    fn upper_parts(&self, x: &[f64], y: &[f64]) -> (f64, f64) {
+        let s = dot(self.c.as_slice(), x) + dot(self.d.as_slice(), y);
+        let norm2 = x.iter().zip(y).map(|(a, b)| (a + b) * (a + b)).sum();
+        (s, norm2)
+    }
+
+    /// out[n..] = scale · Hᵀ out[..n].
+    fn transpose_product_of_first_half(&self, out: &mut [f64], scale: f64) {
+        let (w, rest) = out.split_at_mut(self.n().min(out.len()));
+        self.transpose_product(w, rest, scale);
+    }
+
+    /// out = scale · Hᵀw.
+    fn transpose_product(&self, w: &[f64], out: &mut [f64], scale: f64) {
+        let n = self.n();
+        if w.len() == n && out.len() == n {
+            DVectorViewMut::from_slice(out, n).gemv_tr(
+                scale,
+                &self.h,
+                &DVectorView::from_slice(w, n),
+                0.0,
+            );
+        } else {
+            out.fill(f64::NAN);
         }
     }
 
@@ -154,12 +190,6 @@ fn minimize_reduced(beta: f64) -> (f64, f64) {
     if phi(s) <= best.1 { (s, phi(s)) } else { best }
 }
 
-fn write_blocks(out: &mut [f64], xb: &DVector<f64>, yb: &DVector<f64>) {
-    for (o, v) in out.iter_mut().zip(xb.iter().chain(yb.iter())) {
-        *o = *v;
-    }
-}
-
 impl Problem for SyntheticProblem {
     fn dims(&self) -> Dims {
         Dims {
@@ -177,12 +207,27 @@ impl Problem for SyntheticProblem {
     }
 
     fn f(&self, z: &[f64]) -> f64 {
-        let p = self.parts(z);
-        p.s.sin() + (p.u.norm_squared() + 1.0).ln()
+        let Some((x, y)) = self.split(z) else {
+            return f64::NAN;
+        };
+        let (s, norm2) = self.upper_parts(x, y);
+        s.sin() + (norm2 + 1.0).ln()
     }
 
     fn g(&self, z: &[f64]) -> f64 {
-        let q = 0.5 * self.parts(z).r.norm_squared();
+        let Some((x, y)) = self.split(z) else {
+            return f64::NAN;
+        };
+        // rᵢ = (row i of H)·y − xᵢ, row by row: no buffer needed.
+        let n = self.n();
+        let h = self.h.as_slice();
+        let q = 0.5
+            * (0..n)
+                .map(|i| {
+                    let hy: f64 = y.iter().enumerate().map(|(j, yj)| h[i + j * n] * yj).sum();
+                    (hy - x[i]).powi(2)
+                })
+                .sum::<f64>();
         match self.kind {
             LowerKind::Convex => q,
             LowerKind::Nonconvex => q.cos(),
@@ -190,53 +235,118 @@ impl Problem for SyntheticProblem {
     }
 
     fn grad_f(&self, z: &[f64], out: &mut [f64]) -> f64 {
-        let p = self.parts(z);
-        let norm2 = p.u.norm_squared();
-        let log_part = &p.u * (2.0 / (norm2 + 1.0));
-        let cos_s = p.s.cos();
-        let gx = &self.c * cos_s + &log_part;
-        let gy = &self.d * cos_s + &log_part;
-        write_blocks(out, &gx, &gy);
-        p.s.sin() + (norm2 + 1.0).ln()
+        let Some((x, y)) = self.split(z).filter(|_| out.len() == z.len()) else {
+            out.fill(f64::NAN);
+            return f64::NAN;
+        };
+        let (s, norm2) = self.upper_parts(x, y);
+        let (cos_s, log_scale) = (s.cos(), 2.0 / (norm2 + 1.0));
+        let (ox, oy) = out.split_at_mut(self.n());
+        for i in 0..ox.len() {
+            let u = (x[i] + y[i]) * log_scale;
+            ox[i] = self.c[i] * cos_s + u;
+            oy[i] = self.d[i] * cos_s + u;
+        }
+        s.sin() + (norm2 + 1.0).ln()
     }
 
     fn grad_g(&self, z: &[f64], out: &mut [f64]) -> f64 {
-        let r = self.parts(z).r;
-        let q = 0.5 * r.norm_squared();
-        // ∇q = (−r, Hᵀr); g = q or cos q.
+        let Some((x, y)) = self.split(z).filter(|_| out.len() == z.len()) else {
+            out.fill(f64::NAN);
+            return f64::NAN;
+        };
+        let n = self.n();
+        // r into the x half first; ∇q = (−r, Hᵀr); g = q or cos q.
+        self.residual(x, y, &mut out[..n]);
+        let q = 0.5 * out.iter().take(n).map(|r| r * r).sum::<f64>();
         let (scale, value) = match self.kind {
             LowerKind::Convex => (1.0, q),
             LowerKind::Nonconvex => (-q.sin(), q.cos()),
         };
-        let gx = &r * (-scale);
-        let gy = self.h.tr_mul(&r) * scale;
-        write_blocks(out, &gx, &gy);
+        self.transpose_product_of_first_half(out, scale);
+        for o in out.iter_mut().take(n) {
+            *o *= -scale;
+        }
         value
     }
 
     fn hvp_g(&self, z: &[f64], v: &[f64], out: &mut [f64]) {
-        let v = DVector::from_column_slice(v);
-        if v.len() != self.n() {
+        let n = self.n();
+        let Some((x, y)) = self.split(z).filter(|_| v.len() == n && out.len() == 2 * n) else {
             out.fill(f64::NAN);
             return;
-        }
-        let hv = &self.h * &v;
-        // ∇²q (0, v) = (−Hv, HᵀHv).
-        let qx = -&hv;
-        let qy = self.h.tr_mul(&hv);
+        };
+        // Hv into the x half: ∇²q (0, v) = (−Hv, HᵀHv).
+        self.product(v, &mut out[..n]);
         match self.kind {
-            LowerKind::Convex => write_blocks(out, &qx, &qy),
+            LowerKind::Convex => {
+                self.transpose_product_of_first_half(out, 1.0);
+                for o in out.iter_mut().take(n) {
+                    *o = -*o;
+                }
+            }
             LowerKind::Nonconvex => {
-                // ∇²g = −cos q ∇q∇qᵀ − sin q ∇²q.
-                let r = self.parts(z).r;
-                let q = 0.5 * r.norm_squared();
+                // ∇²g = −cos q ∇q∇qᵀ − sin q ∇²q, with ∇qᵀ(0, v) = rᵀHv.
+                // r goes into the y half until Hᵀ of the x half needs it.
+                let (hv, r) = out.split_at_mut(n);
+                self.residual(x, y, r);
+                let q = 0.5 * r.iter().map(|a| a * a).sum::<f64>();
+                let along = dot(r, hv);
                 let (sin_q, cos_q) = q.sin_cos();
-                let along = r.dot(&hv); // ∇qᵀ(0, v) = (Hᵀr)ᵀv
-                let gx = &r * (cos_q * along) - &qx * sin_q;
-                let gy = self.h.tr_mul(&r) * (-cos_q * along) - &qy * sin_q;
-                write_blocks(out, &gx, &gy);
+                // The x block is w = cos q · (rᵀHv) · r + sin q · Hv, and the
+                // y block −Hᵀw.
+                for (w, ri) in hv.iter_mut().zip(r.iter()) {
+                    *w = cos_q * along * ri + sin_q * *w;
+                }
+                self.transpose_product_of_first_half(out, -1.0);
             }
         }
+    }
+
+    /// Four products in all: r = Hy − x once for both, Hᵀr for ∇_y g, then
+    /// H∇_y g and one Hᵀ for the curvature along it.
+    fn grad_g_and_hvp_along_grad_y(&self, z: &[f64], grad: &mut [f64], hv: &mut [f64]) -> f64 {
+        let n = self.n();
+        let Some((x, y)) = self
+            .split(z)
+            .filter(|_| grad.len() == 2 * n && hv.len() == 2 * n)
+        else {
+            grad.fill(f64::NAN);
+            hv.fill(f64::NAN);
+            return f64::NAN;
+        };
+        let (hx, r) = hv.split_at_mut(n);
+        // r waits in hv's y half until the last product overwrites it.
+        self.residual(x, y, r);
+        let q = 0.5 * r.iter().map(|a| a * a).sum::<f64>();
+        let (scale, value) = match self.kind {
+            LowerKind::Convex => (1.0, q),
+            LowerKind::Nonconvex => (-q.sin(), q.cos()),
+        };
+        let (gx, gy) = grad.split_at_mut(n);
+        self.transpose_product(r, gy, scale);
+        for (o, ri) in gx.iter_mut().zip(r.iter()) {
+            *o = -scale * ri;
+        }
+        // H v with v = ∇_y g.
+        self.product(gy, hx);
+        match self.kind {
+            LowerKind::Convex => {
+                self.transpose_product_of_first_half(hv, 1.0);
+                for o in hv.iter_mut().take(n) {
+                    *o = -*o;
+                }
+            }
+            LowerKind::Nonconvex => {
+                let along = dot(r, hx);
+                let (sin_q, cos_q) = q.sin_cos();
+                for (w, ri) in hx.iter_mut().zip(r.iter()) {
+                    *w = cos_q * along * ri + sin_q * *w;
+                }
+                self.transpose_product_of_first_half(hv, -1.0);
+            }
+        }
+        value
     }
 
     fn hess_g(&self, z: &[f64]) -> DMatrix<f64> {
@@ -251,7 +361,11 @@ impl Problem for SyntheticProblem {
         match self.kind {
             LowerKind::Convex => hq,
             LowerKind::Nonconvex => {
-                let r = self.parts(z).r;
+                let Some((x, y)) = self.split(z) else {
+                    return DMatrix::from_element(2 * n, 2 * n, f64::NAN);
+                };
+                let mut r = DVector::zeros(n);
+                self.residual(x, y, r.as_mut_slice());
                 let q = 0.5 * r.norm_squared();
                 let mut grad_q = DVector::zeros(2 * n);
                 grad_q.rows_mut(0, n).copy_from(&(-&r));
