@@ -137,3 +137,56 @@ fn every_run_of_a_comparison_has_accuracy_and_f1_curves_that_end_where_run_ends(
         assert_eq!(c["flagged"].as_u64(), Some(last.flagged as u64), "{method}");
     }
 }
+
+#[test]
+fn opening_a_data_preset_prepares_it_off_the_ui_thread_and_then_adopts_it() {
+    use bilevel_lab::app::AppCommand;
+    let mut h = app_on("b01-quadratic", [1440.0, 900.0]);
+    h.run_steps(2);
+    h.state_mut()
+        .run_command(AppCommand::OpenBuiltin("dhc-digits".into()));
+    // The command returns at once: the old problem stays until the data is ready.
+    assert_eq!(h.state().preparing(), Some("dhc-digits"));
+    assert_eq!(h.state().problem().dims().total(), 2);
+    assert!(
+        step_until(&mut h, 60, |a| a.preparing().is_none()),
+        "prepared"
+    );
+    assert_eq!(h.state().problem().dims().n, 1000);
+    h.state_mut().run_command(AppCommand::Step(1));
+    assert!(step_until(&mut h, 60, |a| a.iteration() == 1));
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("clean label").is_some(),
+        "the weights view"
+    );
+    // MNIST without its directory: one line saying what to set, and the
+    // digits stay open.
+    if std::env::var_os("BILEVEL_LAB_MNIST").is_none() {
+        h.state_mut()
+            .run_command(AppCommand::OpenBuiltin("dhc-mnist".into()));
+        assert!(step_until(&mut h, 60, |a| a.preparing().is_none()));
+        let notice = h
+            .state()
+            .notice()
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        assert!(notice.contains("set BILEVEL_LAB_MNIST"), "{notice}");
+        assert_eq!(h.state().problem().dims().n, 1000);
+    }
+}
+
+#[test]
+fn a_preset_chosen_while_another_is_prepared_is_the_one_that_stays_open() {
+    use bilevel_lab::app::AppCommand;
+    let mut h = app_on("b01-quadratic", [1440.0, 900.0]);
+    h.run_steps(2);
+    let app = h.state_mut();
+    app.run_command(AppCommand::OpenBuiltin("dhc-digits".into()));
+    app.run_command(AppCommand::OpenBuiltin("b05-sin".into()));
+    assert_eq!(h.state().preparing(), None, "the digits are dropped");
+    // Long enough for the dropped preparation to have ended.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    h.run_steps(5);
+    assert_eq!(h.state().problem().dims().total(), 2, "b05 stays open");
+}

@@ -16,7 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// At most this many scored samples per run make a curve (plus the newest).
+/// At most this many evenly spaced samples per run make a curve (plus the
+/// newest kept and the point the run stands at).
 pub const POINTS: u64 = 256;
 
 /// Scoring time allowed per frame; the rest waits for the next frame.
@@ -58,7 +59,7 @@ fn to_score(run: &RunTrace) -> Vec<Iterate<'_>> {
 /// still wanted was scored already.
 pub fn spacing(stride: u64, last: u64) -> u64 {
     let mut q = stride.max(1);
-    while last / q > POINTS {
+    while last / q >= POINTS {
         q = q.saturating_mul(2);
     }
     q
@@ -340,13 +341,14 @@ mod tests {
     #[test]
     fn the_spacing_keeps_at_most_the_allowed_points_and_only_doubles() {
         assert_eq!(spacing(1, 100), 1);
-        assert_eq!(spacing(1, POINTS), 1);
-        assert_eq!(spacing(1, POINTS + 1), 2);
+        assert_eq!(spacing(1, POINTS - 1), 1);
+        assert_eq!(spacing(1, POINTS), 2);
         assert_eq!(spacing(4, 10), 4, "never below the history's stride");
         let mut before = 1;
         for last in 0..100_000 {
             let q = spacing(1, last);
-            assert!(last / q <= POINTS && q.is_power_of_two());
+            // Multiples of q from 0 to last: at most POINTS of them.
+            assert!(last / q < POINTS && q.is_power_of_two());
             assert!(q == before || q == 2 * before, "at {last}: {before} → {q}");
             before = q;
         }

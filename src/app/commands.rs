@@ -402,6 +402,19 @@ impl BilevelApp {
 
     /// Opening a preset (asked about first if the open one has edits).
     fn preset_command(&mut self, command: AppCommand) {
+        let source = match &command {
+            AppCommand::OpenBuiltin(id) => Some(PresetSource::Builtin(id.clone())),
+            AppCommand::OpenFile(path) => Some(PresetSource::File(path.display().to_string())),
+            _ => None,
+        };
+        // The newest choice wins over a preset still being prepared.
+        if source.is_some() {
+            self.io.loading = None;
+        }
+        // Data to prepare: on a thread, so that the window keeps drawing.
+        if let Some(source) = source.filter(super::preset_loading::prepares_data) {
+            return self.load_in_background(source);
+        }
         match command {
             AppCommand::OpenBuiltin(id) => match crate::preset::load_builtin(&id) {
                 Ok(p) => {

@@ -102,6 +102,7 @@ impl BilevelApp {
         self.receive_landscape();
         self.poll_dialogs();
         self.poll_figure();
+        self.poll_loading();
         self.poll_animation(ui.ctx());
         self.watch_preset_file();
         self.retry_held();

@@ -26,6 +26,7 @@ mod method_panel;
 mod parts;
 mod path_arrows;
 mod phi_plot;
+mod preset_loading;
 mod problem_panel;
 mod residual_plot;
 mod run_control;
@@ -243,6 +244,7 @@ impl BilevelApp {
                 pending_png: Arc::new(Mutex::new(None)),
                 figure: None,
                 animation: None,
+                loading: None,
                 settings_file: settings_file::SettingsFile::new(settings_path),
             },
             notices: Notices {
@@ -314,6 +316,8 @@ impl BilevelApp {
     /// Sets up editors, runs and the view for `self.doc.preset`; with
     /// `keep_settings` the remembered edits and run specs are reapplied.
     fn adopt_preset(&mut self, keep_settings: bool) {
+        // Whatever is adopted now is newer than a preset still being prepared.
+        self.io.loading = None;
         if !keep_settings {
             // The user chose another preset: a held session is set aside,
             // and the edits of the one left are kept for its return.

@@ -94,6 +94,8 @@ pub(super) struct Io {
     pub(super) figure: Option<(PathBuf, crate::background::Task<Result<(), String>>)>,
     /// An animation being rendered and written off this thread, and where.
     pub(super) animation: Option<(PathBuf, crate::background::Task<Result<(), String>>)>,
+    /// A hyper-cleaning preset whose data is being prepared off this thread.
+    pub(super) loading: Option<super::preset_loading::Loading>,
     pub(super) settings_file: settings_file::SettingsFile,
 }
 

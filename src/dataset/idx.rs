@@ -18,6 +18,11 @@ const PAIRS: [(&str, &str); 2] = [
     ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 ];
 
+/// At most this many samples: labels become machine words, so a small file
+/// of many tiny images could otherwise ask for gigabytes (MNIST has 60 000,
+/// EMNIST's largest split about 700 000).
+pub const MAX_SAMPLES: usize = 1_000_000;
+
 /// Whether `dir` holds an IDX pair that [`read_dir`] would read.
 pub fn holds_idx(dir: &Path) -> bool {
     PAIRS
@@ -39,7 +44,7 @@ pub fn read_dir(dir: &Path) -> Result<Table, String> {
         })?;
     let images = read_file(&images)?;
     let labels = read_file(&labels)?;
-    from_idx(&images, &labels).map_err(|e| format!("{shown}: {e}"))
+    from_idx(images, &labels).map_err(|e| format!("{shown}: {e}"))
 }
 
 /// `name` or `name.gz` in `dir`, whichever is there.
@@ -62,9 +67,11 @@ fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The table of an images file and a labels file's bytes.
-pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Table, String> {
-    let (image_dims, pixels) = parse(images).map_err(|e| format!("the images file: {e}"))?;
+/// The table of an images file and a labels file's bytes (the images'
+/// bytes become the table's, without a copy).
+pub fn from_idx(mut images: Vec<u8>, labels: &[u8]) -> Result<Table, String> {
+    let (image_dims, pixels) = parse(&images).map_err(|e| format!("the images file: {e}"))?;
+    let header = images.len() - pixels.len();
     let (label_dims, digits) = parse(labels).map_err(|e| format!("the labels file: {e}"))?;
     let &[samples, rows, cols] = image_dims.as_slice() else {
         return Err(format!(
@@ -81,6 +88,9 @@ pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Table, String> {
     if count != samples {
         return Err(format!("{samples} images but {count} labels"));
     }
+    if samples > MAX_SAMPLES {
+        return Err(format!("{samples} images; at most {MAX_SAMPLES} are read"));
+    }
     let labels: Vec<usize> = digits.iter().map(|&d| usize::from(d)).collect();
     let (labels, classes) = number_densely(&labels)?;
     Ok(Table {
@@ -88,7 +98,10 @@ pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Table, String> {
             rows: samples,
             // `parse` checked that the product of the dimensions fits.
             cols: rows * cols,
-            data: pixels.to_vec(),
+            data: {
+                images.drain(..header);
+                images
+            },
         },
         labels,
         classes,
@@ -150,7 +163,7 @@ mod tests {
         // Three 2 × 2 images, labels 7, 3, 7.
         let images = idx(&[3, 2, 2], &[0, 1, 2, 3, 10, 11, 12, 13, 255, 0, 0, 255]);
         let labels = idx(&[3], &[7, 3, 7]);
-        let t = from_idx(&images, &labels).unwrap();
+        let t = from_idx(images, &labels).unwrap();
         assert_eq!(t.features.shape(), (3, 4));
         assert_eq!(t.features.get(1, 2), 12.0);
         assert_eq!(t.features.get(2, 0), 255.0);
@@ -175,12 +188,19 @@ mod tests {
                 "multiply past what memory can hold",
             ),
         ] {
-            let e = from_idx(&images, &labels).unwrap_err();
+            let e = from_idx(images, &labels).unwrap_err();
             assert!(e.contains(says), "{e}");
             assert!(!e.contains('\n'));
         }
+        let many = (MAX_SAMPLES + 1) as u32;
+        let e = from_idx(
+            idx(&[many, 0, 0], &[]),
+            &idx(&[many], &vec![0; many as usize]),
+        )
+        .unwrap_err();
+        assert!(e.contains("at most 1000000 are read"), "{e}");
         let one_class = idx(&[2], &[4, 4]);
-        let e = from_idx(&idx(&[2, 1, 1], &[0, 1]), &one_class).unwrap_err();
+        let e = from_idx(idx(&[2, 1, 1], &[0, 1]), &one_class).unwrap_err();
         assert!(e.contains("two classes"), "{e}");
     }
 

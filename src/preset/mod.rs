@@ -15,6 +15,7 @@ mod watch;
 mod write;
 
 pub use builtin::{BUILTIN, DATA_BUILTIN, DEFAULT_PRESET, builtin_text, builtin_title};
+pub use cleaning::FAMILY as CLEANING_FAMILY;
 pub use constants::{Constant, constant_values, default_range};
 pub use error::PresetError;
 pub use generate::synthetic_preset;
