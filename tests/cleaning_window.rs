@@ -86,8 +86,13 @@ fn every_run_of_a_comparison_has_accuracy_and_f1_curves_that_end_where_run_ends(
     app.run_command(AppCommand::SetRun(1, Box::new(spec)));
     app.run_command(AppCommand::Reset);
     app.run_command(AppCommand::Step(100));
+    // Every kept iteration 0–99 and the point at 100 scored (the newest
+    // points are scored first, the histories over later frames).
     let done = |a: &bilevel_lab::app::BilevelApp| {
-        (0..2).all(|i| a.cleaning_curve(i).last().map(|c| c.0) == Some(100))
+        (0..2).all(|i| {
+            let c = a.cleaning_curve(i);
+            c.len() == 101 && c.last().map(|c| c.0) == Some(100)
+        })
     };
     assert!(step_until(&mut h, 200, done), "both runs scored to 100");
     h.run_steps(2);
